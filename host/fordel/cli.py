@@ -1,0 +1,32 @@
+"""The `fordel` command line. Click groups only: each command lives in its own module
+(mpremote/esptool style) and is loaded when it is used, so `fordel --help` stays fast."""
+import importlib
+
+import click
+
+# command name -> "module:attribute" of a click.Command. One line per command.
+COMMANDS = {
+    "demo": "fordel.demo:demo_cmd",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx, name):
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module, attr = target.split(":")
+        return getattr(importlib.import_module(module), attr)
+
+
+@click.group(cls=LazyGroup)
+@click.version_option(package_name="fordel")
+def main():
+    """fordel: wM-Bus collectors and Danish heat and water cost allocation."""
+
+
+if __name__ == "__main__":
+    main()
