@@ -1,0 +1,226 @@
+"""The technician's coding of each meter (målerkodning), kept on the collector.
+
+One row per meter, pushed by `fordel provision` as a CSV file on flash:
+
+    meter_id,key,apartment,room,kind,scale,kq,kc,reduction,multiplier,driver
+    12345678,0123456789ABCDEF0123456789ABCDEF,3.tv,stue,hca,unit,1.25,0.95,0.10,,qcaloric
+
+kind        hca | hot_water | cold_water | heat
+scale       HCA only: ``unit`` (enhedsskala: the allocator counts raw divisions and the
+            radiator factors are applied here) or ``product`` (produktskala: the allocator is
+            programmed with its radiator factor, so the count already holds KQ x KC).
+kq, kc      EN 834 radiator rating factor KQ and thermal coupling factor KC (HCA).
+reduction   reduction for exposed location (reduktion for udsat beliggenhed) as a fraction
+            0..<1, applied to the units only where the property puts the reduction on the
+            units rather than on the fordelingstal; empty = 0.
+multiplier  water/heat meter multiplier (pulse or register factor); empty = 1.
+
+Coded value (what the settlement uses):
+    hca, unit scale     reading x KQ x KC x (1 - reduction)
+    hca, product scale  reading x (1 - reduction)          (KQ, KC already in the count)
+    water / heat        reading x multiplier
+
+The table is held in flat arrays (500 meters fit in a few kB of a 96 kB heap); apartment and
+room stay in the CSV on flash and are read only when diagnostics ask for them.
+"""
+import array
+import binascii
+
+KINDS = ("hca", "hot_water", "cold_water", "heat")
+SCALES = ("unit", "product")
+COLUMNS = ("meter_id", "key", "apartment", "room", "kind", "scale", "kq", "kc",
+           "reduction", "multiplier", "driver")
+_HAS_KEY = 0x80
+
+
+class CodingError(Exception):
+    """A coding file row that cannot be used; the message names file, row and reason."""
+
+
+def _float(text, default, what, where):
+    text = text.strip()
+    if not text:
+        return default
+    try:
+        return float(text)
+    except ValueError:
+        raise CodingError("%s: %s %r is not a number" % (where, what, text))
+
+
+def parse_row(line, where):
+    """One CSV line -> tuple of typed values; raises CodingError naming `where`."""
+    cells = [c.strip() for c in line.split(",")]
+    if len(cells) < 5:
+        raise CodingError("%s: expected at least 5 columns (%s), got %d"
+                          % (where, ",".join(COLUMNS[:5]), len(cells)))
+    while len(cells) < len(COLUMNS):
+        cells.append("")
+    mid = cells[0].lower()
+    if len(mid) != 8:
+        raise CodingError("%s: meter_id %r must be 8 hex digits" % (where, cells[0]))
+    try:
+        num = int(mid, 16)
+    except ValueError:
+        raise CodingError("%s: meter_id %r must be 8 hex digits" % (where, cells[0]))
+    key = cells[1]
+    if key:
+        if len(key) != 32:
+            raise CodingError("%s: key for meter %s must be 32 hex digits, got %d"
+                              % (where, mid, len(key)))
+        try:
+            key = binascii.unhexlify(key)
+        except ValueError:
+            raise CodingError("%s: key for meter %s is not hex" % (where, mid))
+    else:
+        key = None
+    kind = cells[4].lower()
+    if kind not in KINDS:
+        raise CodingError("%s: kind %r of meter %s is not one of %s"
+                          % (where, cells[4], mid, "/".join(KINDS)))
+    scale = cells[5].lower() or "unit"
+    if scale not in SCALES:
+        raise CodingError("%s: scale %r of meter %s is not unit/product" % (where, cells[5], mid))
+    kq = _float(cells[6], 1.0, "kq", where)
+    kc = _float(cells[7], 1.0, "kc", where)
+    red = _float(cells[8], 0.0, "reduction", where)
+    mult = _float(cells[9], 1.0, "multiplier", where)
+    if kq <= 0 or kc <= 0 or mult <= 0:
+        raise CodingError("%s: factors of meter %s must be positive" % (where, mid))
+    if not 0.0 <= red < 1.0:
+        raise CodingError("%s: reduction %r of meter %s must be in 0..<1" % (where, red, mid))
+    return num, key, cells[2], cells[3], kind, scale, kq, kc, red, mult, cells[10]
+
+
+class CodingTable:
+    """All coded meters, looked up by meter id (the 8-digit A-field id as an int)."""
+
+    def __init__(self, capacity=512):
+        self.capacity = capacity
+        self.n = 0
+        self.ids = array.array("I", bytes(4 * capacity))
+        self.flags = bytearray(capacity)          # kind index | scale << 4 | _HAS_KEY
+        self.keys = bytearray(16 * capacity)
+        self.factors = array.array("f", bytes(16 * capacity))  # kq, kc, reduction, multiplier
+        self.drivers = {}                          # slot -> driver name, only where given
+        self.path = None
+
+    def __len__(self):
+        return self.n
+
+    @classmethod
+    def load(cls, path, capacity=512):
+        table = cls(capacity)
+        table.path = path
+        rows = []
+        with open(path) as f:
+            lineno = 0
+            for line in f:
+                lineno += 1
+                line = line.strip()
+                if not line or line.startswith("#") or line.startswith("meter_id"):
+                    continue
+                rows.append(parse_row(line, "%s row %d" % (path, lineno)))
+        rows.sort(key=lambda r: r[0])
+        for r in rows:
+            table._add(r, path)
+        return table
+
+    def _add(self, row, where="coding"):
+        num, key, _apt, _room, kind, scale, kq, kc, red, mult, driver = row
+        if self.n and self.ids[self.n - 1] >= num:
+            if self.ids[self.n - 1] == num:
+                raise CodingError("%s: meter %08x is coded twice" % (where, num))
+            raise CodingError("%s: rows must be added in meter id order" % where)
+        if self.n >= self.capacity:
+            raise CodingError("%s: more than %d meters coded" % (where, self.capacity))
+        i = self.n
+        self.ids[i] = num
+        self.flags[i] = KINDS.index(kind) | (SCALES.index(scale) << 4) | (_HAS_KEY if key else 0)
+        if key:
+            self.keys[16 * i:16 * i + 16] = key
+        self.factors[4 * i] = kq
+        self.factors[4 * i + 1] = kc
+        self.factors[4 * i + 2] = red
+        self.factors[4 * i + 3] = mult
+        if driver:
+            self.drivers[i] = driver
+        self.n = i + 1
+
+    def slot(self, meter_id):
+        """Index of the meter in the table, or -1 when it is not coded (binary search)."""
+        ids = self.ids
+        lo, hi = 0, self.n
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            v = ids[mid]
+            if v < meter_id:
+                lo = mid + 1
+            elif v > meter_id:
+                hi = mid
+            else:
+                return mid
+        return -1
+
+    def key(self, slot):
+        if slot < 0 or not self.flags[slot] & _HAS_KEY:
+            return None
+        return bytes(self.keys[16 * slot:16 * slot + 16])
+
+    def kind(self, slot):
+        return KINDS[self.flags[slot] & 0x0F]
+
+    def scale(self, slot):
+        return SCALES[(self.flags[slot] >> 4) & 0x07]
+
+    def driver(self, slot):
+        return self.drivers.get(slot)
+
+    def factor(self, slot):
+        """The one multiplier this meter's readings get, and the factors behind it."""
+        f = self.factors
+        kq, kc, red, mult = f[4 * slot], f[4 * slot + 1], f[4 * slot + 2], f[4 * slot + 3]
+        kind = self.flags[slot] & 0x0F
+        if kind == 0:  # hca
+            if (self.flags[slot] >> 4) & 0x07 == 0:  # unit scale
+                return kq * kc * (1.0 - red)
+            return 1.0 - red
+        return mult
+
+    def factors_used(self, slot):
+        """What the record names as the factors applied (for audit on the host)."""
+        f = self.factors
+        if self.flags[slot] & 0x0F == 0:
+            return {"scale": self.scale(slot), "kq": _r(f[4 * slot]), "kc": _r(f[4 * slot + 1]),
+                    "reduction": _r(f[4 * slot + 2])}
+        return {"multiplier": _r(f[4 * slot + 3])}
+
+    def apply(self, slot, values):
+        """Coded values for one decoded reading: every HCA-unit, m³ or kWh field times the
+        meter's factor. Returns a new dict {field: coded value}."""
+        kind = self.flags[slot] & 0x0F
+        suffix = ("_hca", "_m3", "_m3", "_kwh")[kind]
+        k = _r(self.factor(slot))
+        coded = {}
+        for name in values:
+            v = values[name]
+            if name.endswith(suffix) and isinstance(v, (int, float)):
+                coded[name] = round(v * k, 4)
+        return coded
+
+    def describe(self, slot):
+        """Apartment and room of a coded meter, read from the coding file on flash."""
+        want = "%08x" % self.ids[slot]
+        if self.path is None:
+            return "", ""
+        with open(self.path) as f:
+            for line in f:
+                if line[:8].lower() == want:
+                    cells = line.split(",")
+                    return cells[2].strip() if len(cells) > 2 else "", \
+                        cells[3].strip() if len(cells) > 3 else ""
+        return "", ""
+
+
+def _r(x):
+    # factors are stored as float32: round to 6 significant digits so 1.25 stays 1.25
+    return float("%.6g" % x)
