@@ -1,0 +1,185 @@
+"""Write a render_doc.Doc as an A4 PDF with reportlab (platypus).
+
+Uses the PDF base fonts (Helvetica), whose WinAnsi encoding covers Danish letters, '³',
+'–' and '€'; the few characters outside it are replaced by near equivalents. Output is
+byte-for-byte reproducible (reportlab's invariant mode): the same result gives the same file.
+"""
+import io
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import (KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table,
+                                TableStyle)
+
+from . import render_doc as rd
+
+ACCENT = colors.HexColor("#1f5f8b")
+MUTE = colors.HexColor("#5b6470")
+WARN = colors.HexColor("#9a3b00")
+OK = colors.HexColor("#1e6b35")
+BAND = colors.HexColor("#f3f5f7")
+RULE = colors.HexColor("#c9d1d9")
+
+_REPLACE = {"\u2212": "-", "\u2264": "<=", "\u2265": ">=", "\u2248": "~", "\u00a0": " ",
+            "\u2009": " ", "\u202f": " ", "\u2192": "->"}
+
+FONT, BOLD = "Helvetica", "Helvetica-Bold"
+
+STYLES = {
+    "title": ParagraphStyle("title", fontName=BOLD, fontSize=16, leading=20, textColor=ACCENT,
+                            spaceAfter=2),
+    "subtitle": ParagraphStyle("subtitle", fontName=FONT, fontSize=10, leading=13,
+                               textColor=MUTE, spaceAfter=8),
+    "h2": ParagraphStyle("h2", fontName=BOLD, fontSize=11.5, leading=14, textColor=ACCENT,
+                         spaceBefore=10, spaceAfter=4),
+    "h3": ParagraphStyle("h3", fontName=BOLD, fontSize=10, leading=13, spaceBefore=6,
+                         spaceAfter=3),
+    "normal": ParagraphStyle("normal", fontName=FONT, fontSize=9, leading=12, spaceAfter=3),
+    "note": ParagraphStyle("note", fontName=FONT, fontSize=8, leading=10.5, textColor=MUTE,
+                           spaceAfter=3),
+    "warn": ParagraphStyle("warn", fontName=BOLD, fontSize=9, leading=12, textColor=WARN,
+                           spaceAfter=3),
+    "ok": ParagraphStyle("ok", fontName=FONT, fontSize=9, leading=12, textColor=OK,
+                         spaceAfter=3),
+    "big": ParagraphStyle("big", fontName=BOLD, fontSize=12.5, leading=16, spaceBefore=4,
+                          spaceAfter=6),
+    "cell": ParagraphStyle("cell", fontName=FONT, fontSize=8, leading=10, alignment=TA_LEFT),
+    "cellb": ParagraphStyle("cellb", fontName=BOLD, fontSize=8, leading=10),
+}
+
+
+def clean(text):
+    """Plain text -> platypus markup: characters WinAnsi lacks replaced, markup escaped."""
+    text = "".join(_REPLACE.get(ch, ch) for ch in str(text))
+    text = text.encode("cp1252", "replace").decode("cp1252")
+    return escape(text)
+
+
+def _para(text, style):
+    return Paragraph(clean(text), STYLES[style])
+
+
+def _table(t, width):
+    head = [Paragraph(clean(c), STYLES["cellb"]) for c in t.columns]
+    data = [head]
+    for row in list(t.rows) + list(t.foot):
+        data.append([Paragraph(clean(c), STYLES["cell"]) if a == "l" else clean_cell(c)
+                     for a, c in zip(t.align, row)])
+    rel = t.widths or [3 if a == "l" else 2 for a in t.align]
+    total = float(sum(rel))
+    col_widths = [width * r / total for r in rel]
+    style = [
+        ("FONT", (0, 0), (-1, -1), FONT, 8),
+        ("BACKGROUND", (0, 0), (-1, 0), BAND),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.6, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    for i, a in enumerate(t.align):
+        if a == "r":
+            style.append(("ALIGN", (i, 0), (i, -1), "RIGHT"))
+    n_rows = len(t.rows)
+    for r in range(1, n_rows + 1):
+        style.append(("LINEBELOW", (0, r), (-1, r), 0.25, colors.HexColor("#e6eaee")))
+    if t.foot:
+        first = n_rows + 1
+        style.append(("LINEABOVE", (0, first), (-1, first), 0.9, colors.black))
+        style.append(("FONT", (0, first), (-1, -1), BOLD, 8))
+        for r in range(first, len(data)):
+            for i, a in enumerate(t.align):
+                if a == "l":
+                    data[r][i] = Paragraph(clean(t.foot[r - first][i]), STYLES["cellb"])
+    table = Table(data, colWidths=col_widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle(style))
+    flow = []
+    if t.caption:
+        flow.append(_para(t.caption, "note"))
+    flow.append(table)
+    flow.append(Spacer(1, 4))
+    return flow
+
+
+def clean_cell(text):
+    """A right-aligned figure cell: plain string (no wrapping), WinAnsi-safe."""
+    text = "".join(_REPLACE.get(ch, ch) for ch in str(text))
+    return text.encode("cp1252", "replace").decode("cp1252")
+
+
+def _bars_as_table(b, width):
+    columns = [""] + list(b.series)
+    rows = []
+    for label, vals in b.groups:
+        printed = {name: p for name, _, p in vals}
+        rows.append([label] + [printed.get(s, "") for s in b.series])
+    return _table(rd.Table(columns, rows, align="l" + "r" * len(b.series)), width)
+
+
+def flowables(doc, width):
+    out = [_para(doc.title, "title")]
+    if doc.subtitle:
+        out.append(_para(doc.subtitle, "subtitle"))
+    pending_heading = None
+    for b in doc.blocks:
+        if isinstance(b, rd.Heading):
+            if pending_heading is not None:
+                out.append(pending_heading)
+            pending_heading = _para(b.text, "h2" if b.level <= 2 else "h3")
+            continue
+        if isinstance(b, rd.Para):
+            flow = [_para(b.text, b.style if b.style in STYLES else "normal")]
+        elif isinstance(b, rd.KeyValues):
+            rows = [[Paragraph(clean(k), STYLES["cell"]), Paragraph(clean(v), STYLES["cell"])]
+                    for k, v in b.pairs]
+            t = Table(rows, colWidths=[width * 0.32, width * 0.68], hAlign="LEFT")
+            t.setStyle(TableStyle([("TEXTCOLOR", (0, 0), (0, -1), MUTE),
+                                   ("TOPPADDING", (0, 0), (-1, -1), 1),
+                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+            flow = [t, Spacer(1, 4)]
+        elif isinstance(b, rd.Table):
+            flow = _table(b, width)
+        elif isinstance(b, rd.Bars):
+            flow = _bars_as_table(b, width)
+        elif isinstance(b, rd.LinkList):
+            flow = [_para(item[0].text if isinstance(item, tuple) else item.text, "normal")
+                    for item in b.items]
+        else:
+            raise TypeError("cannot render block %r" % (b,))
+        if pending_heading is not None:
+            # keep a heading with the start of what follows it
+            out.append(KeepTogether([pending_heading] + flow[:1]))
+            out.extend(flow[1:])
+            pending_heading = None
+        else:
+            out.extend(flow)
+    if pending_heading is not None:
+        out.append(pending_heading)
+    return out
+
+
+def to_pdf(doc):
+    """Return the PDF as bytes."""
+    buf = io.BytesIO()
+    footer = clean_cell(doc.footer)
+
+    def on_page(canvas, template):
+        canvas.saveState()
+        canvas.setFont(FONT, 7.5)
+        canvas.setFillColor(MUTE)
+        canvas.drawString(18 * mm, 10 * mm, footer)
+        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, "Side %d" % canvas.getPageNumber())
+        canvas.restoreState()
+
+    template = SimpleDocTemplate(
+        buf, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
+        bottomMargin=18 * mm, title=clean_cell(doc.title), author="fordel",
+        creator="fordel", lang=doc.lang, invariant=1)
+    template.build(flowables(doc, template.width), onFirstPage=on_page, onLaterPages=on_page)
+    return buf.getvalue()
