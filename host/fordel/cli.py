@@ -7,6 +7,7 @@ import click
 # command name -> "module:attribute" of a click.Command. One line per command.
 COMMANDS = {
     "demo": "fordel.demo:demo_cmd",
+    "diag": "fordel.device.diag:diag_cmd",
 }
 
 

@@ -1,0 +1,1 @@
+"""Talking to collectors: diagnostics console, flash images, provisioning."""
