@@ -1,77 +1,15 @@
 """HTML and PDF writers for render_doc documents: escaping, well-formedness, valid PDF."""
-import base64
-import html.parser
 import re
-import zlib
+import sys
+from pathlib import Path
 
 import pytest
 
 from fordel.settle import render_doc as rd
 from fordel.settle import render_html, render_pdf
 
-VOID = {"meta", "br", "img", "hr", "link", "input"}
-
-
-class _Checker(html.parser.HTMLParser):
-    """Fails on mismatched/unclosed tags; collects text and scripts."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.stack, self.errors, self.text, self.tags = [], [], [], []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-        if tag not in VOID:
-            self.stack.append(tag)
-
-    def handle_endtag(self, tag):
-        if not self.stack or self.stack[-1] != tag:
-            self.errors.append("unexpected </%s> (open: %s)" % (tag, self.stack[-3:]))
-        else:
-            self.stack.pop()
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-
-def check_html(page):
-    p = _Checker()
-    p.feed(page)
-    p.close()
-    assert not p.errors, p.errors
-    assert not p.stack, "unclosed tags: %s" % p.stack
-    assert page.startswith("<!DOCTYPE html>")
-    return p
-
-
-def pdf_pages_and_text(data):
-    """Minimal PDF check without a PDF library: header, trailer, xref offset, page count,
-    and the text drawn (content streams inflated, string operands of Tj/TJ decoded)."""
-    assert data.startswith(b"%PDF-1."), data[:16]
-    assert data.rstrip().endswith(b"%%EOF")
-    startxref = int(re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", data).group(1))
-    assert data[startxref:startxref + 4] == b"xref"
-    pages = len(re.findall(rb"/Type /Page\b", data))
-    count = int(re.search(rb"/Type /Pages\b.*?/Count (\d+)", data, re.S).group(1)
-                if re.search(rb"/Type /Pages\b.*?/Count (\d+)", data, re.S)
-                else re.search(rb"/Count (\d+)", data).group(1))
-    assert pages == count and pages >= 1
-    text = []
-    for m in re.finditer(rb"<<(.*?)>>\s*stream\r?\n(.*?)endstream", data, re.S):
-        head, body = m.group(1), m.group(2)
-        if b"ASCII85Decode" in head:
-            body = base64.a85decode(body.strip().rstrip(b"~>").strip())
-        if b"FlateDecode" in head:
-            try:
-                body = zlib.decompress(body)
-            except zlib.error:
-                continue
-        for s in re.findall(rb"\(((?:[^()\\]|\\.)*)\)\s*Tj", body):
-            s = re.sub(rb"\\([0-7]{1,3})", lambda x: bytes([int(x.group(1), 8)]), s)
-            s = re.sub(rb"\\(.)", rb"\1", s)
-            text.append(s.decode("cp1252"))
-    return pages, "\n".join(text)
-
+sys.path.insert(0, str(Path(__file__).parent))
+from render_checks import check_html, pdf_pages_and_text  # noqa: E402
 
 def sample_doc(name="Lejl. 1 tv"):
     d = rd.Doc("Forbrugsopgørelse – %s" % name, subtitle="01-07-2022 – 30-06-2023",
