@@ -1,0 +1,85 @@
+"""Board `sim`: the collector firmware on the MicroPython unix port.
+
+The radio module's UART is a pty (a host simulator, host/fordel/sim, or a real USB dongle
+on /dev/ttyUSB*), the clock is the host clock, the LED is printed (if FORDEL_LED=1) and
+the flash is a littlefs image file (boards/sim/blockdev.py).
+
+Configuration, from the environment (or arguments):
+    FORDEL_RADIO_PORT     path of the radio module's tty / pty (required to open the radio)
+    FORDEL_RADIO_MODULE   "im871a" (default) or "amb8465"
+    FORDEL_LED            "1" prints LED changes on stdout
+
+Unix-only code (termios, os.getenv) lives here and only here: firmware/ must import on
+the ESP32 (boards/tests/test_esp32_imports.py checks it).
+"""
+import os
+import time
+
+import termios
+
+NAME = "sim"
+RADIO_MODULE = os.getenv("FORDEL_RADIO_MODULE") or "im871a"
+RADIO_BAUD = {"im871a": 57600, "amb8465": 9600}.get(RADIO_MODULE, 57600)
+LED_PIN = None
+FLASH_PATH = "/flash"
+
+_VMIN = 6
+_VTIME = 5
+_led_on = None
+
+
+def open_radio_uart(path=None, baud=None):
+    """The radio UART as a stream for asyncio.StreamReader/Writer.
+
+    The tty is put in raw mode with VMIN=0, VTIME=0, so read()/readinto() return at once
+    with what is there (b"" / 0 if nothing) instead of blocking until n bytes arrive; the
+    asyncio loop polls the file for readability. Same contract as machine.UART(timeout=0).
+    """
+    path = path or os.getenv("FORDEL_RADIO_PORT")
+    if not path:
+        raise OSError("sim board: no radio port; set FORDEL_RADIO_PORT to the module's tty")
+    f = open(path, "r+b", buffering=0)
+    fd = f.fileno()
+    termios.setraw(fd)
+    attr = termios.tcgetattr(fd)
+    attr[6][_VMIN] = 0
+    attr[6][_VTIME] = 0
+    speed = getattr(termios, "B%d" % (baud or RADIO_BAUD), None)
+    if speed is not None:       # a pty ignores it; a real USB dongle needs it
+        attr[4] = attr[5] = speed
+    termios.tcsetattr(fd, termios.TCSANOW, attr)
+    return f
+
+
+def led(on):
+    """Status LED: printed on the sim board when FORDEL_LED=1."""
+    global _led_on
+    on = bool(on)
+    if on != _led_on:
+        _led_on = on
+        if os.getenv("FORDEL_LED") == "1":
+            print("LED", "on" if on else "off")
+
+
+def reset_radio():
+    """Hard reset of the radio module: the sim board has no reset line."""
+    return False
+
+
+def ticks_ms():
+    return time.ticks_ms()
+
+
+def ticks_diff(a, b):
+    return time.ticks_diff(a, b)
+
+
+def now():
+    """Wall clock, seconds since 1970 (host clock)."""
+    return time.time()
+
+
+def mount_flash(path=FLASH_PATH):
+    """Mount the record store's littlefs at `path` (image file per boards/sim/blockdev.py)."""
+    import blockdev
+    return blockdev.mount(path)
