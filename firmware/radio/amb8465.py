@@ -109,8 +109,9 @@ class Amb8465(Radio):
                     self._answer(cmd, a + 3, n)
                 a = end
                 continue
-            # transparent mode: L, then a wM-Bus C-field
-            if c < 10:
+            # transparent mode: L, then a wM-Bus C-field. Only when the module is set so:
+            # in command mode these bytes are the rest of a broken frame or noise.
+            if self.cmd_out or c < 10:
                 self._garbage(1)
                 a += 1
                 continue
@@ -124,8 +125,6 @@ class Amb8465(Radio):
             if b < end:
                 return a
             self.stats["frames"] += 1
-            if self.cmd_out:
-                self._recheck = True      # we turned command output on: module was reset?
             self._telegram(a + 1, c)
             a = end
         return a

@@ -166,14 +166,14 @@ class Radio:
 
     # ---- receive loop -----------------------------------------------------------------
     async def _rx_loop(self):
-        buf = self._buf
-        size = len(buf)
+        # read into a chunk buffer of its own: the timer may drop a stale partial frame
+        # from the parse buffer while this read is pending
+        chunk = bytearray(128)
+        cmv = memoryview(chunk)
         idle = 0
         while True:
-            if size - self._b < 64:
-                self._compact()
             try:
-                n = await self._r.readinto(self._mv[self._b:])
+                n = await self._r.readinto(chunk)
             except OSError:
                 self._closed = True
                 self._error("uart_errors")
@@ -189,8 +189,21 @@ class Radio:
                 await asyncio.sleep_ms(self.GAP_MS)
                 continue
             idle = 0
-            self._b += n
             self._last_rx = time.ticks_ms()
+            self.feed(cmv[:n])
+
+    def feed(self, data):
+        """Append received bytes to the parse buffer and parse what is complete (the receive
+        loop's path; also for tests, benchmarks and replays)."""
+        mv = memoryview(data)
+        i = 0
+        while i < len(mv):
+            if len(self._buf) - self._b < 64:
+                self._compact()
+            k = min(len(mv) - i, len(self._buf) - self._b)
+            self._mv[self._b:self._b + k] = mv[i:i + k]
+            self._b += k
+            i += k
             self._a = self._parse(self._a, self._b)
             if self._a == self._b:
                 self._a = self._b = 0

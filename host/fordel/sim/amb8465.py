@@ -81,8 +81,9 @@ class Amb8465Simulator(ModuleSimulator):
     def _payload_offset(self):
         return 3
 
-    def _indication(self, frame, rssi_dbm):
-        body = frame[1:] + (bytes((rssi_raw(rssi_dbm),)) if self.rssi_enable else b"")
+    def _indication(self, frame, rssi_dbm, raw_rssi):
+        raw = rssi_raw(rssi_dbm) if raw_rssi is None else raw_rssi
+        body = frame[1:] + (bytes((raw,)) if self.rssi_enable else b"")
         if self.cmd_out:
             return command(DATA_IND, body)
         return bytes((len(body),)) + body
@@ -110,7 +111,7 @@ class Amb8465Simulator(ModuleSimulator):
                 del rx[:1]
                 continue
             del rx[:total]
-            yield frame[1], frame[3:-1]
+            yield frame[1], frame[3:-1], frame
 
     def _handle(self, cmd, p):
         if cmd == SET_MODE:

@@ -98,9 +98,15 @@ class Im871aSimulator(ModuleSimulator):
     def _payload_offset(self):
         return 4
 
-    def _indication(self, frame, rssi_dbm):
-        ts = int((time.monotonic() - self._t0) * 1000) if self.config["auto_timestamp"] else None
-        rssi = rssi_raw(rssi_dbm) if self.config["auto_rssi"] else None
+    def clock(self):
+        """The module's timestamp trailer: ms since its last reset (replace to replay)."""
+        return int((time.monotonic() - self._t0) * 1000)
+
+    def _indication(self, frame, rssi_dbm, raw_rssi):
+        ts = self.clock() if self.config["auto_timestamp"] else None
+        rssi = None
+        if self.config["auto_rssi"]:
+            rssi = rssi_raw(rssi_dbm) if raw_rssi is None else raw_rssi
         return hci_frame(RADIOLINK, WMBUSMSG_IND, frame[1:], ts, rssi, self.crc)
 
     def _answer(self, msg, payload=b""):
@@ -135,7 +141,7 @@ class Im871aSimulator(ModuleSimulator):
                 del rx[:1]
                 continue
             del rx[:total]
-            yield (ep << 8 | msg), frame[4:4 + n]
+            yield (ep << 8 | msg), frame[4:4 + n], frame
 
     def _handle(self, cmd, p):
         ep, msg = cmd >> 8, cmd & 0xFF

@@ -91,6 +91,7 @@ class ModuleSimulator:
         self.latency_s = latency_s
         self.responding = True       # False: the module hangs (no answers, no telegrams)
         self.requests = []           # (command, payload bytes) as the module understood them
+        self.raw_requests = []       # the same, as the bytes that came over the line
         self.stats = {"requests": 0, "bad_requests": 0, "unknown_requests": 0,
                       "delivered": 0, "not_listening": 0, "resets": 0}
         self.path = None
@@ -113,11 +114,12 @@ class ModuleSimulator:
         self.close()
 
     # ---- for tests and the meter simulator --------------------------------------------
-    def deliver(self, frame, rssi_dbm=-70, mode=None):
+    def deliver(self, frame, rssi_dbm=-70, mode=None, raw_rssi=None):
         """Send one received telegram to the host as the module would.
 
         frame: wM-Bus frame starting with its L-field, DLL CRCs removed (L = len(frame)-1).
         mode: "S1", "T1" or "C1" the meter sent in; None = whatever the module listens to.
+        raw_rssi: the module's RSSI byte itself (replaying a capture), instead of rssi_dbm.
         Returns False (nothing sent) if the module does not listen to `mode` or hangs."""
         frame = bytes(frame)
         if len(frame) < 2 or frame[0] != len(frame) - 1:
@@ -130,7 +132,7 @@ class ModuleSimulator:
             if mode is not None and mode not in self.listening():
                 self.stats["not_listening"] += 1
                 return False
-            self._send(self._indication(frame, rssi_dbm))
+            self._send(self._indication(frame, rssi_dbm, raw_rssi))
             self.stats["delivered"] += 1
             return True
 
@@ -150,7 +152,7 @@ class ModuleSimulator:
         with self._lock:
             if partial:
                 f = self._indication(bytes((10, 0x44, 0x2D, 0x2C, 0x78, 0x56, 0x34, 0x12,
-                                            0x01, 0x07, 0x7A)), -60)
+                                            0x01, 0x07, 0x7A)), -60, None)
                 self._port.write(f[:len(f) // 2])
             self.stats["resets"] += 1
             self._reset()
@@ -167,9 +169,10 @@ class ModuleSimulator:
     def _on_bytes(self, data):
         with self._lock:
             self._rx += data
-            for cmd, payload in self._requests():
+            for cmd, payload, raw in self._requests():
                 self.stats["requests"] += 1
                 self.requests.append((cmd, bytes(payload)))
+                self.raw_requests.append(raw)
                 if not self.responding:
                     continue
                 if self.latency_s:
@@ -186,7 +189,7 @@ class ModuleSimulator:
     def _handle(self, cmd, payload):
         raise NotImplementedError
 
-    def _indication(self, frame, rssi_dbm):
+    def _indication(self, frame, rssi_dbm, raw_rssi):
         raise NotImplementedError
 
     def _reset(self):
