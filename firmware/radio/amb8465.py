@@ -102,11 +102,12 @@ class Amb8465(Radio):
                     self._garbage(1)
                     a += 1
                     continue
-                self.stats["frames"] += 1
                 if cmd == DATA_IND:
-                    self._telegram(a + 3, n)
+                    if not self._telegram(a + 3, n):
+                        return a          # ring full: parse it again when there is room
                 else:
                     self._answer(cmd, a + 3, n)
+                self.stats["frames"] += 1
                 a = end
                 continue
             # transparent mode: L, then a wM-Bus C-field. Only when the module is set so:
@@ -124,17 +125,17 @@ class Amb8465(Radio):
             end = a + 1 + c
             if b < end:
                 return a
+            if not self._telegram(a + 1, c):
+                return a
             self.stats["frames"] += 1
-            self._telegram(a + 1, c)
             a = end
         return a
 
     def _telegram(self, p, n):
         if self.rssi_on:
             n -= 1
-            self._put(p, n, rssi_dbm(self._buf[p + n]), None)
-        else:
-            self._put(p, n, None, None)
+            return self._put(p, n, rssi_dbm(self._buf[p + n]), None)
+        return self._put(p, n, None, None)
 
     async def _cmd(self, cmd, payload, what):
         n = frame(self._tx, cmd, payload)

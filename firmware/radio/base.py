@@ -55,6 +55,7 @@ class Radio:
     BAUD = 0
     GAP_MS = 100        # a frame whose next byte is this late will never be finished
     ANSWER_MS = 500     # request timeout
+    FULL_MS = 1000      # frame ring full this long: nobody takes frames, count them lost
 
     def __init__(self, stream, link_mode="C1T1", slots=8, check_ms=60000, degraded_ms=600000):
         if link_mode not in LINK_MODES:
@@ -73,6 +74,7 @@ class Radio:
         self._a = 0
         self._b = 0
         self._last_rx = time.ticks_ms()
+        self._stale = False
         # frame ring
         self._slots = slots
         self._ring = bytearray(slots * SLOT)
@@ -86,6 +88,9 @@ class Radio:
         self._lent = False
         self._frame = Frame()
         self._frame_ev = asyncio.Event()
+        self._space_ev = asyncio.Event()
+        self._hold = False        # ring full: leave telegrams unparsed (receive loop waits)
+        self._full = False
         # request / answer
         self._tx = bytearray(64)
         self._txmv = memoryview(self._tx)
@@ -125,6 +130,7 @@ class Radio:
             self._lent = False
             self._tail = (self._tail + 1) % self._slots
             self._count -= 1
+            self._space_ev.set()
         while not self._count:
             self._frame_ev.clear()
             await self._frame_ev.wait()
@@ -144,36 +150,40 @@ class Radio:
         return self._count - (1 if self._lent else 0)
 
     def _put(self, p, n, rssi_dbm, ts):
-        """Queue the n wM-Bus bytes at _buf[p] (C-field first) as one frame; L = n."""
+        """Queue the n wM-Bus bytes at _buf[p] (C-field first) as one frame; L = n.
+        False: the ring is full and the receive loop will wait for room (keep the bytes)."""
+        if self._count == self._slots:
+            if self._hold:
+                return False
+            self.stats["telegrams"] += 1
+            self._error("overruns")
+            return True
         self.stats["telegrams"] += 1
         self._heard = True
         if n > SLOT - 1:
             self._error("refused")
-            return
-        if self._count == self._slots:
-            self._error("overruns")
-            return
+            return True
         i = (self._tail + self._count) % self._slots
         off = i * SLOT
         self._ring[off] = n
-        self._rmv[off + 1:off + 1 + n] = self._mv[p:p + n]
+        self._ring[off + 1:off + 1 + n] = self._mv[p:p + n]
         self._rssi[i] = NO_RSSI if rssi_dbm is None else rssi_dbm
         self._hasts[i] = ts is not None
         self._ts[i] = ts or 0
         self._tick[i] = time.ticks_ms()
         self._count += 1
         self._frame_ev.set()
+        return True
 
     # ---- receive loop -----------------------------------------------------------------
     async def _rx_loop(self):
-        # read into a chunk buffer of its own: the timer may drop a stale partial frame
-        # from the parse buffer while this read is pending
-        chunk = bytearray(128)
-        cmv = memoryview(chunk)
+        self._hold = True
         idle = 0
         while True:
+            if len(self._buf) - self._b < 64:
+                self._compact()
             try:
-                n = await self._r.readinto(chunk)
+                n = await self._r.readinto(self._mv[self._b:])
             except OSError:
                 self._closed = True
                 self._error("uart_errors")
@@ -190,7 +200,41 @@ class Radio:
                 continue
             idle = 0
             self._last_rx = time.ticks_ms()
-            self.feed(cmv[:n])
+            if self._stale:
+                # the frame begun before the line went quiet was never finished
+                self._stale = False
+                self._error("partial_drops")
+                self._garbage(1)
+                self._a += 1
+            self._b += n
+            self._parsed()
+            if self._count == self._slots and self._b > self._a:
+                await self._wait_for_room()
+
+    async def _wait_for_room(self):
+        """Back-pressure: the ring is full and telegrams wait in the parse buffer (and the
+        UART's own buffer). Wait for the app to take frames; after FULL_MS, or at once if a
+        request waits for its answer behind them, drop them (counted as overruns)."""
+        self._full = True
+        t0 = time.ticks_ms()
+        while self._count == self._slots and self._b > self._a:
+            self._space_ev.clear()
+            try:
+                await asyncio.wait_for_ms(self._space_ev.wait(), 50)
+            except asyncio.TimeoutError:
+                if self._want != -1 or time.ticks_diff(time.ticks_ms(), t0) >= self.FULL_MS:
+                    self._hold = False
+                    self._parsed()
+                    self._hold = True
+                    break
+            self._parsed()
+        self._full = False
+        self._last_rx = time.ticks_ms()
+
+    def _parsed(self):
+        self._a = self._parse(self._a, self._b)
+        if self._a == self._b:
+            self._a = self._b = 0
 
     def feed(self, data):
         """Append received bytes to the parse buffer and parse what is complete (the receive
@@ -204,9 +248,7 @@ class Radio:
             self._mv[self._b:self._b + k] = mv[i:i + k]
             self._b += k
             i += k
-            self._a = self._parse(self._a, self._b)
-            if self._a == self._b:
-                self._a = self._b = 0
+            self._parsed()
 
     def _compact(self):
         a, b = self._a, self._b
@@ -223,17 +265,19 @@ class Radio:
             self._error("garbage_bytes", n)
 
     async def _timer(self):
-        due = time.ticks_add(time.ticks_ms(), self.check_ms)
+        now = time.ticks_ms()
+        due = time.ticks_add(now, self.check_ms)
         while True:
+            before = now
             await asyncio.sleep_ms(self.GAP_MS)
             now = time.ticks_ms()
-            if self._b > self._a and time.ticks_diff(now, self._last_rx) >= self.GAP_MS:
-                # the rest of this frame is not coming (module reset, lost bytes, false start)
-                self._error("partial_drops")
-                self._garbage(1)
-                self._a = self._parse(self._a + 1, self._b)
-                if self._a == self._b:
-                    self._a = self._b = 0
+            # a partial frame and a quiet line for GAP_MS: the rest is not coming (module
+            # reset, lost bytes, false start); the receive loop drops it when bytes come.
+            # Not judged if this task woke late: the loop was busy, bytes may be waiting.
+            if self._b > self._a and not self._full and \
+                    time.ticks_diff(now, self._last_rx) >= self.GAP_MS and \
+                    time.ticks_diff(now, before) < 2 * self.GAP_MS:
+                self._stale = True
             if self._recheck or time.ticks_diff(now, due) >= 0:
                 self._recheck = False
                 due = time.ticks_add(now, self.check_ms)

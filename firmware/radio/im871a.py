@@ -139,16 +139,17 @@ class Im871a(Radio):
                     a += 1
                     continue
                 self._crc_seen = True
-            self.stats["frames"] += 1
             if ep == RADIOLINK and msg == WMBUSMSG_IND:
                 rssi = rssi_dbm(buf[r]) if ctrl & 4 else None
                 ts = (buf[t] | buf[t + 1] << 8 | buf[t + 2] << 16 | buf[t + 3] << 24) \
                     if ctrl & 2 else None
+                if not self._put(a + 4, n, rssi, ts):
+                    return a              # ring full: parse it again when there is room
                 if rssi is None:
                     self._recheck = True  # we asked for RSSI: the module lost its settings
-                self._put(a + 4, n, rssi, ts)
             else:
                 self._answer(ep << 8 | msg, a + 4, n)
+            self.stats["frames"] += 1
             a = end
         return a
 

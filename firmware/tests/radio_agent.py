@@ -5,7 +5,7 @@
 
 Prints one JSON object a line: {"ev": "ready", ...} once started, {"ev": "frame", ...} per
 telegram, and answers to commands read from stdin (one a line): ping, info, config, health,
-selftest, mode <M>, mem, quit.
+selftest, mode <M>, pause, resume, mem, quit.
 """
 import asyncio
 import binascii
@@ -21,8 +21,12 @@ def out(obj):
     sys.stdout.write(json.dumps(obj) + "\n")
 
 
+RUN = asyncio.Event()
+
+
 async def frames(radio):
     while True:
+        await RUN.wait()
         f = await radio.next_frame()
         out({"ev": "frame", "hex": binascii.hexlify(f.data).decode(), "rssi": f.rssi_dbm,
              "ts": f.ts})
@@ -43,6 +47,12 @@ async def command(radio, words):
     if cmd == "mode":
         await radio.set_link_mode(words[1])
         return {"link_mode": radio.link_mode}
+    if cmd == "pause":                  # stop taking frames (the app is busy)
+        RUN.clear()
+        return {"paused": True}
+    if cmd == "resume":
+        RUN.set()
+        return {"paused": False}
     if cmd == "mem":
         gc.collect()
         return {"free": gc.mem_free(), "alloc": gc.mem_alloc()}
@@ -65,6 +75,7 @@ async def main():
         return
     gc.collect()
     out({"ev": "ready", "info": info, "health": radio.health(), "free": gc.mem_free()})
+    RUN.set()
     asyncio.create_task(frames(radio))
     stdin = asyncio.StreamReader(sys.stdin)
     while True:

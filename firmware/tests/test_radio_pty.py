@@ -135,7 +135,7 @@ def test_configures_and_receives_telegrams_with_rssi(module):
         assert [(g["hex"], g["rssi"]) for g in got] == sent
         h = agent.ask("health")
         assert h["telegrams"] == 30 and h["crc_errors"] == 0 and h["garbage_bytes"] == 0
-        assert h["state"] == "ok"
+        assert h["overruns"] == 0 and h["state"] == "ok"   # a burst waits, is not dropped
         st = agent.ask("selftest")
         assert st["ok"] and st["ping"], st
         mem = agent.ask("mem")
@@ -201,6 +201,27 @@ def test_hanging_module_is_a_fault_then_recovers(module):
         sim.responding = True
         assert agent.ask("ping")["ping"] is True
         assert agent.ask("health")["state"] == "degraded"
+    finally:
+        agent.close()
+        sim.close()
+
+
+def test_app_not_taking_frames(module):
+    # ring of 8: one frame handed out, 7 queued, the rest waits in the buffers; a request
+    # must still get its answer, so the waiting telegrams are dropped and counted
+    sim, agent = run(module, args=("C1T1", 60000))
+    try:
+        agent.wait("ready")
+        agent.ask("pause")
+        for i in range(12):
+            sim.deliver(telegram(i), -70)
+        time.sleep(0.3)
+        assert agent.ask("ping")["ping"] is True
+        h = agent.ask("health")
+        assert h["overruns"] == 4 and h["telegrams"] == 12 and h["queued"] == 7, h
+        agent.ask("resume")
+        got = agent.take_frames(8)
+        assert [g["hex"] for g in got] == [telegram(i).hex() for i in range(8)]
     finally:
         agent.close()
         sim.close()
