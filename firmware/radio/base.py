@@ -111,8 +111,12 @@ class Radio:
 
     # ---- life cycle -------------------------------------------------------------------
     async def start(self):
-        """Start receiving, probe the module and set the link mode. Returns module info."""
-        self._tasks = (asyncio.create_task(self._rx_loop()), asyncio.create_task(self._timer()))
+        """Start receiving, probe the module and set the link mode. Returns module info.
+        On RadioError the tasks keep running (the watchdog keeps trying); start() may be
+        called again."""
+        if not self._tasks:
+            self._tasks = (asyncio.create_task(self._rx_loop()),
+                           asyncio.create_task(self._timer()))
         info = await self.setup()
         await self.set_link_mode(self.link_mode)
         return info
@@ -189,8 +193,11 @@ class Radio:
                 self._error("uart_errors")
                 self._ans_ev.set()
                 return
+            if n is None:               # machine.UART: nothing there after all
+                await asyncio.sleep_ms(10)
+                continue
             if not n:
-                # woken without bytes (hang-up on a pty): do not spin
+                # a file at its end: the pty's other side hung up (sim board)
                 idle += 1
                 if idle > 50:
                     self._closed = True

@@ -37,5 +37,6 @@ def test_radio_cases_on_micropython():
                           capture_output=True, text=True, env=env, timeout=60)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out
-    passed = sorted(l.split()[1].split(".")[1] for l in out.splitlines() if l.startswith("PASS"))
+    passed = sorted(ln.split()[1].split(".")[1] for ln in out.splitlines()
+                    if ln.startswith("PASS"))
     assert passed == sorted(cases), out

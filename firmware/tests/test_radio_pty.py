@@ -242,6 +242,17 @@ def test_amb8465_settings_fixed_at_start():
         sim.close()
 
 
+def test_old_im871a_firmware_cannot_listen_c1t1():
+    sim, agent = run("im871a", {"firmware": 0x13}, ("C1T1", 60000))
+    try:
+        err = agent.wait("error")
+        assert err["error"] == "im871a: firmware 1.3 cannot listen C1+T1 (needs 1.4)"
+        assert all(r[:3] != b"\xa5\x01\x03" for r in sim.raw_requests)   # nothing set
+    finally:
+        agent.close()
+        sim.close()
+
+
 def test_amb8465_paced_at_9600_baud():
     sim, agent = run("amb8465", {"paced": True}, ("C1", 60000))
     try:

@@ -45,8 +45,9 @@ def test_documented_requests_answered(sim):
         assert ser.read(8) == cmd("FF 8B 04 0B 0A 0C 0D")
         # get config: "AMB8465 response header `FF 8A 7A 00 78` + 0x78 parameter bytes + XOR
         # (total 0x7E)"
-        m = re.search(r"`(FF 0A 02 00 80 77)` \([^)]*\) →\s+AMB8465 response header `([0-9A-F ]+)` \+ "
-                      r"0x([0-9A-F]+) parameter bytes \+ XOR \(total 0x([0-9A-F]+)\)", DOC)
+        m = re.search(r"`(FF 0A 02 00 80 77)` \([^)]*\) →\s+AMB8465 response header "
+                      r"`([0-9A-F ]+)` \+ 0x([0-9A-F]+) parameter bytes \+ XOR "
+                      r"\(total 0x([0-9A-F]+)\)", DOC)
         assert m, "get-config facts not found in radio-modules.md"
         ser.write(bytes.fromhex(m.group(1)))
         total = int(m.group(4), 16)
