@@ -80,7 +80,7 @@ class Radio:
         self._ring = bytearray(slots * SLOT)
         self._rmv = memoryview(self._ring)
         self._rssi = array("h", [NO_RSSI] * slots)
-        self._ts = array("l", [0] * slots)
+        self._ts = array("L", [0] * slots)
         self._hasts = bytearray(slots)
         self._tick = array("l", [0] * slots)
         self._tail = 0
@@ -107,6 +107,7 @@ class Radio:
         self._closed = False
         self._recheck = False     # something hints at a module reset: check soon
         self._heard = False       # a telegram since the last periodic check
+        self._ready = False       # setup and link mode done
         self._tasks = ()
 
     # ---- life cycle -------------------------------------------------------------------
@@ -119,6 +120,7 @@ class Radio:
                            asyncio.create_task(self._timer()))
         info = await self.setup()
         await self.set_link_mode(self.link_mode)
+        self._ready = True
         return info
 
     async def stop(self):
@@ -289,7 +291,10 @@ class Radio:
                 self._recheck = False
                 due = time.ticks_add(now, self.check_ms)
                 try:
-                    await self.check()
+                    if self._ready:
+                        await self.check()
+                    else:                   # the module was missing at start: try again
+                        await self.start()
                 except RadioError:
                     pass
                 self._heard = False

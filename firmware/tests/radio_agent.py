@@ -71,10 +71,11 @@ async def main():
     try:
         info = await radio.start()
     except RadioError as e:
+        # no module yet: the driver's watchdog keeps trying; commands still work
         out({"ev": "error", "error": str(e), "health": radio.health()})
-        return
-    gc.collect()
-    out({"ev": "ready", "info": info, "health": radio.health(), "free": gc.mem_free()})
+    else:
+        gc.collect()
+        out({"ev": "ready", "info": info, "health": radio.health(), "free": gc.mem_free()})
     RUN.set()
     asyncio.create_task(frames(radio))
     stdin = asyncio.StreamReader(sys.stdin)

@@ -242,6 +242,26 @@ def test_amb8465_settings_fixed_at_start():
         sim.close()
 
 
+def test_module_missing_at_start_comes_up_later(module):
+    sim = SIMS[module]()
+    sim.start()
+    sim.responding = False
+    agent = Agent(sim, module, "C1T1", 300, 1000)
+    try:
+        err = agent.wait("error")
+        assert "no answer to" in err["error"] and err["health"]["state"] == "unknown", err
+        sim.responding = True
+        end = time.monotonic() + 5
+        while not sim.deliver(telegram(7), -77, mode="C1"):   # until the watchdog set it up
+            assert time.monotonic() < end, "driver never brought the module up"
+            time.sleep(0.05)
+        assert agent.take_frames(1)[0]["hex"] == telegram(7).hex()
+        assert agent.ask("health")["state"] in ("ok", "degraded")
+    finally:
+        agent.close()
+        sim.close()
+
+
 def test_old_im871a_firmware_cannot_listen_c1t1():
     sim, agent = run("im871a", {"firmware": 0x13}, ("C1T1", 60000))
     try:
