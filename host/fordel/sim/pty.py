@@ -54,6 +54,8 @@ class PtyPort:
 
     def write(self, data):
         """Write all of `data` to the host side, paced at `baud` if set."""
+        if self._master is None:
+            raise OSError("radio simulator: pty is closed (start() it first)")
         with self._wlock:
             view = memoryview(bytes(data))
             while view:
