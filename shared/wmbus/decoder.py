@@ -1,0 +1,122 @@
+"""Decoder: frames in, named readings out. Keeps what a stream of telegrams needs between
+frames: the keys, each meter's configured driver and the compact-frame formats (CI 0x79)
+learnt from full frames."""
+from . import drivers as _drivers
+from . import link
+from .crc import crc16
+from .dv import Records
+from .errors import WMBusError
+from .media import media_name
+
+MAX_FORMAT_METERS = 600
+
+
+class Decoder:
+    """decode(frame) -> dict like wmbusmeters' JSON: "_", "media", "meter", "name", "id",
+    the driver's fields, plus "manufacturer".
+
+    keys:    {meter id text (8 hex digits, lower case): 16-byte key}
+    drivers: {meter id text: driver name}   (a meter's coding; else detected)
+    names:   {meter id text: name}
+    """
+
+    def __init__(self, keys=None, drivers=None, names=None, frame_format="auto"):
+        self.keys = keys if keys is not None else {}
+        self.drivers = drivers if drivers is not None else {}
+        self.names = names if names is not None else {}
+        self.frame_format = frame_format
+        self.t = link.Telegram()
+        self.rec = Records()
+        self.formats = {}           # meter id -> {signature: DIF/VIF bytes}
+
+    def decode(self, frame, key=None, driver=None, name=None):
+        t = self.t
+        if key is None:
+            key = self.keys
+        try:
+            link.parse(t, frame, key, self.frame_format)
+        except WMBusError:
+            raise
+        except (IndexError, ValueError, TypeError, KeyError) as e:
+            raise WMBusError("malformed frame (%s)" % (e,), t.id or None)
+        drv = self._driver(t, driver)
+        rec = self.rec
+        ci = t.ci
+        try:
+            if ci == link.CI_COMPACT:
+                self._compact(t, rec, drv)
+            elif ci <= 0x7A and drv.records:
+                rec.parse(t.payload, t.pos, t.end, t.id)
+                if rec.fmt_len > 0:
+                    self._learn(t.id, rec)
+            else:
+                rec.n = 0
+                rec.data = t.payload
+        except WMBusError:
+            raise
+        except (IndexError, ValueError, TypeError, KeyError) as e:
+            raise WMBusError("malformed data records (%s)" % (e,), t.id)
+        media = None
+        if drv.media_from_type:
+            media = media_name(t.device_type)
+            if media is None or media == "reserved":
+                media = drv.media
+        else:
+            media = drv.media
+        if name is None:
+            name = self.names.get(t.id, "")
+        out = {"_": "telegram", "media": media, "meter": drv.name, "name": name, "id": t.id}
+        try:
+            drv.fill(t, rec, out)
+        except WMBusError:
+            raise
+        except (IndexError, ValueError, TypeError, KeyError, ZeroDivisionError) as e:
+            raise WMBusError("driver %s: malformed payload (%s)" % (drv.name, e), t.id)
+        out["manufacturer"] = t.manufacturer
+        return out
+
+    def _driver(self, t, name):
+        if name is None:
+            name = self.drivers.get(t.id)
+        if name:
+            return _drivers.load(name)
+        mods = _drivers.detect(t.manufacturer, t.version, t.device_type)
+        if not mods and t.id != t.dll_id and len(t.frame) > 9:
+            f = t.frame
+            mods = _drivers.detect(link.manufacturer_code(f[2] | f[3] << 8), f[8], f[9])
+        if mods:
+            return _drivers.load(mods[0])
+        g = _drivers.generic(t.device_type)
+        if g is None:
+            raise WMBusError("no driver for manufacturer %s version 0x%02X type 0x%02X"
+                             % (t.manufacturer, t.version, t.device_type), t.id)
+        return _drivers.load(g)
+
+    def _learn(self, mid, rec):
+        sig = crc16(rec.fmt, 0, rec.fmt_len)
+        per = self.formats.get(mid)
+        if per is None:
+            if len(self.formats) >= MAX_FORMAT_METERS:
+                self.formats.pop(next(iter(self.formats)))
+            per = self.formats[mid] = {}
+        if sig not in per:
+            if len(per) >= 4:
+                per.pop(next(iter(per)))
+            per[sig] = bytes(rec.fmt[0:rec.fmt_len])
+
+    def _compact(self, t, rec, drv):
+        p = t.payload
+        pos = t.pos
+        if pos + 4 > t.end:
+            raise WMBusError("truncated compact frame header", t.id)
+        sig = p[pos] | p[pos + 1] << 8
+        dcrc = p[pos + 2] | p[pos + 3] << 8
+        fmt = self.formats.get(t.id, {}).get(sig)
+        if fmt is None:
+            fmt = drv.format_for(sig)
+        if fmt is None:
+            raise WMBusError("compact frame (format signature %04x) before any full frame "
+                             "of this meter: its format is unknown" % sig, t.id)
+        if crc16(p, pos + 4, t.end) != dcrc:
+            raise WMBusError("compact frame data CRC error", t.id)
+        rec.parse(p, pos + 4, t.end, t.id, fmt)

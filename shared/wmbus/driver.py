@@ -1,0 +1,179 @@
+"""What a meter driver declares: its name, detection, media and fields, in one place.
+
+    DRIVER = Driver("qcaloric", "HeatCostAllocationMeter", "heat cost allocation",
+                    detect=(("QDS", 0x35, 0x08),),
+                    fields=(F("current_consumption_hca", "HeatCostAllocation"),
+                            F("set_date", "Date", storage=1), ...))
+
+A field matches the first data record with its quantity (vif.py names), function field
+(mtype: 0 instantaneous, 1 maximum, 2 minimum, 3 value during error, -1 any), storage
+number, tariff, subunit and first combinable VIFE (comb: -1 none, -2 any, else the VIFE).
+A field whose storage/tariff is a (first, last) range gives one value per matching record,
+its name formatted with {storage}, {tariff}, {subunit} and {n} = storage + offset.
+The unit is the name's suffix (`total_m3` -> m³, `operating_time_h` -> hours) unless given.
+`decode(t, rec, out)` is an optional hook for manufacturer-specific bytes or status rules.
+"""
+from . import vif as _vif
+
+ANY = -1
+ANY_COMB = -2
+KEEP = "keep"
+
+
+class F:
+    __slots__ = ("name", "ranges", "mtype", "storage", "tariff", "subunit", "comb", "factor",
+                 "kind", "index", "offset", "invalid", "multi")
+
+    def __init__(self, name, quantity, storage=0, tariff=0, subunit=0, mtype=0, comb=-1,
+                 unit=None, kind=None, index=1, offset=0, invalid=KEEP, scale=1):
+        self.name = name
+        self.ranges = _vif.ranges(quantity)
+        self.mtype = mtype
+        self.storage = storage
+        self.tariff = tariff
+        self.subunit = subunit
+        self.comb = comb
+        if unit is None:
+            unit = name.rsplit("_", 1)[-1] if "_" in name else ""
+            if unit not in _vif.UNIT:
+                unit = ""
+        self.factor = _vif.UNIT[unit] * scale
+        if kind is None:
+            kind = "date" if quantity in ("Date", "DateTime") else "number"
+        self.kind = kind            # number | date | text | hex | raw
+        self.index = index
+        self.offset = offset
+        self.invalid = invalid      # date output for the all-ones "no date" pattern
+        self.multi = isinstance(storage, tuple) or isinstance(tariff, tuple)
+
+    def value(self, rec, i):
+        k = self.kind
+        if k == "number":
+            v = rec.value(i)
+            if v is None:
+                return None
+            f = self.factor
+            return v * f if f != 1 else v
+        if k == "date":
+            d = rec.date(i)
+            if self.invalid != KEEP and d is not None and _no_date(rec, i):
+                return self.invalid
+            return d
+        if k == "text":
+            return rec.text(i)
+        if k == "hex":
+            return rec.hexstr(i)
+        return rec.raw(i)
+
+    def fill(self, rec, out):
+        st = self.storage
+        ta = self.tariff
+        if not self.multi:
+            start = 0
+            for _ in range(self.index):
+                for lo, hi in self.ranges:
+                    i = rec.find(lo, hi, self.mtype, st, ta, self.subunit, self.comb, start)
+                    if i >= 0:
+                        break
+                if i < 0:
+                    return
+                start = i + 1
+            out[self.name] = self.value(rec, i)
+            return
+        s_lo, s_hi = st if isinstance(st, tuple) else (st, st)
+        t_lo, t_hi = ta if isinstance(ta, tuple) else (ta, ta)
+        a = rec.a
+        W = 11
+        for lo, hi in self.ranges:
+            start = 0
+            while True:
+                i = rec.find(lo, hi, self.mtype, -1, -1, self.subunit, self.comb, start)
+                if i < 0:
+                    break
+                start = i + 1
+                s = a[i * W + 2]
+                t = a[i * W + 3]
+                if s_lo <= s <= s_hi and t_lo <= t <= t_hi:
+                    name = self.name.format(storage=s, tariff=t, subunit=a[i * W + 4],
+                                            n=s + self.offset)
+                    if name not in out:
+                        out[name] = self.value(rec, i)
+
+
+def _no_date(rec, i):
+    b = i * 11
+    off = rec.a[b + 6]
+    d = rec.data
+    for k in range(rec.a[b + 7]):
+        if d[off + k] != 0xFF:
+            return False
+    return True
+
+
+class Driver:
+    """One meter type. See the module docstring."""
+
+    def __init__(self, name, meter_type, media, detect=(), fields=(), aliases=(),
+                 decode=None, media_from_type=True, records=True, formats=()):
+        self.name = name
+        self.meter_type = meter_type
+        self.media = media
+        self.detect = detect
+        self.fields = fields
+        self.aliases = aliases
+        self.hook = decode
+        self.media_from_type = media_from_type
+        self.records = records      # False: the payload is not DIF/VIF records (hook only)
+        self.formats = formats      # DIF/VIF byte strings of compact frames (CI 0x79)
+        self._fmt = None
+
+    def format_for(self, signature):
+        """DIF/VIF bytes of a compact-frame format this meter type is known to send."""
+        if self._fmt is None:
+            from .crc import crc16
+            self._fmt = {}
+            for hx in self.formats:
+                b = bytes(int(hx[i:i + 2], 16) for i in range(0, len(hx), 2))
+                self._fmt[crc16(b)] = b
+        return self._fmt.get(signature)
+
+    def fill(self, t, rec, out):
+        for f in self.fields:
+            f.fill(rec, out)
+        if self.hook is not None:
+            self.hook(t, rec, out)
+
+
+# -- helpers drivers share -----------------------------------------------------------------
+TPL_STATUS_BITS = ((0x04, "POWER_LOW"), (0x08, "PERMANENT_ERROR"), (0x10, "TEMPORARY_ERROR"))
+TPL_APP_STATUS = (None, "BUSY", "ERROR", "ALARM")
+
+
+def tpl_status_names(sts):
+    """Names of the standard bits of the TPL status byte (EN 13757-7 table 9)."""
+    names = []
+    a = TPL_APP_STATUS[sts & 3]
+    if a:
+        names.append(a)
+    for bit, name in TPL_STATUS_BITS:
+        if sts & bit:
+            names.append(name)
+    return names
+
+
+def flag_names(value, table):
+    """Names of the bits set in value, from ((mask, name), ...); unknown bits as hex."""
+    names = []
+    rest = value
+    for mask, name in table:
+        if value & mask == mask and mask:
+            names.append(name)
+            rest &= ~mask
+    if rest:
+        names.append("UNKNOWN_%X" % rest)
+    return names
+
+
+def status_text(names):
+    """wmbusmeters' status string: "OK" when nothing is set, else the names joined by space."""
+    return " ".join(names) if names else "OK"

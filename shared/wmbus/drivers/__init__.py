@@ -1,0 +1,55 @@
+"""Driver registry. Adding a meter = one file in this folder + its vectors, then
+`python -m wmbus.drivers.mkindex` to refresh drivers/index.py.
+
+index.py (generated from the drivers' own DRIVER declarations, checked by a test) lists the
+modules and maps detection triples and aliases to them, so a collector imports only the
+drivers of the meters it hears.
+"""
+from ..errors import WMBusError
+
+_loaded = {}
+
+
+def load(name):
+    """The Driver object for a driver name or alias ("engelmann-faw", "whe5x"...)."""
+    mod = _module_name(name)
+    d = _loaded.get(mod)
+    if d is None:
+        try:
+            m = __import__("wmbus.drivers." + mod, None, None, ("DRIVER",))
+        except ImportError:
+            raise WMBusError("unknown driver %r" % name)
+        d = m.DRIVER
+        _loaded[mod] = d
+    return d
+
+
+def _module_name(name):
+    from . import index
+    n = name.replace("-", "_")
+    if n in index.MODULES:
+        return n
+    a = index.ALIASES.get(name)
+    if a is None:
+        raise WMBusError("unknown driver %r" % name)
+    return a
+
+
+def detect(manufacturer, version, device_type):
+    """Module names of the drivers declaring this (manufacturer, version, type), in registry
+    order; () if none."""
+    from . import index
+    return index.DETECT.get("%s%02x%02x" % (manufacturer, version, device_type), ())
+
+
+HCA_TYPES = (0x08, 0x80)
+WATER_TYPES = (0x06, 0x07, 0x15, 0x16, 0x17, 0x28)
+
+
+def generic(device_type):
+    """The generic OMS driver for a device type, or None."""
+    if device_type in HCA_TYPES:
+        return "oms_hca"
+    if device_type in WATER_TYPES:
+        return "oms_water"
+    return None

@@ -1,0 +1,20 @@
+"""Generic OMS heat cost allocator (hedeudgiftsfordeler) for brands without a driver of
+their own: HCA units now, at the set (billing) date, and the device clock."""
+from ..driver import Driver, F, status_text, tpl_status_names
+
+
+def _status(t, rec, out):
+    out["status"] = status_text(tpl_status_names(t.tpl_status))
+
+
+DRIVER = Driver(
+    "oms-hca", "HeatCostAllocationMeter", "heat cost allocation",
+    fields=(
+        F("current_consumption_hca", "HeatCostAllocation"),
+        F("set_date", "Date", storage=1),
+        F("consumption_at_set_date_hca", "HeatCostAllocation", storage=1),
+        F("device_datetime", "DateTime"),
+        F("temp_room_c", "ExternalTemperature"),
+        F("temp_radiator_c", "FlowTemperature"),
+    ),
+    decode=_status)

@@ -1,0 +1,19 @@
+"""Generic OMS water meter (vandmåler) for brands without a driver of their own: meter
+reading, reading at the due (billing) date, flow and the meter clock."""
+from ..driver import Driver, F, status_text, tpl_status_names
+
+
+def _status(t, rec, out):
+    out["status"] = status_text(tpl_status_names(t.tpl_status))
+
+
+DRIVER = Driver(
+    "oms-water", "WaterMeter", "water",
+    fields=(
+        F("total_m3", "Volume"),
+        F("target_date", "Date", storage=1),
+        F("target_m3", "Volume", storage=1),
+        F("flow_m3h", "AnyFlowVIF"),
+        F("meter_datetime", "DateTime"),
+    ),
+    decode=_status)

@@ -1,0 +1,333 @@
+"""Link, extended-link, authentication-fragmentation and transport layers (EN 13757-4/-7,
+OMS Vol. 2): from a frame to a Telegram with header facts and the plaintext application
+payload. Security: ELL AES-128-CTR, TPL mode 5 (AES-128-CBC, IV from M, A, access number)
+and mode 7 (AES-128-CBC, zero IV, key from the AES-CMAC KDF over the AFL message counter).
+"""
+from . import aes
+from .crc import crc16, format_a_length, strip_format_a, strip_format_b
+from .errors import WMBusError
+
+CI_TPL_LONG = 0x72
+CI_TPL_SHORT = 0x7A
+CI_TPL_NONE = 0x78
+CI_COMPACT = 0x79
+CI_ELL_I = 0x8C
+CI_ELL_II = 0x8D
+CI_ELL_III = 0x8E
+CI_ELL_IV = 0x8F
+CI_AFL = 0x90
+_2F2F = b"\x2f\x2f"
+
+
+def manufacturer_code(m):
+    """16-bit M-field -> 3-letter FLAG code (EN 62056-21)."""
+    return chr(((m >> 10) & 0x1F) + 64) + chr(((m >> 5) & 0x1F) + 64) + chr((m & 0x1F) + 64)
+
+
+def manufacturer_field(code):
+    c = code.upper()
+    return ((ord(c[0]) - 64) << 10) | ((ord(c[1]) - 64) << 5) | (ord(c[2]) - 64)
+
+
+def _key(t, key):
+    """key is 16 bytes, None, or a dict {meter id text: key} looked up by the TPL then the
+    DLL id."""
+    if key is None or isinstance(key, (bytes, bytearray)):
+        return key
+    k = key.get(t.id)
+    if k is None and t.dll_id != t.id:
+        k = key.get(t.dll_id)
+    return k
+
+
+def _id_text(b, off):
+    return "%02x%02x%02x%02x" % (b[off + 3], b[off + 2], b[off + 1], b[off])
+
+
+class Telegram:
+    """Header facts of one decoded telegram and its application payload.
+
+    frame        the frame without DLL CRCs (bytes)
+    c, m, manufacturer, id, version, device_type   DLL (or wired M-Bus) header
+    tpl_*        transport layer header; id/manufacturer/version/device_type are taken from a
+                 long TPL header when present (the meter behind a radio converter)
+    ci           CI of the application data (0x72/0x7A/0x78/0x79 or manufacturer's 0xA0...)
+    ci_chain     every CI followed, e.g. [0x8C, 0x90, 0x7A]
+    payload      the plaintext application data (bytes), records start at `pos`
+    security     TPL security mode, ell_encrypted, decrypted (True if AES was applied)
+    """
+
+    def __init__(self):
+        self.reset(b"")
+
+    def reset(self, frame):
+        self.frame = frame
+        self.wired = False
+        self.c = 0
+        self.m = 0
+        self.manufacturer = ""
+        self.id = ""
+        self.version = 0
+        self.device_type = 0
+        self.dll_id = ""
+        self.ci = -1
+        self.ci_chain = []
+        self.ell_cc = -1
+        self.ell_acc = -1
+        self.ell_sn = -1
+        self.afl_mcr = -1
+        self.tpl_acc = -1
+        self.tpl_status = 0
+        self.tpl_cw = 0
+        self.security = 0
+        self.ell_encrypted = False
+        self.decrypted = False
+        self.payload = b""
+        self.pos = 0
+        self.end = 0
+
+    def as_dict(self):
+        return {"manufacturer": self.manufacturer, "id": self.id, "version": self.version,
+                "device_type": self.device_type, "ci": self.ci}
+
+
+def normalise_frame(frame, frame_format="auto"):
+    """A wireless frame with or without DLL CRCs -> frame without CRCs.
+    frame_format: "auto" (no CRCs if the length says so, else format A with CRCs), "A", "B",
+    or "none" (CRCs already removed, as dongles deliver)."""
+    n = len(frame)
+    if n < 11:
+        raise WMBusError("frame too short (%d bytes)" % n)
+    if frame_format == "A":
+        return strip_format_a(frame)
+    if frame_format == "B":
+        return strip_format_b(frame)
+    L = frame[0]
+    if n == L + 1:
+        return frame
+    if frame_format == "auto" and n == format_a_length(L):
+        return strip_format_a(frame)
+    if n > L + 1 and frame_format != "none":
+        # trailing bytes (e.g. a dongle's appended RSSI/CRC): cut to the L-field
+        return frame[:L + 1]
+    raise WMBusError("frame length %d does not match its L-field %d" % (n, L))
+
+
+def parse(t, frame, key=None, frame_format="auto"):
+    """Fill Telegram t from frame (bytes). key: 16 bytes or None."""
+    if len(frame) >= 4 and frame[0] == 0x68 and frame[3] == 0x68:
+        _parse_wired(t, frame)
+        return _transport(t, key, 6)
+    frame = normalise_frame(frame, frame_format)
+    t.reset(frame)
+    t.c = frame[1]
+    t.m = frame[2] | frame[3] << 8
+    t.manufacturer = manufacturer_code(t.m)
+    t.id = t.dll_id = _id_text(frame, 4)
+    t.version = frame[8]
+    t.device_type = frame[9]
+    t.end = len(frame)
+    return _transport(t, key, 10)
+
+
+def _parse_wired(t, frame):
+    L = frame[1]
+    if frame[2] != L:
+        raise WMBusError("wired M-Bus frame: L-fields differ (%d, %d)" % (L, frame[2]))
+    if len(frame) < L + 6:
+        raise WMBusError("wired M-Bus frame truncated: %d of %d bytes" % (len(frame), L + 6))
+    s = 0
+    for i in range(4, 4 + L):
+        s += frame[i]
+    if (s & 0xFF) != frame[4 + L]:
+        raise WMBusError("wired M-Bus frame: checksum error")
+    if frame[5 + L] != 0x16:
+        raise WMBusError("wired M-Bus frame: no stop byte 0x16")
+    t.reset(frame)
+    t.wired = True
+    t.c = frame[4]
+    t.end = 4 + L
+
+
+def _transport(t, key, pos):
+    f = t.frame
+    end = t.end
+    while True:
+        if pos >= end:
+            raise WMBusError("frame ends before the CI field", t.id)
+        ci = f[pos]
+        t.ci_chain.append(ci)
+        if ci == CI_ELL_I or ci == CI_ELL_III:
+            pos += 3 if ci == CI_ELL_I else 11
+            if pos > end:
+                raise WMBusError("truncated ELL header", t.id)
+            t.ell_cc = f[pos - (2 if ci == CI_ELL_I else 10)]
+            continue
+        if ci == CI_ELL_II or ci == CI_ELL_IV:
+            h = pos + 1
+            t.ell_cc = f[h]
+            t.ell_acc = f[h + 1] if h + 1 < end else 0
+            sn_at = h + 2 if ci == CI_ELL_II else h + 10
+            if sn_at + 6 > end:
+                raise WMBusError("truncated ELL header", t.id)
+            sn = f[sn_at] | f[sn_at + 1] << 8 | f[sn_at + 2] << 16 | f[sn_at + 3] << 24
+            t.ell_sn = sn
+            body = sn_at + 4                    # payload CRC (2) + rest
+            if (sn >> 29) & 7 == 1:
+                t.ell_encrypted = True
+                f = _ell_decrypt(t, f, key, sn_at, body, end)
+            else:
+                _check_payload_crc(t, f, body, end)
+            pos = body + 2
+            continue
+        if ci == CI_AFL:
+            if pos + 1 >= end:
+                raise WMBusError("truncated AFL", t.id)
+            afl_len = f[pos + 1]
+            _afl(t, f, pos + 2, pos + 2 + afl_len)
+            pos += 2 + afl_len
+            continue
+        break
+    t.ci = ci
+    pos += 1
+    if ci == CI_TPL_LONG:
+        if pos + 12 > end:
+            raise WMBusError("truncated long TPL header", t.id)
+        t.id = _id_text(f, pos)
+        t.m = f[pos + 4] | f[pos + 5] << 8
+        t.manufacturer = manufacturer_code(t.m)
+        t.version = f[pos + 6]
+        t.device_type = f[pos + 7]
+        if t.wired:
+            t.dll_id = t.id
+        pos += 8
+        return _tpl_security(t, f, key, pos, end, True)
+    if ci == CI_TPL_SHORT:
+        if pos + 4 > end:
+            raise WMBusError("truncated short TPL header", t.id)
+        return _tpl_security(t, f, key, pos, end, False)
+    if ci == CI_TPL_NONE or ci == CI_COMPACT or (0xA0 <= ci <= 0xB7):
+        t.payload = f
+        t.pos = pos
+        t.end = end
+        return t
+    raise WMBusError("unknown CI field 0x%02X" % ci, t.id)
+
+
+def _check_payload_crc(t, f, body, end):
+    if body + 2 > end:
+        raise WMBusError("truncated ELL payload CRC", t.id)
+    want = f[body] | f[body + 1] << 8
+    if crc16(f, body + 2, end) != want:
+        raise WMBusError("ELL payload CRC error", t.id)
+
+
+def _ell_decrypt(t, f, key, sn_at, body, end):
+    # plaintext given (a dongle or a capture that already decrypted it): its CRC checks out
+    if body + 2 <= end and crc16(f, body + 2, end) == (f[body] | f[body + 1] << 8):
+        return f
+    key = _key(t, key)
+    if key is None:
+        raise WMBusError("encrypted (ELL AES-CTR) and no key", t.id)
+    iv = bytearray(16)
+    iv[0:2] = f[2:4]
+    iv[2:8] = f[4:10]
+    iv[8] = t.ell_cc & ~0x12 & 0xFF
+    iv[9:13] = f[sn_at:sn_at + 4]
+    plain = aes.ctr_crypt(key, iv, f[body:end])
+    out = bytearray(f[:body])
+    out += plain
+    if crc16(out, body + 2, end) != (out[body] | out[body + 1] << 8):
+        raise WMBusError("wrong key: ELL payload CRC does not match after decryption", t.id)
+    t.decrypted = True
+    t.frame = out
+    return out
+
+
+def _afl(t, f, p, end):
+    if end > t.end or p + 2 > end:
+        raise WMBusError("truncated AFL", t.id)
+    fcl = f[p] | f[p + 1] << 8
+    p += 2
+    mcl = 0
+    if fcl & 0x2000:                 # message control present
+        mcl = f[p]
+        p += 1
+    if fcl & 0x0200:                 # key information present
+        p += 2
+    if fcl & 0x0800:                 # message counter present
+        if p + 4 > end:
+            raise WMBusError("truncated AFL message counter", t.id)
+        t.afl_mcr = f[p] | f[p + 1] << 8 | f[p + 2] << 16 | f[p + 3] << 24
+        p += 4
+    if p > end:
+        raise WMBusError("truncated AFL", t.id)
+    t.afl_mcl = mcl
+
+
+def _tpl_security(t, f, key, pos, end, long_header):
+    acc = f[pos]
+    t.tpl_acc = acc
+    t.tpl_status = f[pos + 1]
+    cw = f[pos + 2] | f[pos + 3] << 8
+    t.tpl_cw = cw
+    pos += 4
+    mode = (cw >> 8) & 0x1F
+    t.security = mode
+    if mode == 0:
+        t.payload, t.pos, t.end = f, pos, end
+        return t
+    if mode == 7:
+        pos += 1                     # configuration field extension
+    nblocks = (cw >> 4) & 0x0F
+    elen = 16 * nblocks
+    if mode not in (5, 7):
+        # modes 8-10 (CTR/GCM/CCM) are not sent by allocators or water meters; other values
+        # are manufacturers' reuse of the bits: decode as plaintext, as wmbusmeters does
+        if 8 <= mode <= 10 or mode in (2, 3):
+            raise WMBusError("unsupported TPL security mode %d" % mode, t.id)
+        t.payload, t.pos, t.end = f, pos, end
+        return t
+    if pos + elen > end:
+        raise WMBusError("truncated: %d encrypted bytes announced, %d present"
+                         % (elen, end - pos), t.id)
+    if elen == 0 or (f[pos] == 0x2F and f[pos + 1] == 0x2F):
+        # plaintext given (already decrypted) or nothing encrypted
+        t.payload, t.pos, t.end = f, pos, end
+        return t
+    key = _key(t, key)
+    if key is None:
+        raise WMBusError("encrypted (security mode %d) and no key" % mode, t.id)
+    if mode == 5:
+        iv = bytearray(16)
+        if long_header:
+            iv[0:2] = f[pos - 8:pos - 6]            # TPL M (pos is after acc, sts, cw)
+            iv[2:6] = f[pos - 12:pos - 8]           # TPL id
+            iv[6] = f[pos - 6]                      # version
+            iv[7] = f[pos - 5]                      # device type
+        else:
+            iv[0:8] = f[2:10]
+        for i in range(8, 16):
+            iv[i] = acc
+        k = key
+    else:
+        if t.afl_mcr < 0:
+            raise WMBusError("security mode 7 without an AFL message counter", t.id)
+        msg = bytearray(16)
+        msg[0] = 0x00
+        mcr = t.afl_mcr
+        msg[1], msg[2], msg[3], msg[4] = mcr & 0xFF, (mcr >> 8) & 0xFF, (mcr >> 16) & 0xFF, mcr >> 24
+        msg[5:9] = f[4:8]
+        for i in range(9, 16):
+            msg[i] = 0x07
+        k = aes.cmac(key, msg)
+        iv = bytes(16)
+    plain = aes.cbc_decrypt(k, iv, f[pos:pos + elen])
+    if plain[0] != 0x2F or plain[1] != 0x2F:
+        raise WMBusError("wrong key: decrypted payload does not start with 2F2F", t.id)
+    out = bytearray(f[:pos])
+    out += plain
+    out += f[pos + elen:end]
+    t.payload, t.pos, t.end = out, pos, end
+    t.decrypted = True
+    return t
