@@ -6,6 +6,7 @@ import click
 
 # command name -> "module:attribute" of a click.Command. One line per command.
 COMMANDS = {
+    "decode": "fordel.decode:decode_cmd",
     "demo": "fordel.demo:demo_cmd",
     "diag": "fordel.device.diag:diag_cmd",
 }

@@ -16,7 +16,7 @@ from . import vif as _vif
 
 CODE, MTYPE, STORE, TARIFF, SUBUNIT, DTYPE, OFF, LEN, C1, C2, NCOMB = range(11)
 W = 11
-MAX_RECORDS = 96
+MAX_RECORDS = 64
 _DLEN = (0, 1, 2, 3, 4, 4, 6, 8, 0, 1, 2, 3, 4, -1, 6, 0)   # by DIF data field
 MFCT_DATA = 0x3FF   # code of the 0x0F/0x1F manufacturer-specific data tail
 
@@ -25,7 +25,7 @@ class Records:
     """Parsed data records of one telegram; reused between telegrams (preallocated)."""
 
     def __init__(self, max_records=MAX_RECORDS):
-        self.a = array("i", bytes(4 * W * max_records))
+        self.a = array("i", range(W * max_records))
         self.max = max_records
         self.n = 0
         self.data = b""

@@ -30,13 +30,15 @@ def manufacturer_field(code):
 
 
 def _key(t, key):
-    """key is 16 bytes, None, or a dict {meter id text: key} looked up by the TPL then the
-    DLL id."""
+    """key is 16 bytes, None, or a dict {meter id text: key} looked up by the TPL id, the DLL
+    id, then "*"."""
     if key is None or isinstance(key, (bytes, bytearray)):
         return key
     k = key.get(t.id)
     if k is None and t.dll_id != t.id:
         k = key.get(t.dll_id)
+    if k is None:
+        k = key.get("*")        # one key for every meter (`fordel decode --key`)
     return k
 
 

@@ -1,0 +1,68 @@
+"""Decode hex telegrams from stdin on the collector's interpreter (MicroPython), one JSON line
+each, exactly as the collector's codec sees them. Run by `fordel decode --as-collector`:
+
+    micropython -X heapsize=96K firmware/tools/decode_stream.py [--keys K.csv] [--key HEX]
+        [--driver NAME] [--format json|text]   < telegrams.hex
+"""
+import gc
+import json
+import sys
+
+from wmbus import Decoder, WMBusError, unhex
+from wmbus.keys import parse_key, read_keys
+
+
+def main(argv):
+    keys, drivers = {}, {}
+    driver = None
+    fmt = "json"
+    i = 1
+    while i < len(argv):
+        a = argv[i]
+        v = argv[i + 1] if i + 1 < len(argv) else ""
+        if a == "--keys":
+            with open(v) as f:
+                keys, drivers = read_keys(f, v)
+        elif a == "--key":
+            keys["*"] = parse_key(v, "--key: ")
+        elif a == "--driver":
+            driver = v
+        elif a == "--format":
+            fmt = v
+        else:
+            print("unknown option", a)
+            return 2
+        i += 2
+    dec = Decoder(keys=keys, drivers=drivers)
+    failed = 0
+    n = 0
+    while True:
+        line = sys.stdin.readline()
+        if not line:
+            break
+        line = line.strip()
+        if not line:
+            continue
+        n += 1
+        try:
+            r = dec.decode(unhex(line), driver=driver)
+        except WMBusError as e:
+            failed += 1
+            sys.stderr.write("error: %s (stdin line %d)\n" % (e, n))
+            if fmt == "json":
+                print(json.dumps({"_": "error", "id": e.meter, "error": e.reason,
+                                  "where": "stdin line %d" % n}))
+            continue
+        except MemoryError:
+            gc.collect()
+            failed += 1
+            sys.stderr.write("error: out of memory decoding stdin line %d\n" % n)
+            continue
+        if fmt == "json":
+            print(json.dumps(r))
+        else:
+            print(" ".join("%s=%s" % (k, r[k]) for k in r if k != "_"))
+    return 1 if failed else 0
+
+
+sys.exit(main(sys.argv))

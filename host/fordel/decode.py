@@ -1,0 +1,130 @@
+"""`fordel decode`: wM-Bus telegrams (hex) in, one JSON object (or text line) per telegram out.
+
+Telegrams given in one call are one stream, decoded in order, so a compact frame can use an
+earlier full frame of the same meter. Input: hex arguments and/or --input FILE ('-' = stdin)
+with plain hex lines or wmbusmeters `telegram=|HEX|` lines. --as-collector runs the same
+decoding inside the real `micropython` binary under the collector's heap cap.
+"""
+import json
+import os
+import subprocess
+import sys
+
+import click
+
+from wmbus import Decoder, WMBusError, unhex
+from wmbus.keys import parse_key, read_keys, telegram_hex
+
+from . import paths
+
+
+def _lines(inputs, hexes):
+    for h in hexes:
+        yield "argument", h
+    for path in inputs:
+        if path == "-":
+            for line in sys.stdin:
+                yield "stdin", line
+        else:
+            try:
+                f = open(path, encoding="utf-8", errors="replace")
+            except OSError as e:
+                raise click.ClickException("cannot read --input %s: %s" % (path, e.strerror))
+            with f:
+                for line in f:
+                    yield path, line
+
+
+def text_line(r):
+    head = "%s %s %s %s" % (r.get("id"), r.get("manufacturer", ""), r.get("meter"), r.get("media"))
+    skip = ("_", "id", "manufacturer", "meter", "media", "name")
+    return head + ": " + " ".join("%s=%s" % (k, v) for k, v in r.items() if k not in skip)
+
+
+def decode_stream(lines, decoder, driver=None, out=sys.stdout, fmt="json", err=sys.stderr):
+    """Decode (source, line) pairs in order; write results; return (ok, failed)."""
+    ok = failed = 0
+    dumps = json.dumps
+    write = out.write
+    n = {}
+    for source, line in lines:
+        n[source] = n.get(source, 0) + 1
+        h = telegram_hex(line)
+        if h is None:
+            continue
+        try:
+            r = decoder.decode(unhex(h), driver=driver)
+        except WMBusError as e:
+            failed += 1
+            where = "%s line %d" % (source, n[source]) if source != "argument" else "argument"
+            err.write("error: %s (%s)\n" % (e, where))
+            if fmt == "json":
+                write(dumps({"_": "error", "id": e.meter, "error": e.reason, "where": where}) + "\n")
+            continue
+        ok += 1
+        write((dumps(r) if fmt == "json" else text_line(r)) + "\n")
+    return ok, failed
+
+
+def run_as_collector(lines, keys_csv, key, driver, fmt):
+    """Feed the hex lines to firmware/tools/decode_stream.py on the micropython binary under
+    -X heapsize=96K and pass its output through."""
+    mp = paths.micropython_binary()
+    from . import mpybuild
+    env = dict(os.environ, MICROPYPATH=mpybuild.micropython_path())
+    args = [mp, "-X", "heapsize=96K", str(paths.FIRMWARE / "tools" / "decode_stream.py")]
+    if keys_csv:
+        args += ["--keys", keys_csv]
+    if key:
+        args += ["--key", key]
+    if driver:
+        args += ["--driver", driver]
+    args += ["--format", fmt]
+    proc = subprocess.Popen(args, stdin=subprocess.PIPE, env=env)
+    try:
+        for _source, line in lines:
+            h = telegram_hex(line)
+            if h is not None:
+                proc.stdin.write((h + "\n").encode())
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass
+    return proc.wait()
+
+
+@click.command("decode")
+@click.argument("telegrams", nargs=-1)
+@click.option("--key", help="AES-128 key (32 hex digits) for every telegram.")
+@click.option("--keys", "keys_csv", type=click.Path(dir_okay=False),
+              help="CSV: meter id, key, optional driver (one row per meter).")
+@click.option("--driver", help="Driver name (as in wmbusmeters) where detection is ambiguous.")
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="json")
+@click.option("--input", "inputs", multiple=True,
+              help="File of hex or `telegram=|HEX|` lines; '-' for stdin. Repeatable.")
+@click.option("--as-collector", is_flag=True,
+              help="Decode inside the micropython binary under the collector's 96K heap.")
+def decode_cmd(telegrams, key, keys_csv, driver, fmt, inputs, as_collector):
+    """Decode wM-Bus telegrams to readings, one JSON object per telegram."""
+    if not telegrams and not inputs:
+        raise click.UsageError("give telegrams as hex arguments or --input FILE")
+    try:
+        k = parse_key(key, "--key: ") if key else None
+        keys, drivers = {}, {}
+        if keys_csv:
+            try:
+                with open(keys_csv, encoding="utf-8") as f:
+                    keys, drivers = read_keys(f, keys_csv)
+            except OSError as e:
+                raise click.ClickException("cannot read --keys %s: %s" % (keys_csv, e.strerror))
+    except WMBusError as e:
+        raise click.ClickException(str(e))
+    lines = _lines(inputs, telegrams)
+    if as_collector:
+        sys.exit(run_as_collector(lines, keys_csv, key, driver, fmt))
+    dec = Decoder(keys=keys, drivers=drivers)
+    if k is not None:
+        dec.keys["*"] = k
+    ok, failed = decode_stream(lines, dec, driver, sys.stdout, fmt)
+    if failed:
+        click.echo("%d decoded, %d failed" % (ok, failed), err=True)
+        sys.exit(1)

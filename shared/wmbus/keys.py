@@ -1,0 +1,71 @@
+"""Meter keys as suppliers deliver them: a CSV with meter id, AES key (hex) and an optional
+driver, one row per meter. Used by `fordel decode --keys` and the collector tools.
+
+    meter_id,key,driver
+    12345678,000102030405060708090A0B0C0D0E0F,qcaloric
+"""
+import binascii
+
+from .errors import WMBusError
+
+
+def meter_id_text(text):
+    """A meter id as printed (8 hex digits, lower case); WMBusError if it is not one."""
+    s = text.strip().lower()
+    if len(s) != 8 or any(c not in "0123456789abcdef" for c in s):
+        raise WMBusError("meter id %r is not 8 hex digits" % text)
+    return s
+
+
+def parse_key(text, where=""):
+    s = text.strip().replace(" ", "")
+    if not s or s.upper() == "NOKEY":
+        return None
+    if len(s) != 32:
+        raise WMBusError("%skey must be 32 hex digits (AES-128), got %d" % (where, len(s)))
+    try:
+        return binascii.unhexlify(s)
+    except ValueError:
+        raise WMBusError("%skey is not hex" % where)
+
+
+def read_keys(lines, source="keys"):
+    """(keys, drivers) dicts from CSV lines; WMBusError naming source, row and reason."""
+    keys, drivers = {}, {}
+    row = 0
+    for line in lines:
+        row += 1
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        cells = [c.strip() for c in line.split(",")]
+        if row == 1 and cells[0].lower() in ("meter_id", "id", "meter"):
+            continue
+        where = "%s row %d: " % (source, row)
+        if len(cells) < 2:
+            raise WMBusError(where + "need meter id and key")
+        try:
+            mid = meter_id_text(cells[0])
+        except WMBusError as e:
+            raise WMBusError(where + e.reason)
+        k = parse_key(cells[1], where)
+        if k is not None:
+            keys[mid] = k
+        if len(cells) > 2 and cells[2]:
+            drivers[mid] = cells[2]
+    return keys, drivers
+
+
+def telegram_hex(line):
+    """The hex of one input line: plain hex, or wmbusmeters' `telegram=|HEX|...` simulation
+    line; None for blank lines and comments."""
+    s = line.strip()
+    if not s or s[0] == "#":
+        return None
+    i = s.find("telegram=")
+    if i >= 0:
+        s = s[i + 9:].strip()
+        if s.startswith("|"):
+            j = s.find("|", 1)
+            s = s[1:j] if j > 0 else s[1:]
+    return s.replace("_", "").replace(" ", "").replace("|", "")
