@@ -41,8 +41,10 @@ def text_line(r):
     return head + ": " + " ".join("%s=%s" % (k, v) for k, v in r.items() if k not in skip)
 
 
-def decode_stream(lines, decoder, driver=None, out=sys.stdout, fmt="json", err=sys.stderr):
+def decode_stream(lines, decoder, driver=None, out=None, fmt="json", err=None):
     """Decode (source, line) pairs in order; write results; return (ok, failed)."""
+    out = out or sys.stdout
+    err = err or sys.stderr
     ok = failed = 0
     dumps = json.dumps
     write = out.write
