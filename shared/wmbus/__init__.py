@@ -13,6 +13,10 @@ __version__ = "0.1.0"
 def unhex(text):
     """Hex text (spaces, '_' and '|' ignored) -> bytes; WMBusError if not hex."""
     import binascii
+    try:
+        return binascii.unhexlify(text)
+    except (ValueError, TypeError):
+        pass
     s = "".join(c for c in text if c not in " _|\t\r\n:")
     try:
         return binascii.unhexlify(s)

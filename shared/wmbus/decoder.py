@@ -47,7 +47,7 @@ class Decoder:
                 self._compact(t, rec, drv)
             elif ci <= 0x7A and drv.records:
                 rec.parse(t.payload, t.pos, t.end, t.id)
-                if rec.fmt_len > 0:
+                if rec.fmt_len > 0 and drv.compact:
                     self._learn(t.id, rec)
             else:
                 rec.n = 0

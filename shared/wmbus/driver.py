@@ -114,7 +114,7 @@ class Driver:
     """One meter type. See the module docstring."""
 
     def __init__(self, name, meter_type, media, detect=(), fields=(), aliases=(),
-                 decode=None, media_from_type=True, records=True, formats=()):
+                 decode=None, media_from_type=True, records=True, formats=(), compact=None):
         self.name = name
         self.meter_type = meter_type
         self.media = media
@@ -125,7 +125,11 @@ class Driver:
         self.media_from_type = media_from_type
         self.records = records      # False: the payload is not DIF/VIF records (hook only)
         self.formats = formats      # DIF/VIF byte strings of compact frames (CI 0x79)
+        # learn compact-frame formats from this meter type's full frames
+        self.compact = bool(formats) if compact is None else compact
         self._fmt = None
+        self._index = None
+        self._scan = ()
 
     def format_for(self, signature):
         """DIF/VIF bytes of a compact-frame format this meter type is known to send."""
@@ -137,8 +141,62 @@ class Driver:
                 self._fmt[crc16(b)] = b
         return self._fmt.get(signature)
 
-    def fill(self, t, rec, out):
+    def _prepare(self):
+        """Index the fields by (VIF code, function field) so that filling is one dict lookup
+        per record; fields with wildcards or an n-th match are scanned instead."""
+        index, scan = {}, []
         for f in self.fields:
+            if f.index != 1 or f.mtype < 0:
+                scan.append(f)
+                continue
+            for lo, hi in f.ranges:
+                for code in range(lo, hi + 1):
+                    index.setdefault(code | f.mtype << 10, []).append(f)
+        self._index = index
+        self._scan = tuple(scan)
+
+    def fill(self, t, rec, out):
+        if self._index is None:
+            self._prepare()
+        get = self._index.get
+        a = rec.a
+        for i in range(rec.n):
+            b = i * 11
+            fl = get(a[b] | a[b + 1] << 10)
+            if fl is None:
+                continue
+            for f in fl:
+                c = f.comb
+                if c == -1:
+                    if a[b + 10]:
+                        continue
+                elif c != -2 and a[b + 8] != c:
+                    continue
+                if f.subunit >= 0 and a[b + 4] != f.subunit:
+                    continue
+                if f.multi:
+                    s, ta = f.storage, f.tariff
+                    st, tt = a[b + 2], a[b + 3]
+                    if isinstance(s, tuple):
+                        if st < s[0] or st > s[1]:
+                            continue
+                    elif s >= 0 and st != s:
+                        continue
+                    if isinstance(ta, tuple):
+                        if tt < ta[0] or tt > ta[1]:
+                            continue
+                    elif ta >= 0 and tt != ta:
+                        continue
+                    name = f.name.format(storage=st, tariff=tt, subunit=a[b + 4],
+                                         n=st + f.offset)
+                else:
+                    if (f.storage >= 0 and a[b + 2] != f.storage) or \
+                            (f.tariff >= 0 and a[b + 3] != f.tariff):
+                        continue
+                    name = f.name
+                if name not in out:
+                    out[name] = f.value(rec, i)
+        for f in self._scan:
             f.fill(rec, out)
         if self.hook is not None:
             self.hook(t, rec, out)

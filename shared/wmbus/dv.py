@@ -8,6 +8,7 @@ Record i occupies ints [i*W, i*W+W) of `Records.a`:
   C1 C2  first two combinable VIFEs (0x00-0x7F plain, 0x100|x after 0xFC), -1 if none
   NCOMB  number of combinable VIFEs
 """
+import sys
 from array import array
 
 from .errors import WMBusError
@@ -18,14 +19,17 @@ CODE, MTYPE, STORE, TARIFF, SUBUNIT, DTYPE, OFF, LEN, C1, C2, NCOMB = range(11)
 W = 11
 MAX_RECORDS = 64
 _DLEN = (0, 1, 2, 3, 4, 4, 6, 8, 0, 1, 2, 3, 4, -1, 6, 0)   # by DIF data field
-MFCT_DATA = 0x3FF   # code of the 0x0F/0x1F manufacturer-specific data tail
+MFCT_DATA = 0x3FF
+_MICRO = sys.implementation.name == "micropython"   # code of the 0x0F/0x1F manufacturer-specific data tail
 
 
 class Records:
     """Parsed data records of one telegram; reused between telegrams (preallocated)."""
 
     def __init__(self, max_records=MAX_RECORDS):
-        self.a = array("i", range(W * max_records))
+        # an int array on MicroPython (4 bytes a slot); a list on CPython, where indexing a
+        # list is faster than an array
+        self.a = array("i", range(W * max_records)) if _MICRO else [0] * (W * max_records)
         self.max = max_records
         self.n = 0
         self.data = b""

@@ -1,0 +1,115 @@
+"""Decode speed through `fordel decode --input` (CPython) and on the micropython binary.
+
+(a) standard OMS DIF/VIF telegrams, plain and AES (vectors with CI 0x7A/0x72 whose drivers
+    parse records), (b) every heat cost allocator and water vector mixed; files of at least
+20,000 telegrams built by repeating the vectors (compact frames after their full frames).
+Targets (one core): CPython >= 20,000/s (a), >= 5,000/s (b); MicroPython >= 2,000/s (a),
+<= 1 KB allocated per telegram.
+"""
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "shared" / "tests"))
+import vectorfile  # noqa: E402
+from wmbus import Decoder, WMBusError, unhex  # noqa: E402
+
+N = 20000
+
+
+def row(metric, value, unit, target=""):
+    print(json.dumps({"bench": "decode", "metric": metric, "value": value, "unit": unit,
+                      "target": target}), flush=True)
+
+
+def usable(cases):
+    """Cases that decode, with one key per meter id (a stream has one key per meter)."""
+    keep, keys, drivers = [], {}, {}
+    for c in cases:
+        mid = c["expected"].get("id")
+        k = c.get("key")
+        if k and keys.get(mid, k) != k:
+            continue
+        d = Decoder(keys={mid: bytes.fromhex(k)} if k else {})
+        try:
+            for p in c.get("prior_telegrams") or ():
+                d.decode(unhex(p), driver=c["driver"])
+            d.decode(unhex(c["telegram"]), driver=c["driver"])
+        except WMBusError:
+            continue
+        if k:
+            keys[mid] = k
+        drivers[mid] = c["driver"]
+        keep.append(c)
+    return keep, keys, drivers
+
+
+def write_set(dirpath, name, cases, keys, drivers):
+    lines = []
+    for c in cases:
+        lines += list(c.get("prior_telegrams") or ()) + [c["telegram"]]
+    reps = (N + len(lines) - 1) // len(lines)
+    hexf = dirpath / (name + ".hex")
+    hexf.write_text("\n".join(lines * reps) + "\n")
+    keyf = dirpath / (name + "_keys.csv")
+    keyf.write_text("meter_id,key,driver\n" + "".join(
+        "%s,%s,%s\n" % (m, keys.get(m, ""), drivers[m]) for m in sorted(drivers)))
+    return hexf, keyf, len(lines) * reps
+
+
+def cpython_rate(hexf, keyf, n):
+    best = 0
+    for _ in range(3):
+        t0 = time.perf_counter()
+        p = subprocess.run([sys.executable, "-m", "fordel.cli", "decode", "--keys", str(keyf),
+                            "--input", str(hexf)], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, text=True)
+        dt = time.perf_counter() - t0
+        if p.returncode:
+            raise SystemExit("fordel decode failed: " + p.stderr[-500:])
+        best = max(best, n / dt)
+    return best
+
+
+def micropython(hexf, keyf):
+    from fordel import mpybuild, paths
+    env = dict(os.environ, MICROPYPATH=mpybuild.micropython_path())
+    p = subprocess.run([paths.micropython_binary(), "-X", "heapsize=96K",
+                        str(ROOT / "firmware" / "tools" / "bench_decode_mp.py"), str(hexf),
+                        str(keyf)], capture_output=True, text=True, env=env)
+    for line in p.stdout.splitlines():
+        if line.startswith("RESULT"):
+            rate, per, worst, free = (int(x) for x in line.split()[1:])
+            return rate, per, worst, free
+    raise SystemExit("micropython bench failed: " + p.stdout[-500:] + p.stderr[-500:])
+
+
+def main():
+    allc = vectorfile.cases()
+    std = [c for c in allc if c["frame"].get("ci") in ("7A", "72")
+           and c["telegram"][:2] != "68"]
+    with tempfile.TemporaryDirectory() as td:
+        td = pathlib.Path(td)
+        for label, cases in (("(a) standard OMS", std), ("(b) all HCA+water", allc)):
+            keep, keys, drivers = usable(cases)
+            if not keep:
+                row("%s: no decodable vectors" % label, 0, "")
+                continue
+            hexf, keyf, n = write_set(td, label[1], keep, keys, drivers)
+            aes_n = sum(1 for c in keep if c.get("key"))
+            print("%s: %d distinct telegrams (%d AES), file of %d" % (label, len(keep), aes_n, n))
+            tgt = ">= 20000" if label.startswith("(a)") else ">= 5000"
+            row("CPython fordel decode %s" % label, round(cpython_rate(hexf, keyf, n)), "/s", tgt)
+            rate, per, worst, free = micropython(hexf, keyf)
+            row("MicroPython 96K %s" % label, rate, "/s", ">= 2000" if label.startswith("(a)") else "")
+            row("MicroPython bytes alloc/telegram %s" % label, per, "B", "<= 1024")
+            row("MicroPython worst alloc %s" % label, worst, "B", "")
+
+
+if __name__ == "__main__":
+    main()
