@@ -46,7 +46,7 @@ class Decoder:
             if ci == link.CI_COMPACT:
                 self._compact(t, rec, drv)
             elif ci <= 0x7A and drv.records:
-                rec.parse(t.payload, t.pos, t.end, t.id)
+                rec.parse(t.payload, t.pos, t.end, t.id, None, drv.compact)
                 if rec.fmt_len > 0 and drv.compact:
                     self._learn(t.id, rec)
             else:

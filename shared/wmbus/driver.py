@@ -22,7 +22,7 @@ KEEP = "keep"
 
 class F:
     __slots__ = ("name", "ranges", "mtype", "storage", "tariff", "subunit", "comb", "factor",
-                 "kind", "index", "offset", "invalid", "multi")
+                 "kind", "index", "offset", "invalid", "multi", "names")
 
     def __init__(self, name, quantity, storage=0, tariff=0, subunit=0, mtype=0, comb=-1,
                  unit=None, kind=None, index=1, offset=0, invalid=KEEP, scale=1):
@@ -45,6 +45,7 @@ class F:
         self.offset = offset
         self.invalid = invalid      # date output for the all-ones "no date" pattern
         self.multi = isinstance(storage, tuple) or isinstance(tariff, tuple)
+        self.names = {}             # formatted names of a multi field, by storage/tariff
 
     def value(self, rec, i):
         k = self.kind
@@ -187,8 +188,11 @@ class Driver:
                             continue
                     elif ta >= 0 and tt != ta:
                         continue
-                    name = f.name.format(storage=st, tariff=tt, subunit=a[b + 4],
-                                         n=st + f.offset)
+                    nk = st | tt << 12 | a[b + 4] << 20
+                    name = f.names.get(nk)
+                    if name is None:
+                        name = f.names[nk] = f.name.format(storage=st, tariff=tt,
+                                                           subunit=a[b + 4], n=st + f.offset)
                 else:
                     if (f.storage >= 0 and a[b + 2] != f.storage) or \
                             (f.tariff >= 0 and a[b + 3] != f.tariff):

@@ -36,7 +36,7 @@ class Records:
         self.fmt = bytearray(256)   # DIF/VIF bytes (compact-frame format), fmt_len used
         self.fmt_len = 0
 
-    def parse(self, data, start, end, meter=None, fmt=None):
+    def parse(self, data, start, end, meter=None, fmt=None, learn=False):
         """Parse records in data[start:end]. With `fmt` (the DIF/VIF bytes of an earlier full
         frame, for a compact frame) the DIF/VIFs come from fmt and only data from `data`.
 
@@ -45,7 +45,7 @@ class Records:
         frame that does not fit its format is an error."""
         self.trailing = None
         try:
-            return self._parse(data, start, end, meter, fmt)
+            return self._parse(data, start, end, meter, fmt, learn)
         except WMBusError as e:
             if fmt is not None or "truncated" not in e.reason:
                 raise
@@ -53,13 +53,14 @@ class Records:
             self.fmt_len = -1
             return self.n
 
-    def _parse(self, data, start, end, meter, fmt):
+    def _parse(self, data, start, end, meter, fmt, learn):
         self.data = data
         self.n = 0
         a = self.a
         n = 0
         fl = 0
-        keep = fmt is None
+        keep = fmt is None and learn
+        micro = _MICRO
         fbuf = self.fmt
         hdr = data if fmt is None else fmt
         hp = start if fmt is None else 0
@@ -190,17 +191,21 @@ class Records:
                     fbuf[fl:fl + hl] = data[rec_start:hp]
                 fl += hl
             b = n * W
-            a[b + CODE] = code
-            a[b + MTYPE] = (dif >> 4) & 3
-            a[b + STORE] = storage
-            a[b + TARIFF] = tariff
-            a[b + SUBUNIT] = subunit
-            a[b + DTYPE] = dt
-            a[b + OFF] = dp
-            a[b + LEN] = dlen
-            a[b + C1] = c1
-            a[b + C2] = c2
-            a[b + NCOMB] = ncomb
+            if micro:       # int array: element stores, no tuple allocated
+                a[b + CODE] = code
+                a[b + MTYPE] = (dif >> 4) & 3
+                a[b + STORE] = storage
+                a[b + TARIFF] = tariff
+                a[b + SUBUNIT] = subunit
+                a[b + DTYPE] = dt
+                a[b + OFF] = dp
+                a[b + LEN] = dlen
+                a[b + C1] = c1
+                a[b + C2] = c2
+                a[b + NCOMB] = ncomb
+            else:           # list on CPython: one slice store is faster
+                a[b:b + W] = (code, (dif >> 4) & 3, storage, tariff, subunit, dt, dp, dlen,
+                              c1, c2, ncomb)
             n += 1
             self.n = n
             dp += dlen
