@@ -19,9 +19,17 @@ CI_AFL = 0x90
 _2F2F = b"\x2f\x2f"
 
 
+_MFCT = {}
+
+
 def manufacturer_code(m):
-    """16-bit M-field -> 3-letter FLAG code (EN 62056-21)."""
-    return chr(((m >> 10) & 0x1F) + 64) + chr(((m >> 5) & 0x1F) + 64) + chr((m & 0x1F) + 64)
+    """16-bit M-field -> 3-letter FLAG code (EN 62056-21); cached (a site has few brands)."""
+    c = _MFCT.get(m)
+    if c is None:
+        c = chr(((m >> 10) & 0x1F) + 64) + chr(((m >> 5) & 0x1F) + 64) + chr((m & 0x1F) + 64)
+        if len(_MFCT) < 64:
+            _MFCT[m] = c
+    return c
 
 
 def manufacturer_field(code):
@@ -54,12 +62,13 @@ class Telegram:
     tpl_*        transport layer header; id/manufacturer/version/device_type are taken from a
                  long TPL header when present (the meter behind a radio converter)
     ci           CI of the application data (0x72/0x7A/0x78/0x79 or manufacturer's 0xA0...)
-    ci_chain     every CI followed, e.g. [0x8C, 0x90, 0x7A]
+    ci_chain     every CI followed, e.g. 8C 90 7A (bytearray; the first n_ci are valid)
     payload      the plaintext application data (bytes), records start at `pos`
     security     TPL security mode, ell_encrypted, decrypted (True if AES was applied)
     """
 
     def __init__(self):
+        self._chain = bytearray(8)
         self.reset(b"")
 
     def reset(self, frame):
@@ -73,7 +82,8 @@ class Telegram:
         self.device_type = 0
         self.dll_id = ""
         self.ci = -1
-        self.ci_chain = []
+        self.ci_chain = bytearray(0) if frame == b"" else self._chain
+        self.n_ci = 0
         self.ell_cc = -1
         self.ell_acc = -1
         self.ell_sn = -1
@@ -158,7 +168,9 @@ def _transport(t, key, pos):
         if pos >= end:
             raise WMBusError("frame ends before the CI field", t.id)
         ci = f[pos]
-        t.ci_chain.append(ci)
+        if t.n_ci < 8:
+            t.ci_chain[t.n_ci] = ci
+        t.n_ci += 1
         if ci == CI_ELL_I or ci == CI_ELL_III:
             pos += 3 if ci == CI_ELL_I else 11
             if pos > end:

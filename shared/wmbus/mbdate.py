@@ -1,27 +1,42 @@
-"""M-Bus date/time types (EN 13757-3 Annex A): G (date), F (date+time), I (date+time+s)."""
+"""M-Bus date/time types (EN 13757-3 Annex A): G (date), F (date+time), I (date+time+s).
+
+Text is written into preallocated buffers of the exact size and turned into one string, so
+a date costs the collector's heap that string only (str() of a whole bytearray is the
+cheapest way on MicroPython; %-formatting allocates a tuple and temporaries too)."""
+_G = bytearray(b"2000-01-01")
+_F = bytearray(b"2000-01-01 00:00")
+_I = bytearray(b"2000-01-01 00:00:00")
+
+
+def _put2(buf, i, v):
+    buf[i] = 48 + (v // 10) % 10
+    buf[i + 1] = 48 + v % 10
+
+
+def _date(buf, year, month, day):
+    y = 2000 + year
+    buf[0] = 48 + y // 1000
+    buf[1] = 48 + (y // 100) % 10
+    _put2(buf, 2, y % 100)
+    _put2(buf, 5, month)
+    _put2(buf, 8, day)
 
 
 def type_g(b0, b1):
-    day = b0 & 0x1F
-    month = b1 & 0x0F
-    year = ((b0 & 0xE0) >> 5) | ((b1 & 0xF0) >> 1)
-    return "%04d-%02d-%02d" % (2000 + year, month, day)
+    _date(_G, ((b0 & 0xE0) >> 5) | ((b1 & 0xF0) >> 1), b1 & 0x0F, b0 & 0x1F)
+    return str(_G, "ascii")
 
 
 def type_f(b0, b1, b2, b3):
-    minute = b0 & 0x3F
-    hour = b1 & 0x1F
-    day = b2 & 0x1F
-    month = b3 & 0x0F
-    year = ((b2 & 0xE0) >> 5) | ((b3 & 0xF0) >> 1)
-    return "%04d-%02d-%02d %02d:%02d" % (2000 + year, month, day, hour, minute)
+    _date(_F, ((b2 & 0xE0) >> 5) | ((b3 & 0xF0) >> 1), b3 & 0x0F, b2 & 0x1F)
+    _put2(_F, 11, b1 & 0x1F)
+    _put2(_F, 14, b0 & 0x3F)
+    return str(_F, "ascii")
 
 
 def type_i(b0, b1, b2, b3, b4):
-    second = b0 & 0x3F
-    minute = b1 & 0x3F
-    hour = b2 & 0x1F
-    day = b3 & 0x1F
-    month = b4 & 0x0F
-    year = ((b3 & 0xE0) >> 5) | ((b4 & 0xF0) >> 1)
-    return "%04d-%02d-%02d %02d:%02d:%02d" % (2000 + year, month, day, hour, minute, second)
+    _date(_I, ((b3 & 0xE0) >> 5) | ((b4 & 0xF0) >> 1), b4 & 0x0F, b3 & 0x1F)
+    _put2(_I, 11, b2 & 0x1F)
+    _put2(_I, 14, b1 & 0x3F)
+    _put2(_I, 17, b0 & 0x3F)
+    return str(_I, "ascii")

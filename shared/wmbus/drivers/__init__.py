@@ -35,11 +35,23 @@ def _module_name(name):
     return a
 
 
+_detected = {}
+
+
 def detect(manufacturer, version, device_type):
     """Module names of the drivers declaring this (manufacturer, version, type), in registry
-    order; () if none."""
-    from . import index
-    return index.DETECT.get("%s%02x%02x" % (manufacturer, version, device_type), ())
+    order; () if none. Answers are cached by an int key (no allocation per telegram)."""
+    per = _detected.get(manufacturer)
+    if per is None:
+        per = _detected[manufacturer] = {}
+    k = version << 8 | device_type
+    mods = per.get(k)
+    if mods is None:
+        from . import index
+        mods = index.DETECT.get("%s%02x%02x" % (manufacturer, version, device_type), ())
+        if len(per) < 32:
+            per[k] = mods
+    return mods
 
 
 HCA_TYPES = (0x08, 0x80)
