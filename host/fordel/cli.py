@@ -9,6 +9,7 @@ COMMANDS = {
     "decode": "fordel.decode:decode_cmd",
     "demo": "fordel.demo:demo_cmd",
     "diag": "fordel.device.diag:diag_cmd",
+    "sim": "fordel.sim.cli:sim_cmd",
 }
 
 

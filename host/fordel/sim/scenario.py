@@ -196,6 +196,7 @@ class Scenario:
             if radio_sim is not None:
                 radio_sim.reset_module(partial=True)
             self.resets_done.append(r)
+        self._pace(until, t_from, wall0, speed)
         self.clock = until
         return out
 
