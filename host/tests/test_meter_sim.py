@@ -289,26 +289,33 @@ def test_faults_parse_errors():
 def read_hci_frames(ser, want, timeout=5.0):
     """iM871A HCI frames off the pty (no timestamp/RSSI trailers: the module's defaults)."""
     import time
-    from fordel.sim.im871a import crc16
     buf = bytearray()
     frames = []
     end = time.monotonic() + timeout
     while len(frames) < want and time.monotonic() < end:
         buf += ser.read(ser.in_waiting or 1)
-        while len(buf) >= 4:
-            i = buf.find(0xA5)
-            if i < 0:
-                buf.clear()
-                break
-            del buf[:i]
-            if len(buf) < 4:
-                break
-            total = 4 + buf[3] + 2
-            if len(buf) < total:
-                break
-            f = bytes(buf[:total])
-            del buf[:total]
-            frames.append((f, crc16(f[1:]) == 0x0F47))
+        frames += take_hci_frames(buf)
+    return frames
+
+
+def take_hci_frames(buf):
+    """Whole HCI frames (bytes, crc ok) taken off the front of buf."""
+    from fordel.sim.im871a import crc16
+    frames = []
+    while len(buf) >= 4:
+        i = buf.find(0xA5)
+        if i < 0:
+            buf.clear()
+            break
+        del buf[:i]
+        if len(buf) < 4:
+            break
+        total = 4 + buf[3] + 2
+        if len(buf) < total:
+            break
+        f = bytes(buf[:total])
+        del buf[:total]
+        frames.append((f, crc16(f[1:]) == 0x0F47))
     return frames
 
 
@@ -373,3 +380,58 @@ def test_cli_telegrams_decode_and_coding(tmp_path):
         assert {k: got[k] for k in t["values"]} == t["values"]
     r = run.invoke(main, ["sim", "telegrams", "--faults", "bogus=1", "--hours", "0.1"])
     assert r.exit_code != 0 and "unknown fault 'bogus'" in r.output
+
+
+def test_scenario_drives_amb8465_simulator_over_pty():
+    import time
+    import serial
+    from fordel.sim.amb8465 import Amb8465Simulator, xor
+    prop = SimProperty(apartments=1, hca_per_apartment=1, seed=9)
+    sc = Scenario(prop)
+    with Amb8465Simulator() as radio, serial.Serial(radio.path, 9600, timeout=0.2) as ser:
+        sent = sc.run(radio, 1800.0)
+        assert sent and all(s.delivered for s in sent)
+        buf = bytearray()
+        want = sum(4 + len(s.frame) for s in sent)   # FF 03 len payload RSSI XOR
+        end = time.monotonic() + 5
+        while len(buf) < want and time.monotonic() < end:
+            buf += ser.read(ser.in_waiting or 1)
+    pos = 0
+    for s in sent:
+        n = buf[pos + 2]
+        f = bytes(buf[pos:pos + 4 + n])
+        assert f[:2] == b"\xff\x03" and xor(f) == 0
+        assert bytes((n - 1,)) + f[3:3 + n - 1] == s.frame   # RSSI byte inside len
+        pos += 4 + n
+    assert pos == len(buf)
+
+
+def test_cli_radio_feeds_a_pty(tmp_path):
+    import subprocess
+    import sys
+    import time
+    import serial
+    rec = tmp_path / "radio.json"
+    p = subprocess.Popen([sys.executable, "-m", "fordel.cli", "sim", "radio", "--apartments",
+                          "1", "--hours", "0.5", "--speed", "900", "--quiet", "--record",
+                          str(rec)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        path = p.stdout.readline().strip()
+        assert path.startswith("/dev/"), p.stderr.read()
+        ser = serial.Serial(path, 57600, timeout=0.1)
+        buf = bytearray()
+        while p.poll() is None:
+            try:
+                buf += ser.read(4096)
+            except serial.SerialException:
+                break
+        p.wait(10)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    doc = json.loads(rec.read_text())
+    frames = take_hci_frames(buf)
+    assert not buf
+    assert len(frames) == len(doc["telegrams"]) > 5
+    for (f, crc_ok), t in zip(frames, doc["telegrams"]):
+        assert crc_ok and bytes((f[3],)) + f[4:4 + f[3]] == bytes.fromhex(t["frame"])

@@ -17,4 +17,13 @@ Radio-module simulators (byte-exact to the vendors' manuals, docs/protocols.md):
     sim.close()                          # also: with Im871aSimulator() as sim: ...
 
 Both simulators are also usable from pyserial: serial.Serial(sim.path, 57600 or 9600).
+
+Meters and properties (docs/simulator.md): real OMS telegrams, security modes 0/5/7:
+
+    from fordel.sim.property import SimProperty      # meters, keys, coding CSV
+    from fordel.sim.scenario import Scenario, Faults # time-ordered delivery, faults, record
+    from fordel.sim.meters import SimHeatCostAllocator, SimWaterMeter
+    sc = Scenario(SimProperty(apartments=4, seed=1), Faults(corrupt=0.01, duplicate=0.05))
+    sc.run(sim, sim_seconds=3600, speed=60)  # deliver to an Im871a/Amb8465Simulator
+    sc.expected()                            # {meter id: values the collector must hold}
 """

@@ -126,7 +126,8 @@ class SimMeter:
         return frame, values
 
     def signal(self):
-        return round(self.rssi_dbm + self.rng.uniform(-3, 3), 1)
+        """Signal level of one telegram, whole dBm (as the modules report it)."""
+        return int(round(self.rssi_dbm + self.rng.uniform(-3, 3)))
 
     def advance(self, t):
         raise NotImplementedError
