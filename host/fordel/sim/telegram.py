@@ -116,15 +116,21 @@ def pad_plain(records):
 
 
 def build(m, meter_id, version, device_type, records, key=None, mode=5, access=0,
-          status=0x00, counter=0, ell_cc=0x20, c_field=C_SND_NR):
+          status=0x00, counter=0, ell_cc=0x20, c_field=C_SND_NR, cw_flags=0, ell_access=None):
     """A complete wM-Bus frame (L-field first, no DLL CRCs).
 
     mode 0: plaintext; 5: AES-CBC-IV; 7: AES-CBC with KDF key (needs `counter`, the AFL
-    message counter, which the caller increments per telegram)."""
+    message counter, which the caller increments per telegram).
+    cw_flags: further config-word bits (bidirectional 0x8000, accessibility 0x4000,
+    synchronous 0x2000, low nibble); ell_access: mode 7's ELL access number (default: the
+    TPL one)."""
+    if cw_flags & 0x1FF0:
+        raise ValueError("cw_flags 0x%04X overlap the mode / block-count bits" % cw_flags)
     head = bytes((c_field,)) + address(m, meter_id, version, device_type)
     access &= 0xFF
     if mode == 0:
-        body = bytes((CI_TPL_SHORT, access, status)) + struct.pack("<H", 0) + bytes(records)
+        body = bytes((CI_TPL_SHORT, access, status)) + struct.pack("<H", cw_flags) + \
+            bytes(records)
     elif mode == 5:
         if key is None or len(key) != 16:
             raise ValueError("security mode 5 needs a 16-byte key")
@@ -133,7 +139,7 @@ def build(m, meter_id, version, device_type, records, key=None, mode=5, access=0
         if nblocks > 15:
             raise ValueError("too many records: %d blocks (max 15)" % nblocks)
         iv = head[1:9] + bytes((access,)) * 8
-        cw = 0x0500 | nblocks << 4
+        cw = 0x0500 | nblocks << 4 | cw_flags
         body = bytes((CI_TPL_SHORT, access, status)) + struct.pack("<H", cw) + \
             aes_cbc_encrypt(key, iv, plain)
     elif mode == 7:
@@ -146,7 +152,7 @@ def build(m, meter_id, version, device_type, records, key=None, mode=5, access=0
         id4 = head[3:7]
         kenc = kdf(key, counter, id4, 0x00)
         kmac = kdf(key, counter, id4, 0x01)
-        cw = 0x0700 | nblocks << 4
+        cw = 0x0700 | nblocks << 4 | cw_flags
         tpl = bytes((CI_TPL_SHORT, access, status)) + struct.pack("<H", cw) + b"\x10" + \
             aes_cbc_encrypt(kenc, bytes(16), plain)
         mcl = 0x25                                  # message counter present, CMAC 8 bytes
@@ -154,7 +160,8 @@ def build(m, meter_id, version, device_type, records, key=None, mode=5, access=0
         mac = cmac(kmac, bytes((mcl,)) + mcr + tpl)[:8]
         fcl = 0x2C00                                # MCL, MCR, MAC present; last fragment
         afl = struct.pack("<H", fcl) + bytes((mcl,)) + mcr + mac
-        body = bytes((CI_ELL_SHORT, ell_cc, access, CI_AFL, len(afl))) + afl + tpl
+        ell_acc = access if ell_access is None else ell_access & 0xFF
+        body = bytes((CI_ELL_SHORT, ell_cc, ell_acc, CI_AFL, len(afl))) + afl + tpl
     else:
         raise ValueError("security mode %r not simulated (0, 5 or 7)" % (mode,))
     frame = head + body
