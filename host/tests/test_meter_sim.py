@@ -463,3 +463,16 @@ def test_mode7_encrypts_real_plaintext_telegrams_the_codec_reads_back():
         got = Decoder().decode(ours, key=key, driver="oms-water")
         assert got == want, c["case_id"]
         assert got["total_m3"] == c["expected"]["total_m3"], c["case_id"]
+
+
+def test_expected_until_a_store_time():
+    prop = SimProperty(apartments=1, hca_per_apartment=1, seed=4)
+    sc = Scenario(prop)
+    sc.run(None, 7200.0)
+    early = sc.expected(until=3600.0)
+    late = sc.expected()
+    hca = prop.meters[0].meter_id
+    last_early = [s for s in sc.sent if s.meter_id == hca and s.t <= 3600.0][-1]
+    assert early[hca] == last_early.values
+    assert late[hca] == [s for s in sc.sent if s.meter_id == hca][-1].values
+    assert late[hca]["device_datetime"] > early[hca]["device_datetime"]

@@ -213,11 +213,14 @@ class Scenario:
         """True if a collector with the property's coding must store this telegram."""
         return s.delivered and s.fault in (None, "duplicate") and s.meter_fault is None
 
-    def expected(self):
+    def expected(self, until=None):
         """{meter id: values of the last telegram a correct collector stores}: delivered,
-        undamaged, from a coded meter with the right key."""
+        undamaged, from a coded meter with the right key; only telegrams sent at or before
+        simulated second `until` if given (e.g. the collector's last store time)."""
         out = {}
         for s in self.sent:
+            if until is not None and s.t > until:
+                break
             if self.good(s):
                 out[s.meter_id] = s.values
         return out
