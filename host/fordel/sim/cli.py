@@ -10,7 +10,6 @@ every subcommand.
 """
 import datetime
 import sys
-import time
 
 import click
 
@@ -163,8 +162,6 @@ def radio_cmd(module, speed, hours, coding, faults, record, quiet, **prop_kw):
         while sc.clock < total:
             step = min(chunk, total - sc.clock)
             sc.run(sim, step, speed=speed, on_sent=show)
-            if not speed:
-                time.sleep(0)
     except KeyboardInterrupt:
         pass
     finally:

@@ -145,6 +145,7 @@ class Scenario:
             x = self.rng.random()
             if x < fz.corrupt:
                 fault, frame = "corrupt", self._corrupt(m, frame)
+                raw = tg.format_a(frame)               # damaged, yet its CRCs hold
             elif x < fz.corrupt + fz.crc:
                 fault = "crc"
                 raw = tg.format_a(frame, bad_block=self.rng.randrange(1 + (len(frame) - 10 + 15)
@@ -165,8 +166,8 @@ class Scenario:
     def run(self, radio_sim, sim_seconds, speed=None, on_sent=None):
         """Deliver everything up to `sim_seconds` after the current clock to radio_sim (an
         Im871aSimulator/Amb8465Simulator, or None to only record: then `delivered` means
-        "a module would pass it on"). speed: simulated
-        seconds per wall second (1 = real time); None/0 = as fast as possible.
+        "a module would pass it on"). speed: simulated seconds per wall second (1 = real
+        time); None/0 = as fast as possible.
         Module resets happen at Faults.resets. Returns the Sent records of this call."""
         t_from = self.clock
         until = t_from + sim_seconds

@@ -15,7 +15,6 @@ modules hand to the host). Security:
           with IV zero and the ephemeral key Kenc = CMAC(K, 00 | counter | id | 07 x 7)
           (OMS Vol.2 KDF, DC 00 = encryption from the meter; Kmac the same with DC 01).
 """
-import datetime
 import struct
 
 from cryptography.hazmat.primitives import cmac as _cmac
@@ -197,8 +196,3 @@ def format_a(frame, bad_block=None):
             c ^= 0x0101
         out += blk + struct.pack(">H", c)
     return bytes(out)
-
-
-def when(t0, seconds):
-    """Simulated wall time: start datetime + seconds."""
-    return t0 + datetime.timedelta(seconds=seconds)
