@@ -101,17 +101,26 @@ class CodingTable:
         self.flags = bytearray(capacity)          # kind index | scale << 4 | _HAS_KEY
         self.keys = bytearray(16 * capacity)
         self.factors = array.array("f", bytes(16 * capacity))  # kq, kc, reduction, multiplier
-        self.drivers = {}                          # slot -> driver name, only where given
+        self.driver_names = []                     # distinct driver names, each stored once
+        self.driver_ix = bytearray(capacity)       # slot -> 1 + index in driver_names, 0 none
+        self.rows = array.array("H", bytes(2 * capacity))  # CSV row of each slot (errors)
         self.path = None
 
     def __len__(self):
         return self.n
 
     @classmethod
-    def load(cls, path, capacity=512):
-        table = cls(capacity)
+    def load(cls, path, capacity=None):
+        """Read the coding CSV in two passes (count, then fill), so only the flat arrays of
+        exactly that many meters are allocated; rows may come in any order."""
+        n = 0
+        with open(path) as f:
+            for line in f:
+                line = line.strip()
+                if line and not line.startswith("#") and not line.startswith("meter_id"):
+                    n += 1
+        table = cls(capacity or max(1, n))
         table.path = path
-        rows = []
         with open(path) as f:
             lineno = 0
             for line in f:
@@ -119,22 +128,17 @@ class CodingTable:
                 line = line.strip()
                 if not line or line.startswith("#") or line.startswith("meter_id"):
                     continue
-                rows.append(parse_row(line, "%s row %d" % (path, lineno)))
-        rows.sort(key=lambda r: r[0])
-        for r in rows:
-            table._add(r, path)
+                table._add(parse_row(line, "%s row %d" % (path, lineno)), path, lineno)
+        table._sort(path)
         return table
 
-    def _add(self, row, where="coding"):
+    def _add(self, row, where="coding", lineno=0):
         num, key, _apt, _room, kind, scale, kq, kc, red, mult, driver = row
-        if self.n and self.ids[self.n - 1] >= num:
-            if self.ids[self.n - 1] == num:
-                raise CodingError("%s: meter %08x is coded twice" % (where, num))
-            raise CodingError("%s: rows must be added in meter id order" % where)
         if self.n >= self.capacity:
             raise CodingError("%s: more than %d meters coded" % (where, self.capacity))
         i = self.n
         self.ids[i] = num
+        self.rows[i] = lineno
         self.flags[i] = KINDS.index(kind) | (SCALES.index(scale) << 4) | (_HAS_KEY if key else 0)
         if key:
             self.keys[16 * i:16 * i + 16] = key
@@ -143,8 +147,52 @@ class CodingTable:
         self.factors[4 * i + 2] = red
         self.factors[4 * i + 3] = mult
         if driver:
-            self.drivers[i] = driver
+            if driver not in self.driver_names:
+                if len(self.driver_names) >= 255:
+                    raise CodingError("%s: more than 255 different drivers" % where)
+                self.driver_names.append(driver)
+            self.driver_ix[i] = self.driver_names.index(driver) + 1
         self.n = i + 1
+
+    def _sort(self, where="coding"):
+        """Order the slots by meter id (binary search needs it), permuting every array in
+        place; a meter coded twice is an error naming both rows."""
+        n = self.n
+        ids = self.ids
+        order = sorted(range(n), key=lambda i: ids[i])
+        for k in range(1, n):
+            if ids[order[k]] == ids[order[k - 1]]:
+                raise CodingError("%s rows %d and %d: meter %08x is coded twice"
+                                  % (where, self.rows[order[k - 1]], self.rows[order[k]],
+                                     ids[order[k]]))
+        done = bytearray(n)
+        for start in range(n):            # follow each cycle of the permutation
+            if done[start] or order[start] == start:
+                done[start] = 1
+                continue
+            j = start
+            tmp = self._take(start)
+            while True:
+                src = order[j]
+                done[j] = 1
+                if src == start:
+                    self._put(j, tmp)
+                    break
+                self._put(j, self._take(src))
+                j = src
+
+    def _take(self, i):
+        return (self.ids[i], self.flags[i], bytes(self.keys[16 * i:16 * i + 16]),
+                self.factors[4 * i], self.factors[4 * i + 1], self.factors[4 * i + 2],
+                self.factors[4 * i + 3], self.driver_ix[i], self.rows[i])
+
+    def _put(self, i, v):
+        self.ids[i], self.flags[i] = v[0], v[1]
+        self.keys[16 * i:16 * i + 16] = v[2]
+        for k in range(4):
+            self.factors[4 * i + k] = v[3 + k]
+        self.driver_ix[i] = v[7]
+        self.rows[i] = v[8]
 
     def slot(self, meter_id):
         """Index of the meter in the table, or -1 when it is not coded (binary search)."""
@@ -173,7 +221,8 @@ class CodingTable:
         return SCALES[(self.flags[slot] >> 4) & 0x07]
 
     def driver(self, slot):
-        return self.drivers.get(slot)
+        ix = self.driver_ix[slot]
+        return self.driver_names[ix - 1] if ix else None
 
     def factor(self, slot):
         """The one multiplier this meter's readings get, and the factors behind it."""

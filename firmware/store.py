@@ -1,0 +1,293 @@
+"""The record store on the collector's flash (littlefs): append-only segment files of framed
+CBOR records, a persisted upload cursor, and a full-flash policy.
+
+Power-cut guarantee. littlefs commits a file's new contents atomically when it is synced:
+`append` writes one frame and flushes (lfs_file_sync) before it returns the record's seq, so a
+record reported stored survives any later power cut, and a cut during the write leaves the
+segment as it was before the write (the half-written frame never existed). Every frame also
+carries its length and CRC-32, so a damaged tail (a flash fault, not a power cut) is detected
+on open, counted, and never delivered. The upload cursor is written to a temporary file and
+renamed over the old one (atomic in littlefs). Sequence numbers are recovered on open from
+the newest segment (which is never deleted), so they never repeat after a reboot.
+
+Layout under `root`:
+    s<16 hex digits>.seg   records with seq >= the number in the name, in seq order
+    acked                  highest seq the ingest server acknowledged (text)
+
+Frame: A5 | length of the CBOR (2 bytes) | seq (4 bytes) | CRC-32 of seq and CBOR (4 bytes) |
+CBOR record; numbers big-endian. The seq in the frame lets the store scan without decoding.
+
+Full flash (less than `reserve` bytes free, or ENOSPC): segments whose records are all
+acknowledged go first (they normally go at `ack`); if unacknowledged data fills the flash, the
+OLDEST unacknowledged segment is dropped: meter readings are cumulative, so the newest
+readings carry the consumption of the dropped ones and only their history is lost. Dropped
+records are counted (`dropped_records`, `dropped_segments`) and shown by `status()`.
+"""
+import binascii
+import os
+
+from meterrecord import encode
+
+MAGIC = 0xA5
+HEADER = 11
+
+
+class StoreError(Exception):
+    """A store operation that failed; the message names the file and the reason."""
+
+
+def _exists(path):
+    try:
+        os.stat(path)
+        return True
+    except OSError:
+        return False
+
+
+class Store:
+    def __init__(self, root, segment_bytes=4096, reserve=16384, max_record=2048):
+        self.root = root
+        self.segment_bytes = segment_bytes
+        self.reserve = reserve
+        self.buf = bytearray(max_record)        # one record's CBOR, reused
+        self.mv = memoryview(self.buf)
+        self.head = bytearray(HEADER)
+        self.hmv = memoryview(self.head)
+        self.dropped_records = 0
+        self.dropped_segments = 0
+        self.damaged = 0
+        self.last_error = None
+        self.appended = 0
+        if not _exists(root):
+            try:
+                os.mkdir(root)
+            except OSError as e:
+                raise StoreError("cannot create store folder %s: %s" % (root, e))
+        self.segments = self._list()            # [first seq, ...] ascending
+        self.acked = self._read_acked()
+        self.next_seq = 0
+        self.cur_size = 0
+        if self.segments:
+            last, n, size = self._scan(self.segments[-1])
+            self.next_seq = (last + 1) if n else self.segments[-1]
+            self.cur_size = size
+        if self.acked >= self.next_seq:         # cursor ahead of data (data lost): clamp
+            self.next_seq = self.acked + 1
+
+    # -- files ---------------------------------------------------------------------------
+    def _path(self, first):
+        return "%s/s%016x.seg" % (self.root, first)
+
+    def _list(self):
+        segs = []
+        for name in os.listdir(self.root):
+            if name.startswith("s") and name.endswith(".seg") and len(name) == 21:
+                try:
+                    segs.append(int(name[1:17], 16))
+                except ValueError:
+                    pass
+        segs.sort()
+        return segs
+
+    def _read_acked(self):
+        try:
+            with open(self.root + "/acked") as f:
+                return int(f.read().strip() or "-1")
+        except OSError:
+            return -1
+        except ValueError:
+            self.last_error = "%s/acked unreadable; uploading everything again" % self.root
+            return -1
+
+    def _frames(self, first):
+        """(seq, offset, length) of each intact frame of a segment, in order; stops at the
+        first damaged one (counted)."""
+        path = self._path(first)
+        out = []
+        try:
+            f = open(path, "rb")
+        except OSError as e:
+            raise StoreError("cannot open %s: %s" % (path, e))
+        with f:
+            data = f.read()
+        i = 0
+        n = len(data)
+        while i < n:
+            if n - i < HEADER or data[i] != MAGIC:
+                self.damaged += 1
+                self.last_error = "%s: damaged frame at byte %d" % (path, i)
+                break
+            ln = data[i + 1] << 8 | data[i + 2]
+            seq = data[i + 3] << 24 | data[i + 4] << 16 | data[i + 5] << 8 | data[i + 6]
+            crc = data[i + 7] << 24 | data[i + 8] << 16 | data[i + 9] << 8 | data[i + 10]
+            if i + HEADER + ln > n or \
+                    binascii.crc32(data[i + HEADER:i + HEADER + ln],
+                                   binascii.crc32(data[i + 3:i + 7])) != crc:
+                self.damaged += 1
+                self.last_error = "%s: damaged frame at byte %d" % (path, i)
+                break
+            out.append((seq, i + HEADER, ln))
+            i += HEADER + ln
+        return out, data, i
+
+    def _scan(self, first):
+        frames, _data, end = self._frames(first)
+        if not frames:
+            return first - 1, 0, end
+        return frames[-1][0], len(frames), end
+
+    # -- writing -------------------------------------------------------------------------
+    def append(self, record):
+        """Store a record (meterrecord.make_record); returns its seq once it is on flash."""
+        seq = self.next_seq
+        buf = self.buf
+        try:
+            n = _encode_len(record, seq, buf)
+        except ValueError as e:
+            raise StoreError("record of meter %08x does not fit %d bytes: %s"
+                             % (record.get(3, 0), len(buf), e))
+        h = self.head
+        h[0] = MAGIC
+        h[1] = n >> 8
+        h[2] = n & 0xFF
+        h[3] = (seq >> 24) & 0xFF
+        h[4] = (seq >> 16) & 0xFF
+        h[5] = (seq >> 8) & 0xFF
+        h[6] = seq & 0xFF
+        crc = binascii.crc32(self.mv[0:n], binascii.crc32(self.hmv[3:7]))
+        h[7] = (crc >> 24) & 0xFF
+        h[8] = (crc >> 16) & 0xFF
+        h[9] = (crc >> 8) & 0xFF
+        h[10] = crc & 0xFF
+        self._make_room(HEADER + n)
+        if not self.segments or self.cur_size + HEADER + n > self.segment_bytes:
+            self.segments.append(seq)
+            self.cur_size = 0
+        path = self._path(self.segments[-1])
+        try:
+            self._write(path, n)
+        except OSError as e:
+            # ENOSPC or an I/O fault: the partial write was not synced, so it does not exist
+            self._drop_oldest_pending()
+            try:
+                self._write(path, n)
+            except OSError as e2:
+                self.last_error = "%s: %s" % (path, e2)
+                if self.cur_size == 0:
+                    self._forget_empty(path)
+                raise StoreError("cannot append to %s: %s (flash full?)" % (path, e))
+        self.cur_size += HEADER + n
+        self.next_seq = seq + 1
+        self.appended += 1
+        return seq
+
+    def _write(self, path, n):
+        with open(path, "ab") as f:
+            f.write(self.head)
+            f.write(self.mv[0:n])
+            f.flush()
+
+    def _forget_empty(self, path):
+        try:
+            if os.stat(path)[6] == 0:
+                os.remove(path)
+                self.segments.pop()
+        except OSError:
+            pass
+
+    def _free(self):
+        try:
+            st = os.statvfs(self.root)
+            return st[0] * st[3]
+        except OSError:
+            return 1 << 30
+
+    def _make_room(self, need):
+        while self._free() < self.reserve + need:
+            if not self._drop_acked() and not self._drop_oldest_pending():
+                return
+
+    def _drop_acked(self):
+        """Delete the oldest segment whose records are all acknowledged (not the newest)."""
+        if len(self.segments) > 1 and self.segments[1] <= self.acked + 1:
+            self._remove(self.segments.pop(0))
+            return True
+        return False
+
+    def _drop_oldest_pending(self):
+        """Full-flash policy: drop the oldest unacknowledged segment (never the newest)."""
+        if len(self.segments) < 2:
+            return False
+        first = self.segments.pop(0)
+        lost = self.segments[0] - max(first, self.acked + 1)
+        if lost > 0:
+            self.dropped_records += lost
+            self.dropped_segments += 1
+        self._remove(first)
+        return True
+
+    def _remove(self, first):
+        try:
+            os.remove(self._path(first))
+        except OSError as e:
+            self.last_error = "cannot remove %s: %s" % (self._path(first), e)
+
+    # -- reading / uploading ---------------------------------------------------------------
+    def pending(self, max_n=20):
+        """Up to max_n (seq, CBOR bytes) not yet acknowledged, oldest first."""
+        out = []
+        for i, first in enumerate(self.segments):
+            nxt = self.segments[i + 1] if i + 1 < len(self.segments) else self.next_seq
+            if nxt <= self.acked + 1:
+                continue
+            frames, data, _end = self._frames(first)
+            for seq, off, ln in frames:
+                if seq > self.acked:
+                    out.append((seq, data[off:off + ln]))
+                    if len(out) >= max_n:
+                        return out
+        return out
+
+    def ack(self, upto):
+        """The server has everything up to seq `upto`: persist the cursor, free segments."""
+        if upto <= self.acked:
+            return
+        upto = min(upto, self.next_seq - 1)
+        tmp = self.root + "/acked.tmp"
+        with open(tmp, "w") as f:
+            f.write("%d" % upto)
+            f.flush()
+        os.rename(tmp, self.root + "/acked")
+        self.acked = upto
+        while self._drop_acked():
+            pass
+
+    def records(self):
+        """Every stored (seq, CBOR bytes), acknowledged or not, oldest first (diagnostics)."""
+        for first in self.segments:
+            frames, data, _end = self._frames(first)
+            for seq, off, ln in frames:
+                yield seq, data[off:off + ln]
+
+    def status(self):
+        try:
+            st = os.statvfs(self.root)
+            total, free = st[0] * st[2], st[0] * st[3]
+        except OSError:
+            total = free = -1
+        return {"next_seq": self.next_seq, "acked": self.acked,
+                "pending": self.next_seq - 1 - self.acked, "segments": len(self.segments),
+                "appended": self.appended, "flash_total": total, "flash_free": free,
+                "dropped_records": self.dropped_records,
+                "dropped_segments": self.dropped_segments, "damaged_frames": self.damaged,
+                "last_error": self.last_error}
+
+
+def _encode_len(record, seq, buf):
+    """Encode into the preallocated buf; returns the length (ValueError if it does not fit)."""
+    tmp = encode(record, seq)
+    n = len(tmp)
+    if n > len(buf):
+        raise ValueError("%d bytes" % n)
+    buf[0:n] = tmp
+    return n
