@@ -30,12 +30,27 @@ class Console:
         self._write = write or sys.stdout.write
 
     def emit(self, kind, obj, as_json):
+        w = self._write
         if as_json:
-            d = {"type": kind}
-            d.update(obj) if isinstance(obj, dict) else d.__setitem__("items", obj)
-            self._write(json.dumps(d) + "\n")
+            if isinstance(obj, dict):
+                d = {"type": kind}
+                d.update(obj)
+                w(json.dumps(d))
+                w("\n")
+                return
+            # a list (500 meters) is written item by item on one line: no big string
+            w('{"type": "%s", "items": [' % kind)
+            for i, item in enumerate(obj):
+                if i:
+                    w(", ")
+                w(json.dumps(item))
+            w("]}\n")
+        elif kind in ("meters", "uncoded") and len(obj) > 40:
+            # many meters: a table per block of 40 rows keeps the text small in RAM
+            for i in range(0, len(obj), 40):
+                w(_text(kind, obj[i:i + 40]) + "\n")
         else:
-            self._write(_text(kind, obj) + "\n")
+            w(_text(kind, obj) + "\n")
 
     async def handle(self, line):
         words = line.strip().split()

@@ -99,39 +99,44 @@ class Store:
             self.last_error = "%s/acked unreadable; uploading everything again" % self.root
             return -1
 
-    def _frames(self, first):
-        """(seq, offset, length) of each intact frame of a segment, in order; stops at the
-        first damaged one (counted)."""
+    def _frames(self, first, want_after=None):
+        """(seq, offset, length, data) of each intact frame of a segment, in order; data is
+        the record's CBOR if its seq > want_after, else None (headers only are read, so a
+        scan allocates almost nothing). Stops at the first damaged frame (counted)."""
         path = self._path(first)
         out = []
+        h = self.head
         try:
             f = open(path, "rb")
         except OSError as e:
             raise StoreError("cannot open %s: %s" % (path, e))
+        pos = 0
         with f:
-            data = f.read()
-        i = 0
-        n = len(data)
-        while i < n:
-            if n - i < HEADER or data[i] != MAGIC:
-                self.damaged += 1
-                self.last_error = "%s: damaged frame at byte %d" % (path, i)
-                break
-            ln = data[i + 1] << 8 | data[i + 2]
-            seq = data[i + 3] << 24 | data[i + 4] << 16 | data[i + 5] << 8 | data[i + 6]
-            crc = data[i + 7] << 24 | data[i + 8] << 16 | data[i + 9] << 8 | data[i + 10]
-            if i + HEADER + ln > n or \
-                    binascii.crc32(data[i + HEADER:i + HEADER + ln],
-                                   binascii.crc32(data[i + 3:i + 7])) != crc:
-                self.damaged += 1
-                self.last_error = "%s: damaged frame at byte %d" % (path, i)
-                break
-            out.append((seq, i + HEADER, ln))
-            i += HEADER + ln
-        return out, data, i
+            while True:
+                n = f.readinto(h)
+                if not n:
+                    break
+                if n < HEADER or h[0] != MAGIC:
+                    self._damaged(path, pos)
+                    break
+                ln = h[1] << 8 | h[2]
+                seq = h[3] << 24 | h[4] << 16 | h[5] << 8 | h[6]
+                crc = h[7] << 24 | h[8] << 16 | h[9] << 8 | h[10]
+                body = f.read(ln)
+                if len(body) < ln or binascii.crc32(body, binascii.crc32(self.hmv[3:7])) != crc:
+                    self._damaged(path, pos)
+                    break
+                keep = want_after is not None and seq > want_after
+                out.append((seq, pos + HEADER, ln, body if keep else None))
+                pos += HEADER + ln
+        return out, pos
+
+    def _damaged(self, path, pos):
+        self.damaged += 1
+        self.last_error = "%s: damaged frame at byte %d" % (path, pos)
 
     def _scan(self, first):
-        frames, _data, end = self._frames(first)
+        frames, end = self._frames(first)
         if not frames:
             return first - 1, 0, end
         return frames[-1][0], len(frames), end
@@ -240,10 +245,10 @@ class Store:
             nxt = self.segments[i + 1] if i + 1 < len(self.segments) else self.next_seq
             if nxt <= self.acked + 1:
                 continue
-            frames, data, _end = self._frames(first)
-            for seq, off, ln in frames:
-                if seq > self.acked:
-                    out.append((seq, data[off:off + ln]))
+            frames, _end = self._frames(first, self.acked)
+            for seq, _off, _ln, body in frames:
+                if body is not None:
+                    out.append((seq, body))
                     if len(out) >= max_n:
                         return out
         return out
@@ -265,9 +270,9 @@ class Store:
     def records(self):
         """Every stored (seq, CBOR bytes), acknowledged or not, oldest first (diagnostics)."""
         for first in self.segments:
-            frames, data, _end = self._frames(first)
-            for seq, off, ln in frames:
-                yield seq, data[off:off + ln]
+            frames, _end = self._frames(first, -1)
+            for seq, _off, _ln, body in frames:
+                yield seq, body
 
     def status(self):
         try:

@@ -15,20 +15,9 @@ import asyncio
 import binascii
 import hashlib
 
-_IPAD = bytes(0x36 for _ in range(64))
-
-
 def hmac_sha256(key, msg):
     """HMAC-SHA256 (RFC 2104) on hashlib, which both interpreters have."""
-    if len(key) > 64:
-        key = hashlib.sha256(key).digest()
-    k = bytearray(64)
-    k[0:len(key)] = key
-    inner = hashlib.sha256(bytes(b ^ 0x36 for b in k))
-    inner.update(msg)
-    outer = hashlib.sha256(bytes(b ^ 0x5C for b in k))
-    outer.update(inner.digest())
-    return outer.digest()
+    return hmac_parts(key, (msg,))
 
 
 def _head(major, n):
@@ -41,13 +30,32 @@ def _head(major, n):
     return bytes((major << 5 | 26, n >> 24, (n >> 16) & 0xFF, (n >> 8) & 0xFF, n & 0xFF))
 
 
-def batch_body(records):
-    """CBOR array of byte strings from [(seq, record bytes), ...]."""
+def batch_parts(records):
+    """The pieces of the CBOR array of byte strings for [(seq, record bytes), ...]; sent one
+    after the other, so no buffer of the whole batch is needed."""
     parts = [_head(4, len(records))]
     for _seq, data in records:
         parts.append(_head(2, len(data)))
         parts.append(data)
-    return b"".join(parts)
+    return parts
+
+
+def batch_body(records):
+    return b"".join(batch_parts(records))
+
+
+def hmac_parts(key, parts):
+    """HMAC-SHA256 over the concatenation of parts."""
+    if len(key) > 64:
+        key = hashlib.sha256(key).digest()
+    k = bytearray(64)
+    k[0:len(key)] = key
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in k))
+    for p in parts:
+        inner.update(p)
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in k))
+    outer.update(inner.digest())
+    return outer.digest()
 
 
 def parse_url(url):
@@ -70,7 +78,7 @@ class Uplink:
         self.key = binascii.unhexlify(cfg["upload_key"]) if cfg["upload_key"] else b""
         self.host, self.port, self.path = parse_url(cfg["upload_url"])
         self.every = int(cfg.get("upload_every_s", 60))
-        self.batch = int(cfg.get("batch", 20))
+        self.batch = int(cfg.get("batch", 10))
         self.sent = 0
         self.batches = 0
         self.failures = 0
@@ -83,17 +91,21 @@ class Uplink:
                 "batches": self.batches, "failures": self.failures,
                 "last_error": self.last_error, "backoff_s": self.backoff}
 
-    async def post(self, body):
-        sig = binascii.hexlify(hmac_sha256(self.key, body)).decode()
+    async def post(self, parts):
+        sig = binascii.hexlify(hmac_parts(self.key, parts)).decode()
+        length = 0
+        for p in parts:
+            length += len(p)
         reader, writer = await asyncio.open_connection(self.host, self.port)
         try:
             head = ("POST %s HTTP/1.0\r\nHost: %s\r\nX-Fordel-Collector: %s\r\n"
                     "X-Fordel-Signature: %s\r\nContent-Type: application/cbor\r\n"
                     "Content-Length: %d\r\n\r\n" % (self.path, self.host, self.collector_id,
-                                                      sig, len(body)))
+                                                      sig, length))
             writer.write(head.encode())
-            writer.write(body)
-            await writer.drain()
+            for p in parts:
+                writer.write(p)
+                await writer.drain()
             status = await reader.readline()
             parts = status.split()
             code = int(parts[1]) if len(parts) > 1 else 0
@@ -118,7 +130,7 @@ class Uplink:
         recs = self.store.pending(self.batch)
         if not recs:
             return 0
-        answer = await self.post(batch_body(recs))
+        answer = await self.post(batch_parts(recs))
         acked = int(answer.get("acked", -1))
         if acked < recs[0][0]:
             raise UploadError("server acknowledged %d, batch starts at %d" % (acked, recs[0][0]))

@@ -8,7 +8,12 @@ process, its radio module a byte-exact simulator on a pty. With real hardware:
 
 Tests that need the simulator (they inject faults) are skipped with a reason on real hardware.
 """
+import pathlib
+import sys
+
 import pytest
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
 
 def pytest_addoption(parser):
@@ -21,7 +26,7 @@ def pytest_addoption(parser):
                     help="serial console of a real collector board; default: sim board process")
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def hil(request):
     """What this run talks to: {'port': None|path, 'module': name, 'board_port': None|path}."""
     return {

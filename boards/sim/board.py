@@ -8,6 +8,9 @@ Configuration, from the environment (or arguments):
     FORDEL_RADIO_PORT     path of the radio module's tty / pty (required to open the radio)
     FORDEL_RADIO_MODULE   "im871a" (default) or "amb8465"
     FORDEL_LED            "1" prints LED changes on stdout
+    FORDEL_SIM_CLOCK      "START:SPEED": the wall clock starts at unix time START and runs
+                          SPEED times faster (a simulated day in minutes); default host clock
+    FORDEL_FLASH_IMAGE    the littlefs image file (see blockdev.py)
 
 Unix-only code (termios, os.getenv) lives here and only here: firmware/ must import on
 the ESP32 (boards/tests/test_esp32_imports.py checks it).
@@ -74,9 +77,19 @@ def ticks_diff(a, b):
     return time.ticks_diff(a, b)
 
 
+_clock = os.getenv("FORDEL_SIM_CLOCK")
+if _clock:
+    _c_start, _c_speed = (float(x) for x in _clock.split(":"))
+    _c_t0 = time.ticks_ms()
+else:
+    _c_start = None
+
+
 def now():
-    """Wall clock, seconds since 1970 (host clock)."""
-    return time.time()
+    """Wall clock, seconds since 1970: the host clock, or the accelerated simulated clock."""
+    if _c_start is None:
+        return time.time()
+    return int(_c_start + time.ticks_diff(time.ticks_ms(), _c_t0) * _c_speed / 1000)
 
 
 def mount_flash(path=FLASH_PATH):

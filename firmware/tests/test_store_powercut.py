@@ -62,6 +62,8 @@ def _run_once(env, rng, min_lines):
     rest, err = p.communicate()
     out += rest
     lines = out.decode(errors="replace").splitlines()
+    if lines and not out.endswith(b"\n"):
+        lines.pop()             # the kill cut this line short: it was not fully reported
     return lines, err.decode(errors="replace")
 
 

@@ -10,6 +10,8 @@ COMMANDS = {
     "demo": "fordel.demo:demo_cmd",
     "diag": "fordel.device.diag:diag_cmd",
     "sim": "fordel.sim.cli:sim_cmd",
+    "ingest": "fordel.ingest.cli:ingest_cmd",
+    "readings": "fordel.ingest.cli:readings_cmd",
 }
 
 

@@ -61,6 +61,35 @@ def build(out=None):
     return out
 
 
+def romfs_image(out=None):
+    """The firmware as a ROMFS image (mpremote's format; compiled to .mpy): what an ESP32
+    keeps in its romfs flash partition (`mpremote romfs deploy`) and the sim board maps as
+    its ROM. Rebuilt when any source is newer. Returns the image path."""
+    out = pathlib.Path(out) if out else build_dir().parent / "firmware.romfs"
+    srcs = list(_sources())
+    newest = max(p.stat().st_mtime for p, _ in srcs)
+    if out.exists() and out.stat().st_mtime >= newest:
+        return out
+    import contextlib
+    import io
+    import shutil
+    from mpremote.romfs import make_romfs
+    with tempfile.TemporaryDirectory() as td:
+        td = pathlib.Path(td)
+        for src, rel in srcs:
+            if rel.name == "mkindex.py":
+                continue
+            (td / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, td / rel)
+        with contextlib.redirect_stdout(io.StringIO()):
+            img = make_romfs(str(td), mpy_cross=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    tmp.write_bytes(img)
+    os.replace(tmp, out)
+    return out
+
+
 def micropython_path(board="sim"):
     """MICROPYPATH for running the firmware on the sim board: compiled code, the board."""
     return os.pathsep.join([str(build()), str(paths.BOARDS / board), ".frozen"])

@@ -1,0 +1,31 @@
+"""Start the collector on the sim board the way an ESP32 with a romfs partition starts it.
+
+The firmware (firmware/ and shared/ compiled to .mpy) is one ROMFS image, FORDEL_ROMFS. On the
+ESP32 that image sits in flash and its bytecode runs in place; the unix port has no flash, so
+the image is read into the heap first and the sim board's heap cap is 96K plus the image's
+size (host/fordel/device/simboard.py): the app's own objects get the 96K an ESP32 with
+Wi-Fi up leaves. Without FORDEL_ROMFS the modules are imported from MICROPYPATH instead.
+
+    FORDEL_ROMFS=build/firmware.romfs micropython -X heapsize=<96K+image> boards/sim/boot.py
+"""
+import gc
+import os
+import sys
+
+_img = os.getenv("FORDEL_ROMFS")
+if _img:
+    import vfs
+    with open(_img, "rb") as f:
+        ROM = f.read()
+    vfs.mount(vfs.VfsRom(ROM), "/rom")
+    sys.path.insert(0, "/rom")
+    ROM_BYTES = len(ROM)
+else:
+    ROM_BYTES = 0
+gc.collect()
+
+import asyncio  # noqa: E402
+
+import main  # noqa: E402
+
+asyncio.run(main.main())

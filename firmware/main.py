@@ -1,0 +1,139 @@
+"""The collector app: radio module -> codec -> coding -> reading policy -> store -> uplink,
+with the diagnostics console beside it. The same file runs on the ESP32 boards and on the
+`sim` board (MicroPython unix port); only `board` differs.
+
+Flash layout (FLASH = board.mount_flash()):
+    FLASH/config.json   {"collector_id": "...", "link_mode": "C1T1", "upload_url": "http://h:p/upload",
+                         "upload_key": "<hex HMAC key>", "upload_every_s": 60, "store_every_h": 6}
+    FLASH/coding.csv    the technician's meter coding (firmware/coding.py), pushed by provisioning
+    FLASH/store/        the record store (firmware/store.py)
+"""
+import asyncio
+import gc
+import json
+import sys
+
+import board
+import coding
+import collector
+import console
+from radio import RadioError, open_radio
+
+DEFAULTS = {"collector_id": "unnamed", "link_mode": "C1T1", "upload_url": "",
+            "upload_key": "", "upload_every_s": 60, "store_every_h": 6, "batch": 20}
+
+
+def load_config(flash):
+    cfg = dict(DEFAULTS)
+    try:
+        with open(flash + "/config.json") as f:
+            cfg.update(json.load(f))
+    except OSError:
+        print("config: %s/config.json missing, using defaults" % flash)
+    except ValueError as e:
+        print("config: %s/config.json is not valid JSON (%s), using defaults" % (flash, e))
+    return cfg
+
+
+class App:
+    """What the console asks about: the collector's counts plus radio and store facts."""
+
+    def __init__(self, cfg, coll, radio, store, uplink):
+        self.cfg = cfg
+        self.coll = coll
+        self.radio = radio
+        self.store = store
+        self.uplink = uplink
+        self.radio_info = None
+
+    def status(self):
+        d = self.coll.status()
+        d["board"] = board.NAME
+        d["radio_module"] = board.RADIO_MODULE
+        d["radio"] = self.radio.health() if self.radio else {"state": "absent"}
+        if self.radio_info:
+            d["radio_info"] = self.radio_info
+        if self.uplink:
+            d["uplink"] = self.uplink.status()
+        return d
+
+    def meters(self):
+        return self.coll.meters()
+
+    def uncoded(self):
+        return self.coll.uncoded()
+
+    async def selftest(self):
+        if self.radio is None:
+            return {"ok": False, "error": "no radio module"}
+        return await self.radio.selftest()
+
+
+async def radio_loop(radio, coll, app):
+    while True:
+        try:
+            app.radio_info = await radio.start()
+            break
+        except RadioError as e:
+            print("radio: %s; retrying in 5 s" % e)
+            await asyncio.sleep(5)
+    board.led(1)
+    handle = coll.handle_frame
+    while True:
+        f = await radio.next_frame()
+        handle(f.data, f.rssi_dbm)
+
+
+def build(flash):
+    """Everything the app needs, from the files on flash."""
+    import reading_policy
+    import store as store_mod
+    from meterrecord import make_record
+    from wmbus import Decoder
+    cfg = load_config(flash)
+    try:
+        table = coding.CodingTable.load(flash + "/coding.csv")
+    except OSError:
+        print("coding: %s/coding.csv missing: no meters coded yet" % flash)
+        table = coding.CodingTable(1)
+    dec = Decoder()
+
+    def decode(frame, mid, key, driver):
+        return dec.decode(frame, key=key, driver=driver)
+
+    st = store_mod.Store(flash + "/store")
+    policy = reading_policy.ReadingPolicy(max(1, len(table)),
+                                          min_interval_s=int(cfg["store_every_h"] * 3600))
+    coll = collector.Collector(cfg["collector_id"], table, decode, st, policy, make_record,
+                               clock=board.now)
+    return cfg, table, coll, st
+
+
+async def main():
+    flash = board.mount_flash()
+    cfg, table, coll, st = build(flash)
+    radio = open_radio(board.RADIO_MODULE, board.open_radio_uart(), link_mode=cfg["link_mode"])
+    up = None
+    if cfg["upload_url"]:
+        import uplink
+        up = uplink.Uplink(cfg, st)
+    app = App(cfg, coll, radio, st, up)
+    con = console.Console(app)
+    coll.console = con
+    gc.collect()
+    print("fordel collector %s on board %s: %d meters coded, free heap %d"
+          % (cfg["collector_id"], board.NAME, len(table), gc.mem_free()))
+    tasks = [asyncio.create_task(radio_loop(radio, coll, app))]
+    if up is not None:
+        tasks.append(asyncio.create_task(up.run()))
+    reader = board.console_reader() if hasattr(board, "console_reader") else \
+        asyncio.StreamReader(sys.stdin)
+    await con.run(reader)
+    # the console's input ended (sim board run without a terminal): keep collecting until
+    # the board is reset or the process is stopped; the store survives either
+    while True:
+        await asyncio.sleep(3600)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
