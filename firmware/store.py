@@ -56,6 +56,9 @@ class Store:
         self.dropped_records = 0
         self.dropped_segments = 0
         self.damaged = 0
+        self.write_errors = 0
+        self._fh = None
+        self._fh_path = None
         self.last_error = None
         self.appended = 0
         if not _exists(root):
@@ -164,33 +167,57 @@ class Store:
         h[8] = (crc >> 16) & 0xFF
         h[9] = (crc >> 8) & 0xFF
         h[10] = crc & 0xFF
-        self._make_room(HEADER + n)
         if not self.segments or self.cur_size + HEADER + n > self.segment_bytes:
+            # free space is checked once per segment: littlefs's statvfs walks the whole
+            # file system, far too slow for every append
+            self._make_room(self.segment_bytes)
             self.segments.append(seq)
             self.cur_size = 0
         path = self._path(self.segments[-1])
         try:
             self._write(path, n)
         except OSError as e:
-            # ENOSPC or an I/O fault: the partial write was not synced, so it does not exist
-            self._drop_oldest_pending()
+            # not synced, so the partial write does not exist. ENOSPC: apply the full-flash
+            # policy and retry; another fault: retry once as it is
+            self.write_errors += 1
+            self.last_error = "%s: %r" % (path, e)
+            if e.args and e.args[0] == 28:
+                self._drop_acked() or self._drop_oldest_pending()
             try:
                 self._write(path, n)
             except OSError as e2:
-                self.last_error = "%s: %s" % (path, e2)
                 if self.cur_size == 0:
                     self._forget_empty(path)
-                raise StoreError("cannot append to %s: %s (flash full?)" % (path, e))
+                raise StoreError("cannot append to %s: %r" % (path, e2))
         self.cur_size += HEADER + n
         self.next_seq = seq + 1
         self.appended += 1
         return seq
 
     def _write(self, path, n):
-        with open(path, "ab") as f:
+        # the current segment stays open for appending (opening a file walks littlefs's
+        # directory); flush() syncs, which is littlefs's atomic commit
+        f = self._fh
+        if f is None or self._fh_path != path:
+            self._close()
+            f = self._fh = open(path, "ab")
+            self._fh_path = path
+        try:
             f.write(self.head)
             f.write(self.mv[0:n])
             f.flush()
+        except OSError:
+            self._close()
+            raise
+
+    def _close(self):
+        if self._fh is not None:
+            try:
+                self._fh.close()
+            except OSError:
+                pass
+            self._fh = None
+            self._fh_path = None
 
     def _forget_empty(self, path):
         try:
@@ -232,6 +259,8 @@ class Store:
         return True
 
     def _remove(self, first):
+        if self._fh_path == self._path(first):
+            self._close()
         try:
             os.remove(self._path(first))
         except OSError as e:
@@ -285,6 +314,7 @@ class Store:
                 "appended": self.appended, "flash_total": total, "flash_free": free,
                 "dropped_records": self.dropped_records,
                 "dropped_segments": self.dropped_segments, "damaged_frames": self.damaged,
+                "write_errors": self.write_errors,
                 "last_error": self.last_error}
 
 

@@ -27,9 +27,10 @@ def radio_simulator(module):
 
 
 class CollectorRig:
-    def __init__(self, workdir, prop, module="im871a", faults=None, speed=None,
+    def __init__(self, workdir, prop, module="im871a", faults=None, speed=None, heap=None,
                  store_every_h=6, upload_every_s=1, port=None):
         self.workdir = workdir
+        workdir.mkdir(parents=True, exist_ok=True)
         self.prop = prop
         self.key = secrets.token_bytes(16)
         self.srv = serve_in_thread(str(workdir / "readings.sqlite"), {COLLECTOR: self.key})
@@ -39,7 +40,8 @@ class CollectorRig:
         start = int(prop.start.replace(tzinfo=datetime.timezone.utc).timestamp())
         self.speed = speed
         self.board = SimBoard(workdir / "board", module=module,
-                              clock=(start, speed) if speed else None)
+                              clock=(start, speed) if speed else None,
+                              **({"heap": heap} if heap else {}))
         self.board.put_files({
             "coding.csv": prop.coding_csv(),
             "config.json": json.dumps({
