@@ -54,7 +54,10 @@ class F:
             if v is None:
                 return None
             f = self.factor
-            return v * f if f != 1 else v
+            if f != 1:
+                v = v * f
+            # printed to 6 decimals, as wmbusmeters does, so readings compare value by value
+            return round(v, 6) if isinstance(v, float) else v
         if k == "date":
             d = rec.date(i)
             if self.invalid != KEEP and d is not None and _no_date(rec, i):

@@ -1,0 +1,27 @@
+"""hydrus: WaterMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
+from ..driver import Driver, F, status_text, tpl_status_names
+
+
+def _decode(t, rec, out):
+    out["status"] = status_text(tpl_status_names(t.tpl_status))
+
+
+DRIVER = Driver(
+    'hydrus', 'WaterMeter', 'warm water',
+    detect=(('DME', 112, 6),
+            ('DME', 112, 7),
+            ('HYD', 144, 96)),
+    media_from_type=False,
+    fields=(
+        F('total_m3', 'Volume'),
+        F('flow_m3h', 'VolumeFlow'),
+        F('flow_temperature_c', 'FlowTemperature'),
+        F('remaining_battery_life_y', 'RemainingBattery'),
+        F('target_datetime', 'DateTime', storage=3),
+        F('target_m3', 'Volume', storage=3),
+        F('customer', 'Customer', kind='text'),
+        F('total_at_date_m3', 'Volume', storage=1),
+        F('at_date', 'Date', storage=1),
+    ),
+    decode=_decode,
+)

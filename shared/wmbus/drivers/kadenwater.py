@@ -1,0 +1,24 @@
+"""kadenwater: WaterMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
+from ..driver import Driver, F, status_text, tpl_status_names
+
+
+def _decode(t, rec, out):
+    out["status"] = status_text(tpl_status_names(t.tpl_status))
+
+
+DRIVER = Driver(
+    'kadenwater', 'WaterMeter', 'water',
+    detect=(('KDN', 1, 7),
+            ('VIP', 1, 7)),
+    fields=(
+        F('actuality_duration_s', 'VolumeFlow'),
+        F('duration_b_s', 'ActualityDuration'),
+        F('max_flow_m3h', 'VolumeFlow', mtype=1),
+        F('total_m3', 'Volume'),
+        F('volume_b_m3', 'Volume'),
+        F('volume_flow_m3h', 'ErrorFlags'),
+        F('fabrication_no', 'FabricationNo', kind='text'),
+        F('meter_datetime', 'DateTime'),
+    ),
+    decode=_decode,
+)

@@ -1,0 +1,42 @@
+"""werhlemodwm: WaterMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
+from ..driver import Driver, F
+
+
+DRIVER = Driver(
+    'werhlemodwm', 'WaterMeter', 'cold water',
+    detect=(('WZG', 3, 22),),
+    fields=(
+        F('fabrication_no', 'FabricationNo', kind='hex'),
+        F('meter_datetime', 'DateTime'),
+        F('next_target_date', 'Date', storage=1, comb=0x7E),
+        F('target_10_date', 'Date', storage=10),
+        F('target_10_m3', 'Volume', storage=1),
+        F('target_11_date', 'Date', storage=11),
+        F('target_11_m3', 'Volume', storage=2),
+        F('target_12_date', 'Date', storage=12),
+        F('target_12_m3', 'Volume', storage=3),
+        F('target_13_date', 'Date', storage=13),
+        F('target_13_m3', 'Volume', storage=4),
+        F('target_1_date', 'Date', storage=1),
+        F('target_1_m3', 'Volume', storage=5),
+        F('target_2_date', 'Date', storage=2),
+        F('target_2_m3', 'Volume', storage=6),
+        F('target_3_date', 'Date', storage=3),
+        F('target_3_m3', 'Volume', storage=7),
+        F('target_4_date', 'Date', storage=4),
+        F('target_4_m3', 'Volume', storage=8),
+        F('target_5_date', 'Date', storage=5),
+        F('target_5_m3', 'Volume', storage=9),
+        F('target_6_date', 'Date', storage=6),
+        F('target_6_m3', 'Volume', storage=10),
+        F('target_7_date', 'Date', storage=7),
+        F('target_7_m3', 'Volume', storage=11),
+        F('target_8_date', 'Date', storage=8),
+        F('target_8_m3', 'Volume', storage=12),
+        F('target_9_date', 'Date', storage=9),
+        F('target_9_m3', 'Volume', storage=13),
+        F('target_date', 'Date', storage=1),
+        F('target_m3', 'Volume', storage=1),
+        F('total_m3', 'Volume'),
+    ),
+)
