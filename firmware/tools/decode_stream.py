@@ -33,7 +33,7 @@ def main(argv):
             print("unknown option", a)
             return 2
         i += 2
-    dec = Decoder(keys=keys, drivers=drivers)
+    dec = Decoder(keys=keys, drivers=drivers, merge=True)
     failed = 0
     n = 0
     while True:

@@ -123,7 +123,7 @@ def decode_cmd(telegrams, key, keys_csv, driver, fmt, inputs, as_collector):
     lines = _lines(inputs, telegrams)
     if as_collector:
         sys.exit(run_as_collector(lines, keys_csv, key, driver, fmt))
-    dec = Decoder(keys=keys, drivers=drivers)
+    dec = Decoder(keys=keys, drivers=drivers, merge=True)
     if k is not None:
         dec.keys["*"] = k
     ok, failed = decode_stream(lines, dec, driver, sys.stdout, fmt)

@@ -5,7 +5,7 @@ from wmbus import Decoder, WMBusError, unhex
 
 
 def decode_case(case):
-    d = Decoder()
+    d = Decoder(merge=True)
     key = vectorfile.key_of(case)
     mid = case["expected"].get("id")
     if key is not None and mid:

@@ -20,7 +20,7 @@ class Decoder:
     names:   {meter id text: name}
     """
 
-    def __init__(self, keys=None, drivers=None, names=None, frame_format="auto"):
+    def __init__(self, keys=None, drivers=None, names=None, frame_format="auto", merge=False):
         self.keys = keys if keys is not None else {}
         self.drivers = drivers if drivers is not None else {}
         self.names = names if names is not None else {}
@@ -28,6 +28,10 @@ class Decoder:
         self.t = link.Telegram()
         self.rec = Records()
         self.formats = {}           # meter id -> {signature: DIF/VIF bytes}
+        # merge=True: each result also carries the meter's fields from its earlier telegrams
+        # (a meter alternating two telegram layouts reads as one meter; wmbusmeters' output)
+        self.merge = merge
+        self.last = {}
 
     def decode(self, frame, key=None, driver=None, name=None):
         t = self.t
@@ -73,6 +77,15 @@ class Decoder:
         except (IndexError, ValueError, TypeError, KeyError, ZeroDivisionError) as e:
             raise WMBusError("driver %s: malformed payload (%s)" % (drv.name, e), t.id)
         out["manufacturer"] = t.manufacturer
+        if self.merge:
+            prev = self.last.get(t.id)
+            if prev is not None and prev.get("meter") == out["meter"]:
+                prev.update(out)
+                out = dict(prev)
+            else:
+                if len(self.last) >= MAX_FORMAT_METERS:
+                    self.last.pop(next(iter(self.last)))
+            self.last[t.id] = dict(out)
         return out
 
     def _driver(self, t, name):

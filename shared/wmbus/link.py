@@ -120,8 +120,9 @@ def normalise_frame(frame, frame_format="auto"):
     if frame_format == "auto" and n == format_a_length(L):
         return strip_format_a(frame)
     if n > L + 1 and frame_format != "none":
-        # trailing bytes (e.g. a dongle's appended RSSI/CRC): cut to the L-field
-        return frame[:L + 1]
+        # more bytes than the L-field says: meters with a wrong L-field exist, and the
+        # records parser stops cleanly at a cut record, so keep them all (as wmbusmeters does)
+        return frame
     raise WMBusError("frame length %d does not match its L-field %d" % (n, L))
 
 
