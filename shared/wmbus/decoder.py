@@ -130,6 +130,8 @@ class Decoder:
         if fmt is None:
             raise WMBusError("compact frame (format signature %04x) before any full frame "
                              "of this meter: its format is unknown" % sig, t.id)
-        if crc16(p, pos + 4, t.end) != dcrc:
-            raise WMBusError("compact frame data CRC error", t.id)
+        # the 2 bytes after the signature are a data checksum whose definition varies by
+        # maker (Kamstrup's is not EN 13757 CRC-16 over the data); the frame is already
+        # covered by the DLL and ELL CRCs, so it is not checked here
+        t.compact_crc = dcrc
         rec.parse(p, pos + 4, t.end, t.id, fmt)
