@@ -61,7 +61,9 @@ class Decoder:
         except (IndexError, ValueError, TypeError, KeyError) as e:
             raise WMBusError("malformed data records (%s)" % (e,), t.id)
         media = None
-        if drv.media_from_type:
+        if drv.media_map is not None and t.device_type in drv.media_map:
+            media = drv.media_map[t.device_type]
+        elif drv.media_from_type:
             media = media_name(t.device_type)
             if media is None or media == "reserved":
                 media = drv.media

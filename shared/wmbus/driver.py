@@ -118,7 +118,8 @@ class Driver:
     """One meter type. See the module docstring."""
 
     def __init__(self, name, meter_type, media, detect=(), fields=(), aliases=(),
-                 decode=None, media_from_type=True, records=True, formats=(), compact=None):
+                 decode=None, media_from_type=True, records=True, formats=(), compact=None,
+                 media_map=None):
         self.name = name
         self.meter_type = meter_type
         self.media = media
@@ -127,6 +128,7 @@ class Driver:
         self.aliases = aliases
         self.hook = decode
         self.media_from_type = media_from_type
+        self.media_map = media_map  # {device type: media} where the maker differs from OMS
         self.records = records      # False: the payload is not DIF/VIF records (hook only)
         self.formats = formats      # DIF/VIF byte strings of compact frames (CI 0x79)
         # learn compact-frame formats from this meter type's full frames
@@ -240,5 +242,9 @@ def flag_names(value, table):
 
 
 def status_text(names):
-    """wmbusmeters' status string: "OK" when nothing is set, else the names joined by space."""
-    return " ".join(names) if names else "OK"
+    """wmbusmeters' status string: "OK" when nothing is set, else the names sorted and joined
+    by spaces."""
+    if not names:
+        return "OK"
+    names = sorted(names)
+    return " ".join(names)

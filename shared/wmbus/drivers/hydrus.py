@@ -1,4 +1,5 @@
-"""hydrus: WaterMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
+"""Diehl Hydrus / IZAR RS water meters (hydrus); the converter-type ids 0x0E and 0x60 print
+as water / warm water."""
 from ..driver import Driver, F, status_text, tpl_status_names
 
 
@@ -7,11 +8,11 @@ def _decode(t, rec, out):
 
 
 DRIVER = Driver(
-    'hydrus', 'WaterMeter', 'warm water',
+    'hydrus', 'WaterMeter', 'water',
     detect=(('DME', 112, 6),
             ('DME', 112, 7),
             ('HYD', 144, 96)),
-    media_from_type=False,
+    media_map={0x0E: "water", 0x60: "warm water"},
     fields=(
         F('total_m3', 'Volume'),
         F('flow_m3h', 'VolumeFlow'),

@@ -1,22 +1,44 @@
-"""qwaterv2: WaterMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
+"""Qundis Q water 5.5, second naming (qwaterv2): the same telegrams as qwater (see there for
+the CI 0x78 manufacturer layout), readings named target/target_year, and the 0x78 layout's
+twelve 16-bit consumption deltas (litres, offset 28) as volume_delta_2 .. volume_delta_13."""
 from ..driver import Driver, F, status_text, tpl_status_names
+from .qwater import _bcd_l, _date
+
+NO_DATE = None
 
 
 def _decode(t, rec, out):
     out["status"] = status_text(tpl_status_names(t.tpl_status))
+    i = rec.find(0x37F, 0x37F, 0, 0, 0, 0, 0x5F)
+    if i < 0 or rec.a[i * 11 + 7] < 28:
+        return
+    d = rec.data
+    o = rec.a[i * 11 + 6]
+    n = rec.a[i * 11 + 7]
+    out["total_m3"] = _bcd_l(d, o + 12)
+    out["target_year_date"] = _date(d, o + 16)
+    out["target_year_m3"] = _bcd_l(d, o + 18)
+    out["target_date"] = _date(d, o + 22)
+    out["target_m3"] = _bcd_l(d, o + 24)
+    for k in range(12):
+        p = o + 28 + 2 * k
+        if p + 2 > o + n:
+            break
+        out["volume_delta_%d_m3" % (k + 2)] = (d[p] | d[p + 1] << 8) / 1000
 
 
 DRIVER = Driver(
-    'qwaterv2', 'WaterMeter', 'warm water',
-    detect=(('QDS', 22, 6),
-            ('QDS', 24, 6),
-            ('QDS', 24, 7),
-            ('QDS', 53, 6),
-            ('QDS', 53, 7)),
+    "qwaterv2", "WaterMeter", "water",
+    detect=(),      # same ids as qwater: chosen by name (coding / --driver)
     fields=(
-        F('meter_datetime', 'DateTime'),
-        F('volume_flow_m3h', 'VolumeFlow', comb=0x56),
+        F("total_m3", "Volume"),
+        F("target_year_m3", "Volume", storage=1),
+        F("target_year_date", "Date", storage=1, invalid=NO_DATE),
+        F("target_m3", "Volume", storage=17),
+        F("target_date", "Date", storage=17, invalid=NO_DATE),
+        F("volume_flow_m3h", "VolumeFlow", comb=-2),
+        F("device_error_date", "Date", mtype=3, invalid=NO_DATE),
+        F("meter_datetime", "DateTime"),
     ),
     decode=_decode,
 )
-# TODO (not standard records): device_error_date, target_date, target_m3, target_year_date, target_year_m3, total_m3, volume_delta_2_m3, volume_delta_3_m3, volume_delta_4_m3, volume_delta_5_m3, volume_delta_6_m3, volume_delta_7_m3, volume_delta_8_m3, volume_delta_9_m3, volume_delta_10_m3, volume_delta_11_m3, volume_delta_12_m3, volume_delta_13_m3
