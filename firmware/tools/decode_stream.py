@@ -1,15 +1,27 @@
 """Decode hex telegrams from stdin on the collector's interpreter (MicroPython), one JSON line
 each, exactly as the collector's codec sees them. Run by `fordel decode --as-collector`:
 
-    micropython -X heapsize=96K firmware/tools/decode_stream.py [--keys K.csv] [--key HEX]
-        [--driver NAME] [--format json|text]   < telegrams.hex
+    FORDEL_ROMFS=build/firmware.romfs micropython -X heapsize=<96K + image> \
+        firmware/tools/decode_stream.py [--keys K.csv] [--key HEX] [--driver NAME]
+        [--format json|text]   < telegrams.hex
+
+The firmware image is mounted as the collector's ROM (boards/sim/boot.py explains the heap
+cap: 96K for the app's objects, plus the image, which an ESP32 keeps in flash).
 """
 import gc
 import json
+import os
 import sys
 
-from wmbus import Decoder, WMBusError, unhex
-from wmbus.keys import parse_key, read_keys
+if os.getenv("FORDEL_ROMFS"):          # the firmware image, as the collector runs it
+    import vfs
+    with open(os.getenv("FORDEL_ROMFS"), "rb") as _f:
+        _ROM = _f.read()
+    vfs.mount(vfs.VfsRom(_ROM), "/rom")
+    sys.path.insert(0, "/rom")
+
+from wmbus import Decoder, WMBusError, unhex  # noqa: E402
+from wmbus.keys import parse_key, read_keys  # noqa: E402
 
 
 def main(argv):

@@ -73,8 +73,10 @@ def run_as_collector(lines, keys_csv, key, driver, fmt):
     -X heapsize=96K and pass its output through."""
     mp = paths.micropython_binary()
     from . import mpybuild
-    env = dict(os.environ, MICROPYPATH=mpybuild.micropython_path())
-    args = [mp, "-X", "heapsize=96K", str(paths.FIRMWARE / "tools" / "decode_stream.py")]
+    rom = mpybuild.romfs_image()
+    env = dict(os.environ, MICROPYPATH=".frozen", FORDEL_ROMFS=str(rom))
+    heap = "%dK" % (96 + (rom.stat().st_size + 1023) // 1024)
+    args = [mp, "-X", "heapsize=" + heap, str(paths.FIRMWARE / "tools" / "decode_stream.py")]
     if keys_csv:
         args += ["--keys", keys_csv]
     if key:

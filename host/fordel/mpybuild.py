@@ -84,8 +84,9 @@ def romfs_image(out=None):
         with contextlib.redirect_stdout(io.StringIO()):
             img = make_romfs(str(td), mpy_cross=True)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".tmp")
-    tmp.write_bytes(img)
+    fd, tmp = tempfile.mkstemp(suffix=".romfs", dir=out.parent)   # parallel tests: own temp
+    with os.fdopen(fd, "wb") as f:
+        f.write(img)
     os.replace(tmp, out)
     return out
 
