@@ -21,7 +21,8 @@ UNCODED_MAX = 64
 class MeterStats:
     def __init__(self, capacity):
         self.capacity = capacity
-        self.counts = array.array("I", bytes(4 * N_COUNTERS * capacity))
+        # 16-bit counters (saturating at 65535): 500 meters' counters in 5 kB
+        self.counts = array.array("H", bytes(2 * N_COUNTERS * capacity))
         self.rssi = array.array("b", bytes(capacity))        # last RSSI dBm, 0 = never heard
         self.last_seen = array.array("I", bytes(4 * capacity))  # unix seconds
         self.last_value = array.array("f", bytes(4 * capacity))  # last main reading (coded)
@@ -31,7 +32,9 @@ class MeterStats:
         self.unattributed_errors = 0   # errors before the meter id could be read
 
     def count(self, slot, what):
-        self.counts[slot * N_COUNTERS + what] += 1
+        i = slot * N_COUNTERS + what
+        if self.counts[i] < 65535:
+            self.counts[i] += 1
 
     def heard(self, slot, rssi, now, value=None):
         self.rssi[slot] = max(-128, min(127, int(rssi)))

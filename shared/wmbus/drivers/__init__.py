@@ -11,16 +11,25 @@ _loaded = {}
 
 
 def load(name):
-    """The Driver object for a driver name or alias ("engelmann-faw", "whe5x"...)."""
-    mod = _module_name(name)
-    d = _loaded.get(mod)
-    if d is None:
+    """The Driver object for a driver name or alias ("engelmann-faw", "whe5x"...). A name
+    that is a module is imported directly; only aliases need the index (which a collector
+    whose coding names its drivers then never loads)."""
+    d = _loaded.get(name)
+    if d is not None:
+        return d
+    mod = name.replace("-", "_")
+    try:
+        m = __import__("wmbus.drivers." + mod, None, None, ("DRIVER",))
+    except ImportError:
+        mod = _module_name(name)
         try:
             m = __import__("wmbus.drivers." + mod, None, None, ("DRIVER",))
         except ImportError:
             raise WMBusError("unknown driver %r" % name)
-        d = m.DRIVER
-        _loaded[mod] = d
+    d = getattr(m, "DRIVER", None)
+    if d is None:
+        raise WMBusError("unknown driver %r" % name)
+    _loaded[name] = d
     return d
 
 

@@ -1,0 +1,81 @@
+"""Collector firmware on the sim board with 500 coded meters: peak heap, bytes allocated per
+telegram in steady state, telegrams/s through radio driver -> decode -> coding -> store.
+
+The firmware runs from its ROMFS image (the ESP32 keeps it in flash); the heap figures are
+the app's own objects (image excluded), to compare with the 96K an ESP32 with Wi-Fi up
+leaves. Targets: peak <= 96K, <= 512 B/telegram.
+"""
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+from fordel import mpybuild, paths
+from fordel.sim.im871a import Im871aSimulator
+from fordel.sim.property import SimProperty
+from fordel.sim.scenario import Scenario
+
+N = 3000
+
+
+def row(metric, value, unit, target=""):
+    print(json.dumps({"bench": "collector", "metric": metric, "value": value, "unit": unit,
+                      "target": target}), flush=True)
+
+
+def main():
+    prop = SimProperty(apartments=100, hca_per_apartment=3, seed=9)      # 500 meters
+    sc = Scenario(prop)
+    sc.run(None, 4 * 3600)
+    frames = [s.frame for s in sc.sent][:N]
+    rom = mpybuild.romfs_image()
+    with tempfile.TemporaryDirectory() as td:
+        td = pathlib.Path(td)
+        (td / "coding.csv").write_text(prop.coding_csv())
+        sim = Im871aSimulator()
+        port = sim.start()
+        results = {}
+        for heap in ("96K", "256K"):
+            img = td / ("flash-%s.img" % heap)
+            cap = "%dK" % (int(heap[:-1]) + (rom.stat().st_size + 1023) // 1024)
+            env = dict(os.environ, MICROPYPATH=os.pathsep.join([str(paths.BOARDS / "sim"),
+                                                                ".frozen"]),
+                       FORDEL_ROMFS=str(rom), FORDEL_RADIO_PORT=port,
+                       FORDEL_FLASH_IMAGE=str(img))
+            p = subprocess.Popen([paths.micropython_binary(), "-X", "heapsize=" + cap,
+                                  str(paths.FIRMWARE / "tools" / "bench_collector_mp.py"),
+                                  str(td / "coding.csv"), str(len(frames))],
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+                                 text=True)
+            line = p.stdout.readline()
+            if not line.startswith("READY"):
+                out = line + p.stdout.read()
+                results[heap] = "failed: " + out.strip().splitlines()[-1][:160]
+                p.wait()
+                continue
+            for f in frames:
+                sim.deliver(f, rssi_dbm=-70)
+            out = p.stdout.read()
+            p.wait()
+            res = [ln for ln in out.splitlines() if ln.startswith("RESULT")]
+            results[heap] = res[0].split()[1:] if res else "failed: " + out[-200:]
+        sim.close()
+    for heap, r in results.items():
+        label = "app heap %s" % heap
+        if isinstance(r, str):
+            row("%s: 500 meters" % label, r, "")
+            continue
+        rate, per, peak, start, stored, rom_b = (int(x) for x in r)
+        row("%s: telegrams/s driver->store" % label, rate, "/s")
+        row("%s: bytes alloc/telegram" % label, per, "B", "<= 512")
+        row("%s: peak live heap (app)" % label, peak, "B", "<= 98304")
+        row("%s: heap after start" % label, start, "B")
+    row("ROM image (flash on ESP32)", rom.stat().st_size, "B")
+
+
+if __name__ == "__main__":
+    main()
