@@ -27,7 +27,10 @@ class F:
     def __init__(self, name, quantity, storage=0, tariff=0, subunit=0, mtype=0, comb=-1,
                  unit=None, kind=None, index=1, offset=0, invalid=KEEP, scale=1):
         self.name = name
-        self.ranges = _vif.ranges(quantity)
+        # a quantity name (vif.py), or one exact VIF code where a maker uses two codes of
+        # the same quantity for different things
+        self.ranges = ((quantity, quantity),) if isinstance(quantity, int) else \
+            _vif.ranges(quantity)
         self.mtype = mtype
         self.storage = storage
         self.tariff = tariff
@@ -39,7 +42,7 @@ class F:
                 unit = ""
         self.factor = _vif.UNIT[unit] * scale
         if kind is None:
-            kind = "date" if quantity in ("Date", "DateTime") else "number"
+            kind = "date" if quantity in ("Date", "DateTime", 0x6C, 0x6D) else "number"
         self.kind = kind            # number | date | text | hex | raw
         self.index = index
         self.offset = offset

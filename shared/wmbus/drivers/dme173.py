@@ -14,7 +14,7 @@ DRIVER = Driver(
         F('target_datetime', 'DateTime', storage=8),
         F('target_m3', 'Volume', storage=1),
         F('total_at_set_date_m3', 'Volume', storage=8),
-        F('total_backward_m3', 'ErrorFlags'),
+        F('total_backward_m3', 'Volume', comb=0x3C),
         F('total_m3', 'Volume'),
     ),
     decode=_decode,

@@ -48,6 +48,7 @@ DETECT = {
     'KDN0107': ('kadenwater',),
     'LSE0108': ('lse_08',),
     'LSE1806': ('lse_07_17',),
+    'LSE1808': ('qcaloric',),
     'LSE3408': ('qcaloric',),
     'LSEd807': ('lse_07_17',),
     'MAD0107': ('maddalena',),
@@ -73,6 +74,7 @@ DETECT = {
     'SON3c07': ('supercom587',),
     'TCH6980': ('fhkvdataiii',),
     'TCH7462': ('mkradio3',),
+    'TCH7472': ('mkradio3',),
     'TCH9408': ('fhkvdataiv',),
     'TCH9480': ('fhkvdataiii',),
     'VIP0107': ('kadenwater',),
@@ -147,6 +149,7 @@ ALIASES = {
     'waterstarm': 'waterstarm',
     'weh_07': 'weh_07',
     'werhlemodwm': 'werhlemodwm',
+    'whe46x': 'qcaloric',
     'whe5x': 'qcaloric',
     'zenner0b': 'zenner0b',
 }

@@ -10,7 +10,7 @@ DRIVER = Driver(
     'maddalena', 'WaterMeter', 'water',
     detect=(('MAD', 1, 7),),
     fields=(
-        F('target_m3', 'ErrorFlags'),
+        F('target_m3', 'Volume', storage=1),
         F('target_date', 'Date', storage=1),
         F('total_m3', 'Volume'),
         F('meter_datetime', 'DateTime'),

@@ -11,8 +11,8 @@ NOT_DRIVERS = ("__init__", "index", "mkindex")
 
 def modules():
     """Driver modules in this folder, generic OMS drivers last so brands win detection."""
-    mods = sorted(f[:-3] for f in os.listdir(HERE)
-                  if f.endswith(".py") and f[:-3] not in NOT_DRIVERS)
+    mods = sorted(f[:-3] for f in os.listdir(HERE)      # _name.py: helpers shared by drivers
+                  if f.endswith(".py") and f[:-3] not in NOT_DRIVERS and f[0] != "_")
     return [m for m in mods if not m.startswith("oms_")] + [m for m in mods if m.startswith("oms_")]
 
 

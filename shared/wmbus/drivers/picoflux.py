@@ -11,7 +11,7 @@ DRIVER = Driver(
     detect=(('ECM', 5, 7),),
     fields=(
         F('actuality_duration_s', 'ActualityDuration'),
-        F('total_backward_m3', 'ErrorFlags'),
+        F('total_backward_m3', 'Volume', comb=0x3C),
         F('total_m3', 'Volume'),
         F('meter_datetime', 'DateTime'),
     ),

@@ -10,12 +10,13 @@ DRIVER = Driver(
     'q400', 'WaterMeter', 'water',
     detect=(('AXI', 16, 7),),
     fields=(
+        F('battery_pct', 'RemainingBattery', unit='d'),   # the meter sends percent here
         F('meter_datetime', 'DateTime'),
         F('total_m3', 'Volume'),
         F('total_forward_m3', 'VolumeFlow'),
         F('total_backward_m3', 'Volume', comb=0x3B),
         F('flow_temperature_c', 'FlowTemperature'),
-        F('volume_flow_m3h', 'Volume', comb=0x3C),
+        F('volume_flow_m3h', 'VolumeFlow'),
         F('set_datetime', 'DateTime', storage=1),
         F('consumption_at_set_date_m3', 'Volume', storage=1),
         F('forward_at_set_date_m3', 'Volume', storage=1, comb=0x3B),

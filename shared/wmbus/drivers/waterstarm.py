@@ -30,7 +30,7 @@ DRIVER = Driver(
         F('consumption_at_set_date_m3', 'Volume', storage=1),
         F('meter_datetime', 'DateTime'),
         F('total_m3', 'Volume'),
-        F('total_backwards_at_set_date_m3', 'ErrorFlags'),
+        F('total_backwards_at_set_date_m3', 'Volume', storage=1, comb=0x3C),
     ),
     decode=_decode,
 )
