@@ -1,14 +1,26 @@
-"""izar: WaterMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
-from ..driver import Driver, F
+"""Diehl/Sappel IZAR radio water meters (izar): PRIOS-scrambled manufacturer telegrams
+(CI 0xA1-0xA3), see _prios.py."""
+from .. import mbdate
+from ..driver import Driver
+from . import _prios
+
+
+def _decode(t, rec, out):
+    plain = _prios.decode_common(t, out)
+    if plain is None:
+        return
+    f = t.frame
+    out["last_month_total_m3"] = (plain[5] | plain[6] << 8 | plain[7] << 16 | plain[8] << 24) / 1000
+    out["last_month_measure_date"] = mbdate.type_g(plain[9], plain[10])
+    out["remaining_battery_life_y"] = f[12] / 2
+    out["current_alarms"] = "no_alarm" if not f[13] else "alarm_%02x" % f[13]
+    out["previous_alarms"] = "no_alarm" if not f[13] else "alarm_%02x" % f[13]
 
 
 DRIVER = Driver(
-    'izar', 'WaterMeter', 'water',
-    detect=(('DME', 35, 102),
-            ('DME', 72, 32),
-            ('SAP', 12, 4)),
+    "izar", "WaterMeter", "water",
+    detect=(("DME", 0x78, 0x07), ("DME", 0x78, 0x66), ("SAP", 0x58, 0x20), ("SAP", 0x24, 0x21)),
     media_from_type=False,
-    fields=(
-    ),
+    records=False,
+    decode=_decode,
 )
-# TODO (not standard records): total_m3, last_month_total_m3, last_month_measure_date, remaining_battery_life_y, current_alarms, previous_alarms, transmit_period_s, prefix, serial_number, manufacture_year

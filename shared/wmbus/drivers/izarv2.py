@@ -1,19 +1,25 @@
-"""izarv2: WaterMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
-from ..driver import Driver, F, status_text, tpl_status_names
+"""Diehl/Sappel IZAR radio water meters, second naming (izarv2): the same PRIOS telegrams as
+izar, readings named target_m3 / target_date."""
+from .. import mbdate
+from ..driver import Driver
+from . import _prios
 
 
 def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status))
+    plain = _prios.decode_common(t, out)
+    if plain is None:
+        return
+    f = t.frame
+    out["target_m3"] = (plain[5] | plain[6] << 8 | plain[7] << 16 | plain[8] << 24) / 1000
+    out["target_date"] = mbdate.type_g(plain[9], plain[10])
+    out["battery_y"] = f[12] / 2
+    out["status"] = "OK" if not f[13] else "ALARM_%02X" % f[13]
 
 
 DRIVER = Driver(
-    'izarv2', 'WaterMeter', 'water',
-    detect=(('DME', 35, 102),
-            ('DME', 72, 32),
-            ('SAP', 12, 4)),
+    "izarv2", "WaterMeter", "water",
+    detect=(),      # same ids as izar: chosen by name
     media_from_type=False,
-    fields=(
-    ),
+    records=False,
     decode=_decode,
 )
-# TODO (not standard records): total_m3, target_m3, target_date, battery_y, transmit_period_s, prefix, serial_number, manufacture_y
