@@ -12,6 +12,7 @@ COMMANDS = {
     "sim": "fordel.sim.cli:sim_cmd",
     "ingest": "fordel.ingest.cli:ingest_cmd",
     "readings": "fordel.ingest.cli:readings_cmd",
+    "settle": "fordel.settle.settle_cmd:settle_cmd",
 }
 
 

@@ -94,4 +94,4 @@ def demo_cmd(out, apartments, days, speed, module):
     out.mkdir(parents=True)
     prop, readings = run_collector_year(out, apartments, days, speed, module)
     from .demo_settle import settle_demo
-    settle_demo(out, prop, readings, _stage)
+    settle_demo(out, prop, readings, _stage, days)
