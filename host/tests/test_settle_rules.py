@@ -1,0 +1,144 @@
+"""Settlement rules on small synthetic properties, each expectation calculated in the test:
+both allocator scales with KQ/KC and reduction, a move (split by days), a meter replacement,
+an estimate for a missing meter, tap shares vs hot-water meters, rounding to the øre; and
+bad input listed completely with file, row and reason, nothing computed."""
+import shutil
+from fractions import Fraction as Fr
+from pathlib import Path
+
+import pytest
+
+from fordel.settle import allocate
+from fordel.settle.property import PropertyError, load
+
+FILES = {
+    "property.toml": 'name = "Prøvehuset"\nperiod = "2023-01-01..2023-12-31"\n'
+                     'issued = "2024-02-01"\nutility_statement_date = "2024-01-20"\n'
+                     '[split]\nhot_water_share = 0.2\npipe_loss_share = 0.1\ntap_share = 0.5\n',
+    "apartments.csv": "apartment,label,area_m2,fordelingstal,reduction,taps,fee_units\n"
+                      "A,st. tv,100,100,0,4,1\nB,st. th,50,50,0.2,2,1\n",
+    "meters.csv": "meter_id,apartment,kind,scale,kq,kc,reduction,installed\n"
+                  "h1,A,hca,unit,1.5,0.8,0,2022-01-01\nh2,B,hca,product,,,0,2022-01-01\n"
+                  "w1,A,hot_water,,,,,2022-01-01\nw2,B,hot_water,,,,,2016-01-01\n"
+                  "c1,A,cold_water,,,,,2022-01-01\nc2,B,cold_water,,,,,2022-01-01\n",
+    "tenancies.csv": "tenancy,apartment,tenant,move_in,move_out,aconto_dkk\n"
+                     "TA,A,Anna,2020-01-01,,2000\nTB1,B,Bo,2019-05-01,2023-06-30,900\n"
+                     "TB2,B,Cai,2023-07-01,,1000\n",
+    "costs.csv": "pool,text,amount_dkk\nfixed,Fast bidrag,1000.00\nvariable,Energi,2000.00\n"
+                 "cold_water,Vand,300.00\nfee,App,10.00\n",
+    "readings.csv": "meter_id,date,value,kind,source,telegram_ref\n"
+                    "h1,2023-01-01,0,reading,collector,c:1\nh1,2023-12-31,100,reading,collector,c:9\n"
+                    "h2,2023-01-01,0,reading,,\nh2,2023-12-31,80,reading,,\n"
+                    "w1,2023-01-01,5,reading,,\nw1,2023-12-31,15,reading,,\n"
+                    "c1,2023-01-01,100,reading,,\nc1,2023-12-31,130,reading,,\n"
+                    "c2,2023-01-01,10,reading,,\nc2,2023-06-30,18,final,,\n"
+                    "c2,2023-06-30,0,start,,\nc2,2023-12-31,12,reading,,\n",
+}
+
+
+def folder(tmp_path, **changes):
+    d = tmp_path / "prop"
+    d.mkdir()
+    for name, text in FILES.items():
+        (d / name).write_text(changes.get(name, text), encoding="utf-8")
+    return d
+
+
+def lr(amount, bases):
+    """Largest remainder by hand, with exact fractions."""
+    total = sum(bases)
+    exact = [Fr(amount) * b / total for b in bases]
+    floors = [int(e) for e in exact]
+    order = sorted(range(len(bases)), key=lambda i: exact[i] - floors[i], reverse=True)
+    for i in order[:amount - sum(floors)]:
+        floors[i] += 1
+    return floors
+
+
+@pytest.fixture
+def result(tmp_path):
+    return allocate.settle(load(folder(tmp_path)))
+
+
+def test_pools(result):
+    pools = {p.key: p.amount_ore for p in result.pools}
+    variable = 200000
+    hot = 40000                      # 0.2 x variable
+    pipe = 16000                     # 0.1 x (variable - hot)
+    assert pools == {"fixed": 100000, "pipe": pipe, "heat_hca": variable - hot - pipe,
+                     "taps": hot // 2, "hot_water": hot - hot // 2, "cold_water": 30000,
+                     "fee": 1000}
+
+
+def test_lines_by_hand(result):
+    st = {s.tenancy_id: s for s in result.statements}
+    assert [s.tenancy_id for s in result.statements] == ["TA", "TB1", "TB2"]
+    assert (st["TB1"].days, st["TB2"].days) == (181, 184)
+    d1, d2 = Fr(181, 365), Fr(184, 365)
+    # bases: fordelingstal after reduction A 100, B 50 x 0.8 = 40
+    ftal = [Fr(100), 40 * d1, 40 * d2]
+    # allocators: A unit scale 100 units x KQ 1.5 x KC 0.8 = 120; B product scale 80 units
+    heat = [Fr(120), 80 * d1, 80 * d2]
+    # hot water: A 15 - 5 = 10 m³; B has no readings: property average 10 m³ / 100 m² x 50 m²
+    hw = [Fr(10), 5 * d1, 5 * d2]
+    # cold water: A 130 - 100 = 30; B replaced on 30 June: (18 - 10) + (12 - 0) = 20
+    cold = [Fr(30), 20 * d1, 20 * d2]
+    taps = [Fr(4), 2 * d1, 2 * d2]
+    fee = [Fr(1), d1, d2]
+    want = {"fixed": lr(100000, ftal), "pipe": lr(16000, ftal), "heat_hca": lr(144000, heat),
+            "taps": lr(20000, taps), "hot_water": lr(20000, hw), "cold_water": lr(30000, cold),
+            "fee": lr(1000, fee)}
+    for j, tid in enumerate(("TA", "TB1", "TB2")):
+        got = {line.pool: line.amount_ore for line in st[tid].lines}
+        assert got == {k: v[j] for k, v in want.items()}, tid
+        assert st[tid].total_ore == sum(v[j] for v in want.values())
+    assert st["TA"].balance_ore == st["TA"].total_ore - 200000
+    assert st["TB2"].balance_ore == st["TB2"].total_ore - 100000
+    est = st["TB1"].estimates
+    assert [(e.meter_id, e.pool, float(e.value)) for e in est] == [("w2", "hot_water", 5.0)]
+    assert "gennemsnit" in est[0].method
+    h1 = [r for r in st["TA"].readings if r.meter_id == "h1"][0]
+    assert (h1.consumption, h1.factor, h1.basis, h1.refs) == (100, Fr(6, 5), 120, ("c:1", "c:9"))
+
+
+def test_checks_reported(result):
+    by = {c.name: c for c in result.checks}
+    # consumption part: (heat 144000 + hot-water meters 20000) / (fixed 100000 + variable 200000)
+    assert by["40 %-reglen"].ok and "54.67" in by["40 %-reglen"].message
+    assert by["Frist"].ok                         # issued 1 Feb, utility statement 20 Jan
+    assert any(c.name == "Målerkontrol" and "w2" in c.message for c in result.checks)
+
+
+def test_renders_statements(tmp_path, result):
+    from fordel.settle import render
+    written = render.write_outputs(result, tmp_path / "out")
+    names = sorted(p.name for p in written if p.parent.name == "statements")
+    assert names == ["TA.html", "TA.pdf", "TB1.html", "TB1.pdf", "TB2.html", "TB2.pdf"]
+
+
+def test_bad_input_lists_every_problem(tmp_path):
+    d = folder(
+        tmp_path,
+        **{"apartments.csv": FILES["apartments.csv"] + "C,1. tv,-40,40,0,2,1\n",
+           "meters.csv": FILES["meters.csv"] + "h9,Z,hca,unit,1,1,0,\n",
+           "tenancies.csv": FILES["tenancies.csv"] + "TX,A,Xena,2023-03-01,,0\n",
+           "costs.csv": "pool,text,amount_dkk\ncold_water,Vand,300.00\nfee,App,ti kroner\n",
+           "readings.csv": FILES["readings.csv"] + "h1,2023-12-31,90,reading,,\n"})
+    with pytest.raises(PropertyError) as e:
+        load(d)
+    text = str(e.value)
+    for want in ("apartments.csv row 4: area -40 m² must be positive",
+                 "meters.csv row 8: unknown apartment 'Z'",
+                 "tenancies.csv row 5: overlaps tenancy TA of apartment A",
+                 "costs.csv row 3: 'ti kroner' is not a number",
+                 "costs.csv: no heating costs",
+                 "readings.csv row 14: meter h1 reading 90 on 2023-12-31 is below 100"):
+        assert want in text, (want, text)
+    assert len(e.value.problems) == 6
+
+
+def test_missing_file_named(tmp_path):
+    d = folder(tmp_path)
+    (d / "costs.csv").unlink()
+    with pytest.raises(PropertyError, match="costs.csv: file missing"):
+        load(d)
