@@ -184,6 +184,25 @@ def largest_remainder(amount_ore, bases):
     return floors
 
 
+def allocate_matrix(amounts, bases):
+    """amounts: øre per pool (k,); bases: (k, n) bases per pool and tenancy -> (k, n) øre,
+    each row summing to its amount exactly (largest remainder, vectorised over tenancies)."""
+    bases = np.asarray(bases, dtype=np.float64)
+    amounts = np.asarray(amounts, dtype=np.int64)
+    totals = bases.sum(axis=1, keepdims=True)
+    safe = np.where(totals > 0, totals, 1.0)
+    exact = bases * amounts[:, None] / safe
+    floors = np.floor(exact).astype(np.int64)
+    rest = amounts - floors.sum(axis=1)
+    frac = exact - floors
+    out = floors
+    for k in range(len(amounts)):           # one sort per pool (k is small)
+        if rest[k] > 0:
+            idx = np.argpartition(-frac[k], rest[k] - 1)[:rest[k]]
+            out[k, idx] += 1
+    return out
+
+
 def _round(x):
     return int(Decimal(str(x)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
