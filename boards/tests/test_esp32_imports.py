@@ -1,4 +1,4 @@
-"""Nothing unix-only in the firmware: every import in firmware/ (not its tests) and in the
+"""Nothing unix-only in the firmware: every import in firmware/ (not its tests or sim-board tools) and in the
 esp32-* boards must exist on the ESP32, as the MicroPython ESP32 stubs (PyPI
 micropython-esp32-stubs, pinned in pyproject.toml) describe it, or be our own code.
 Unix-only code (termios, os.getenv, pty files) may live only in boards/sim."""
@@ -137,7 +137,8 @@ def problems(source, filename, stubs, own):
 
 
 def firmware_files():
-    files = [p for p in FIRMWARE.rglob("*.py") if "tests" not in p.relative_to(FIRMWARE).parts]
+    files = [p for p in FIRMWARE.rglob("*.py")   # tools/ run on the sim board only
+             if not {"tests", "tools"} & set(p.relative_to(FIRMWARE).parts)]
     for board in sorted(BOARDS.glob("esp32-*")):
         files += [p for p in board.rglob("*.py") if "tests" not in p.parts]
     return sorted(files)
