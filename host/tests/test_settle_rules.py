@@ -142,3 +142,28 @@ def test_missing_file_named(tmp_path):
     (d / "costs.csv").unlink()
     with pytest.raises(PropertyError, match="costs.csv: file missing"):
         load(d)
+
+
+def test_degree_days_and_previous_year(tmp_path):
+    toml = FILES["property.toml"].replace("tap_share = 0.5", 'tap_share = 0.5\nmoves = "degree_days"')
+    meters = FILES["meters.csv"].replace("meter_id,apartment,kind,scale,kq,kc,reduction,installed",
+                                         "meter_id,apartment,kind,scale,kq,kc,reduction,installed,"
+                                         "previous_year")
+    meters = meters.replace("w2,B,hot_water,,,,,2016-01-01", "w2,B,hot_water,,,,,2016-01-01,7.3")
+    result = allocate.settle(load(folder(tmp_path, **{"property.toml": toml,
+                                                      "meters.csv": meters})))
+    st = {s.tenancy_id: s for s in result.statements}
+    # Dansk Fjernvarme normal year: Jan-Jun 519+486+444+311+154+58 = 1972, Jul-Dec
+    # 22+18+91+207+341+461 = 1140 degree days: Bo (Jan-Jun) carries 1972/3112 of B's heating
+    heat = [Fr(120), 80 * Fr(1972, 3112), 80 * Fr(1140, 3112)]
+    want = lr(144000, heat)
+    got = [{line.pool: line.amount_ore for line in st[t].lines}["heat_hca"]
+           for t in ("TA", "TB1", "TB2")]
+    assert got == want
+    # fixed costs still by days
+    ftal = [Fr(100), 40 * Fr(181, 365), 40 * Fr(184, 365)]
+    assert [{line.pool: line.amount_ore for line in st[t].lines}["fixed"]
+            for t in ("TA", "TB1", "TB2")] == lr(100000, ftal)
+    # w2 has no readings: last year's 7.3 m³ for the 365 days of the period
+    e = st["TB1"].estimates[0]
+    assert float(e.value) == 7.3 and "forrige års forbrug" in e.method

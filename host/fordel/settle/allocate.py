@@ -266,18 +266,24 @@ def settle(prop: Property, progress=None):
             basis, unit, note, 0 if m.kind == "hca" else 3, refs))
     # estimates: property average per m² of the same kind (marked on the statement)
     for m, i, factor in missing:
-        ok = measured[m.kind]
-        per_m2 = cons[m.kind][ok].sum() / area[ok].sum() if ok.any() else 0.0
-        est = per_m2 * area[i]
-        cons[m.kind][i] += est
         unit = {"hca": "enheder", "heat": "kWh"}.get(m.kind, "m³")
         pool = {"hca": "heat_hca", "heat": "heat_kwh"}.get(m.kind, m.kind)
+        if m.previous_year is not None:
+            # the meter's consumption last year, for the days of this period
+            est = float(m.previous_year * factor) * days / 365
+            method = "forrige års forbrug × %d / 365 dage" % days
+        else:
+            ok = measured[m.kind]
+            per_m2 = cons[m.kind][ok].sum() / area[ok].sum() if ok.any() else 0.0
+            est = per_m2 * area[i]
+            method = "ejendommens gennemsnit pr. m² × lejlighedens areal"
+        cons[m.kind][i] += est
         estimates_of[m.apartment].append(Estimate(
-            m.id, pool, "ingen aflæsning ved periodens start/slut",
-            "ejendommens gennemsnit pr. m² × lejlighedens areal",
+            m.id, pool, "ingen aflæsning ved periodens start/slut", method,
             Decimal(str(round(est, 3))), unit))
     if missing:
-        audit.append("Skønnet %d målere uden aflæsninger (gennemsnit pr. m²)" % len(missing))
+        audit.append("Skønnet %d målere uden aflæsninger (forrige år, ellers gennemsnit pr. m²)"
+                     % len(missing))
 
     # pools
     sums = {k: sum(c[2] for c in prop.costs if c[0] == k) for k in
@@ -320,6 +326,13 @@ def settle(prop: Property, progress=None):
     t_apt = np.array([index[t[0].id] for t in tenancies])
     t_days = np.array([(t[4] - t[3]).days + 1 for t in tenancies], dtype=np.float64)
     frac = t_days / days
+    frac_heat = frac
+    if prop.split.get("moves") == "degree_days":
+        # a tenancy's share of the heating pools: its part of the normal year's degree days
+        from . import degree_days as dd
+        whole = dd.between(start, end)
+        frac_heat = np.array([dd.between(t[3], t[4]) / whole for t in tenancies])
+        audit.append("Flytninger: opvarmning fordelt efter graddage (normalår), øvrige efter dage")
 
     pools, amounts, bases_t = [], {}, {}
     fallback = []
@@ -330,7 +343,7 @@ def settle(prop: Property, progress=None):
             # nothing measured for this pool: never drop money, share it by fordelingstal
             fallback.append(key)
             basis = ftal
-        b = basis[t_apt] * frac
+        b = basis[t_apt] * (frac_heat if key in ("pipe", "heat_hca", "heat_kwh") else frac)
         total = Decimal(str(round(float(basis.sum()), 6)))
         if total <= 0:
             raise ValueError("pool %s has %d øre and no basis to share it by" % (key, amount))

@@ -3,7 +3,8 @@ computed. Every problem is collected with file, row and reason (docs/settlement.
 
     property.toml    name, address, period, dates, the property's choices ([split])
     apartments.csv   apartment,label,area_m2,fordelingstal,reduction,taps,fee_units
-    meters.csv       meter_id,apartment,kind,scale,kq,kc,reduction,installed,replaced_by
+    meters.csv       meter_id,apartment,kind,scale,kq,kc,reduction,installed,replaced_by,
+                     previous_year
     tenancies.csv    tenancy,apartment,tenant,move_in,move_out,aconto_dkk
     costs.csv        pool,text,amount_dkk     (pool: fixed | variable | exclude | cold_water | fee)
     readings.csv     meter_id,date,value,kind,source,telegram_ref   (kind: reading|start|final)
@@ -52,6 +53,7 @@ class Meter:
     reduction: Decimal
     installed: datetime.date | None
     replaced_by: str
+    previous_year: Decimal | None = None     # last year's consumption (estimates)
 
 
 @dataclass
@@ -140,6 +142,8 @@ def load(folder, period=None):
         start = end = datetime.date(2000, 1, 1)
     split = dict(hot_water_share=0.0, pipe_loss_share=0.0, tap_share=1.0)
     split.update(toml.get("split", {}))
+    if split.get("moves", "days") not in ("days", "degree_days"):
+        problems.append(("property.toml", 0, "split.moves must be days or degree_days"))
     for k in ("hot_water_share", "pipe_loss_share", "tap_share"):
         v = split[k]
         if not isinstance(v, (int, float)) or not 0 <= v <= 1:
@@ -173,7 +177,8 @@ def load(folder, period=None):
             m = Meter(r["meter_id"].lower(), r["apartment"], r["kind"], r.get("scale") or "unit",
                       _dec(r.get("kq"), "1"), _dec(r.get("kc"), "1"), _dec(r.get("reduction"), "0"),
                       _date(r["installed"]) if r.get("installed") else None,
-                      (r.get("replaced_by") or "").lower())
+                      (r.get("replaced_by") or "").lower(),
+                      _dec(r["previous_year"]) if r.get("previous_year") else None)
         except ValueError as e:
             problems.append(("meters.csv", row, str(e)))
             continue
