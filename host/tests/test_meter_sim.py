@@ -10,13 +10,13 @@ import pytest
 from cryptography.hazmat.primitives import cmac as crypto_cmac
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from fordel.paths import FIRMWARE, ROOT
+from fordel.paths import FIRMWARE, ROOT, given_data
 from fordel.sim import telegram as tg
 from fordel.sim.meters import SimHeatCostAllocator, SimWaterMeter
 from fordel.sim.property import SimProperty
 from fordel.sim.scenario import Faults, Scenario
 
-VECTORS = json.loads((ROOT.parent / "shared" / "vectors" / "wmbus_public.json").read_text())
+VECTORS = json.loads((given_data() / "vectors" / "wmbus_public.json").read_text())
 KEY = bytes.fromhex("000102030405060708090A0B0C0D0E0F")
 JAN = datetime.datetime(2024, 1, 15)
 

@@ -5,10 +5,10 @@ import re
 import pytest
 import serial
 
-from fordel.paths import ROOT
+from fordel.paths import ROOT, given_data
 from fordel.sim.amb8465 import Amb8465Simulator, rssi_raw
 
-DOC = (ROOT.parent / "shared" / "docs" / "radio-modules.md").read_text()
+DOC = (given_data() / "docs" / "radio-modules.md").read_text()
 # wmbusmeters issue #440 debug log: CMD_DATA_IND of an AMB8665 in command mode, RSSI in len
 CAPTURE_440 = bytes.fromhex(
     "FF034F44A5115317635370077AFF004005C35CFCB76794E8AA0CAC200E4D05FCDB1413DADFD007D7E544"

@@ -7,10 +7,10 @@ import time
 import pytest
 import serial
 
-from fordel.paths import ROOT
+from fordel.paths import ROOT, given_data
 from fordel.sim.im871a import Im871aSimulator, rssi_raw
 
-DOC = (ROOT.parent / "shared" / "docs" / "radio-modules.md").read_text()
+DOC = (given_data() / "docs" / "radio-modules.md").read_text()
 # wmbusmeters issue #20 debug log: "timestamp 40110e6a", "rssi 31", "got crc16 79ec"
 CAPTURE_20 = bytes.fromhex(
     "A5E2031944304CF79EF520D401A241380013C69D93263470714EF2C39B6A0E114031EC79")

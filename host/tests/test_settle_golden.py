@@ -13,13 +13,9 @@ import pytest
 from fordel.settle import allocate
 from fordel.settle.property import load
 
-import os
+from fordel.paths import given_data
 
-_CANDIDATES = [Path(os.environ["FORDEL_SHARED_DATA"])] if os.getenv("FORDEL_SHARED_DATA") else []
-_CANDIDATES += [Path(__file__).resolve().parents[3] / "shared", Path("/work/shared")]
-GOLDEN = next((c / "golden" / "seed002_expected.json" for c in _CANDIDATES
-               if (c / "golden" / "seed002_expected.json").is_file()),
-              _CANDIDATES[0] / "golden" / "seed002_expected.json")
+GOLDEN = given_data() / "golden" / "seed002_expected.json"
 
 
 def golden():
