@@ -28,7 +28,7 @@ def radio_simulator(module):
 
 class CollectorRig:
     def __init__(self, workdir, prop, module="im871a", faults=None, speed=None, heap=None,
-                 store_every_h=6, upload_every_s=1, port=None):
+                 store_every_h=6, upload_every_s=1, port=None, batch=10, flash_mb=1):
         self.workdir = workdir
         workdir.mkdir(parents=True, exist_ok=True)
         self.prop = prop
@@ -39,7 +39,7 @@ class CollectorRig:
         radio_port = port or self.radio.start()
         start = int(prop.start.replace(tzinfo=datetime.timezone.utc).timestamp())
         self.speed = speed
-        self.board = SimBoard(workdir / "board", module=module,
+        self.board = SimBoard(workdir / "board", module=module, flash_size=flash_mb << 20,
                               clock=(start, speed) if speed else None,
                               **({"heap": heap} if heap else {}))
         self.board.put_files({
@@ -48,7 +48,7 @@ class CollectorRig:
                 "collector_id": COLLECTOR, "link_mode": "C1T1",
                 "upload_url": "http://127.0.0.1:%d/upload" % self.srv.server_address[1],
                 "upload_key": self.key.hex(), "upload_every_s": upload_every_s,
-                "store_every_h": store_every_h, "batch": 10})})
+                "store_every_h": store_every_h, "batch": batch})})
         self.board.start(radio_port)
         self.scenario = Scenario(prop, faults)
         self.console = None

@@ -40,7 +40,7 @@ def run_collector_year(out, apartments, days, speed, module):
     (out / "coding.csv").write_text(prop.coding_csv())
     with CollectorRig(out / "collector", prop, module=module, speed=speed,
                       faults=Faults(corrupt=0.005, duplicate=0.02, uart=0.005),
-                      store_every_h=6) as rig:
+                      store_every_h=6, batch=40, flash_mb=4) as rig:
         st = rig.wait_ready(60)
         _stage("collector firmware up on the sim board (radio %s %s, free heap %d B)"
                % (st["radio_info"].get("module"), st["radio_info"].get("firmware"),
@@ -64,9 +64,9 @@ def run_collector_year(out, apartments, days, speed, module):
         uncoded = rig.console.query("uncoded")["items"]
         tot = st["totals"]
         _stage("collector: %d telegrams in %.0f s, %d decoded, %d decrypt failures, %d "
-               "stored, %d uploaded; uncoded heard: %s"
+               "stored, %d uploaded, %d dropped (full flash); uncoded heard: %s"
                % (st["frames"], time.monotonic() - t0, tot["ok"], tot["decrypt_failures"],
-                  st["store"]["appended"], st["uplink"]["sent"],
+                  st["store"]["appended"], st["uplink"]["sent"], st["store"]["dropped_records"],
                   ", ".join(u["id"] for u in uncoded)))
         (out / "collector-status.json").write_text(json.dumps(
             {"status": st, "meters": meters, "uncoded": uncoded}, indent=1))

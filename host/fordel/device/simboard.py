@@ -40,13 +40,15 @@ class SimBoardError(RuntimeError):
 
 
 class SimBoard:
-    def __init__(self, workdir, module="im871a", heap=HEAP, clock=None, image=None):
+    def __init__(self, workdir, module="im871a", heap=HEAP, clock=None, image=None,
+                 flash_size=1 << 20):
         self.workdir = pathlib.Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.image = pathlib.Path(image) if image else self.workdir / "flash.img"
         self.module = module
         self.heap = heap
         self.clock = clock                  # (start unix time, speed) or None
+        self.flash_size = flash_size        # bytes, for a new image
         self.proc = None
         self.master = None
         self.log_path = self.workdir / "firmware.log"
@@ -61,7 +63,7 @@ class SimBoard:
     def env(self, radio_port=None):
         e = dict(os.environ, MICROPYPATH=os.pathsep.join([str(paths.BOARDS / "sim"), ".frozen"]),
                  FORDEL_FLASH_IMAGE=str(self.image), FORDEL_RADIO_MODULE=self.module,
-                 FORDEL_ROMFS=str(self.romfs))
+                 FORDEL_ROMFS=str(self.romfs), FORDEL_FLASH_SIZE=str(self.flash_size))
         if radio_port:
             e["FORDEL_RADIO_PORT"] = str(radio_port)
         if self.clock:
