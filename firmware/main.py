@@ -82,6 +82,9 @@ async def radio_loop(radio, coll, app):
     while True:
         f = await radio.next_frame()
         handle(f.data, f.rssi_dbm)
+        # next_frame() returns at once while frames are queued: yield, so that a backlog of
+        # telegrams never starves the uplink and the console
+        await asyncio.sleep_ms(0)
 
 
 def build(flash):
