@@ -33,14 +33,14 @@ def run_collector_year(out, apartments, days, speed, module):
 
     start = datetime.datetime(2024, 1, 1)
     prop = SimProperty(apartments=apartments, hca_per_apartment=3, seed=2024, start=start,
-                       interval=(10 * 3600, 14 * 3600), wrong_key=1, uncoded=1,
+                       interval=(20 * 3600, 28 * 3600), wrong_key=1, uncoded=1,
                        set_day=(12, 31))
     _stage("simulated property: %d apartments, %d meters (%d coded, 1 keyed wrong, 1 not "
            "coded)" % (apartments, len(prop.meters), len(prop.rows)))
     (out / "coding.csv").write_text(prop.coding_csv())
     with CollectorRig(out / "collector", prop, module=module, speed=speed,
                       faults=Faults(corrupt=0.005, duplicate=0.02, uart=0.005),
-                      store_every_h=6, batch=40, flash_mb=4) as rig:
+                      store_every_h=6, batch=60, flash_mb=4) as rig:
         st = rig.wait_ready(60)
         _stage("collector firmware up on the sim board (radio %s %s, free heap %d B)"
                % (st["radio_info"].get("module"), st["radio_info"].get("firmware"),
