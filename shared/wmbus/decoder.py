@@ -82,12 +82,12 @@ class Decoder:
         if self.merge:
             prev = self.last.get(t.id)
             if prev is not None and prev.get("meter") == out["meter"]:
-                prev.update(out)
-                out = dict(prev)
-            else:
-                if len(self.last) >= MAX_FORMAT_METERS:
-                    self.last.pop(next(iter(self.last)))
-            self.last[t.id] = dict(out)
+                merged = dict(prev)
+                merged.update(out)
+                out = merged
+            elif len(self.last) >= MAX_FORMAT_METERS:
+                self.last.pop(next(iter(self.last)))
+            self.last[t.id] = out       # the caller gets this dict: a new one each telegram
         return out
 
     def _driver(self, t, name):

@@ -15,6 +15,9 @@ The unit is the name's suffix (`total_m3` -> m³, `operating_time_h` -> hours) u
 """
 from . import vif as _vif
 
+import sys
+
+_MICRO = sys.implementation.name == "micropython"
 ANY = -1
 ANY_COMB = -2
 KEEP = "keep"
@@ -72,11 +75,13 @@ class F:
             return rec.hexstr(i)
         return rec.raw(i)
 
-    def fill(self, rec, out):
+    def matches(self, rec):
+        """(record index, output name) of the records this field takes, in order."""
         st = self.storage
         ta = self.tariff
         if not self.multi:
             start = 0
+            i = -1
             for _ in range(self.index):
                 for lo, hi in self.ranges:
                     i = rec.find(lo, hi, self.mtype, st, ta, self.subunit, self.comb, start)
@@ -85,7 +90,7 @@ class F:
                 if i < 0:
                     return
                 start = i + 1
-            out[self.name] = self.value(rec, i)
+            yield i, self.name
             return
         s_lo, s_hi = st if isinstance(st, tuple) else (st, st)
         t_lo, t_hi = ta if isinstance(ta, tuple) else (ta, ta)
@@ -101,10 +106,26 @@ class F:
                 s = a[i * W + 2]
                 t = a[i * W + 3]
                 if s_lo <= s <= s_hi and t_lo <= t <= t_hi:
-                    name = self.name.format(storage=s, tariff=t, subunit=a[i * W + 4],
-                                            n=s + self.offset)
-                    if name not in out:
-                        out[name] = self.value(rec, i)
+                    yield i, self.name.format(storage=s, tariff=t, subunit=a[i * W + 4],
+                                              n=s + self.offset)
+
+    def fill(self, rec, out):
+        for i, name in self.matches(rec):
+            if name not in out:
+                out[name] = self.value(rec, i)
+
+
+class _Probe(dict):
+    """Stands in for the output dict while a layout's plan is worked out: records which
+    record fills which field instead of decoding values."""
+
+    def __init__(self, plan, seen):
+        dict.__init__(self)
+        self.plan = plan
+
+    def __setitem__(self, name, item):
+        dict.__setitem__(self, name, item)
+        self.plan.append((item[0], item[1], name))
 
 
 def _no_date(rec, i):
@@ -139,6 +160,7 @@ class Driver:
         self._fmt = None
         self._index = None
         self._scan = ()
+        self._plans = {}
 
     def format_for(self, signature):
         """DIF/VIF bytes of a compact-frame format this meter type is known to send."""
@@ -167,6 +189,35 @@ class Driver:
     def fill(self, t, rec, out):
         if self._index is None:
             self._prepare()
+        if not _MICRO:
+            # CPython: which record fills which field depends only on the records' layout
+            # (codes, function, storage, tariff, subunit, VIFEs, offsets), so the matching is
+            # done once per layout a meter sends and replayed
+            key = tuple(rec.a[:rec.n * 11])
+            plan = self._plans.get(key)
+            if plan is None:
+                plan = self._plan(rec)
+                if len(self._plans) < 256:
+                    self._plans[key] = plan
+            for i, f, name in plan:
+                out[name] = f.value(rec, i)
+            if self.hook is not None:
+                self.hook(t, rec, out)
+            return
+        self._fill_records(rec, out)
+        if self.hook is not None:
+            self.hook(t, rec, out)
+
+    def _plan(self, rec):
+        """[(record index, field, name)] as _fill_records would assign them."""
+        seen = {}
+        plan = []
+
+        probe = _Probe(plan, seen)
+        self._fill_records(rec, probe)
+        return plan
+
+    def _fill_records(self, rec, out):
         get = self._index.get
         a = rec.a
         for i in range(rec.n):
@@ -207,11 +258,11 @@ class Driver:
                         continue
                     name = f.name
                 if name not in out:
-                    out[name] = f.value(rec, i)
+                    out[name] = f.value(rec, i) if type(out) is dict else (i, f)
         for f in self._scan:
-            f.fill(rec, out)
-        if self.hook is not None:
-            self.hook(t, rec, out)
+            for i, name in f.matches(rec):
+                if name not in out:
+                    out[name] = f.value(rec, i) if type(out) is dict else (i, f)
 
 
 # -- helpers drivers share -----------------------------------------------------------------

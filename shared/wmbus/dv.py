@@ -181,8 +181,8 @@ class Records:
             else:
                 dlen = _DLEN[dt]
             if dp + dlen > end:
-                raise WMBusError("truncated data record at byte %d (%s, %d bytes)"
-                                 % (rec_start, _vif.code_name(code), dlen), meter)
+                raise WMBusError("truncated data record at byte %d (VIF code 0x%03X, %d bytes)"
+                                 % (rec_start, code, dlen), meter)
             if n >= self.max:
                 raise WMBusError("more than %d data records" % self.max, meter)
             if keep:

@@ -203,10 +203,19 @@ def scale(code, raw):
 
 
 def code_name(code):
-    for line in QUANTITIES.split("\n"):
-        p = line.split()
-        if p and int(p[1], 16) <= code <= int(p[2], 16):
-            return p[0]
+    """The quantity name of a VIF code (diagnostics), scanning the table in place."""
+    i = 1
+    q = QUANTITIES
+    while i < len(q):
+        j = q.find("\n", i)
+        if j < 0:
+            break
+        a = q.find(" ", i, j)
+        lo = int(q[a + 1:a + 4], 16)
+        hi = int(q[a + 5:a + 8], 16)
+        if lo <= code <= hi:
+            return q[i:a]
+        i = j + 1
     return "0x%03X" % code
 
 

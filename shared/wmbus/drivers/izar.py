@@ -19,7 +19,7 @@ def _decode(t, rec, out):
 
 DRIVER = Driver(
     "izar", "WaterMeter", "water",
-    detect=(("DME", 0x78, 0x07), ("DME", 0x78, 0x66), ("SAP", 0x58, 0x20), ("SAP", 0x24, 0x21)),
+    detect=(("DME", 0x23, 0x66), ("DME", 0x48, 0x20), ("SAP", 0x0C, 0x04)),
     media_from_type=False,
     records=False,
     decode=_decode,
