@@ -167,3 +167,39 @@ def test_degree_days_and_previous_year(tmp_path):
     # w2 has no readings: last year's 7.3 m³ for the 365 days of the period
     e = st["TB1"].estimates[0]
     assert float(e.value) == 7.3 and "forrige års forbrug" in e.method
+
+
+def test_no_heat_allowance_extrapolation_rooms_and_heating_only_check(tmp_path):
+    meters = FILES["meters.csv"].replace(
+        "meter_id,apartment,kind,scale,kq,kc,reduction,installed",
+        "meter_id,apartment,kind,scale,kq,kc,reduction,installed,no_heat_units")
+    meters = meters.replace("h1,A,hca,unit,1.5,0.8,0,2022-01-01", "h1,A,hca,unit,1.5,0.8,0,2022-01-01,10")
+    readings = FILES["readings.csv"].replace("h2,2023-12-31,80,reading,,\n", "h2,2023-06-30,50,reading,,\n")
+    result = allocate.settle(load(folder(tmp_path, **{"meters.csv": meters,
+                                                      "readings.csv": readings})))
+    st = {s.tenancy_id: s for s in result.statements}
+    h1 = [r for r in st["TA"].readings if r.meter_id == "h1"][0]
+    assert h1.consumption == 90 and h1.basis == 108          # (100 - 10) x 1.5 x 0.8
+    # h2 stops on 30 June: 50 units over Jan-Jun (1972 degree days of the normal year),
+    # extrapolated to the year: 50 x 3112 / 1972
+    h2 = [r for r in st["TB1"].readings if r.meter_id == "h2"][0]
+    assert float(h2.consumption) == pytest.approx(50 * 3112 / 1972, abs=1e-3)
+    assert "graddage" in h2.note and any("graddage" in e.method for e in st["TB1"].estimates)
+    names = {c.name for c in result.checks}
+    assert "40 %-reglen (rumvarme)" in names
+
+
+def test_room_shares_without_hot_water_meters(tmp_path):
+    meters = "\n".join(l for l in FILES["meters.csv"].splitlines() if ",hot_water," not in l) + "\n"
+    apts = FILES["apartments.csv"].replace("taps,fee_units", "taps,fee_units,rooms")
+    apts = apts.replace("A,st. tv,100,100,0,4,1", "A,st. tv,100,100,0,4,1,3")
+    apts = apts.replace("B,st. th,50,50,0.2,2,1", "B,st. th,50,50,0.2,2,1,2")
+    toml = FILES["property.toml"].replace("tap_share = 0.5", "tap_share = 0.5\nroom_share = 0.5")
+    readings = "\n".join(l for l in FILES["readings.csv"].splitlines() if not l.startswith("w")) + "\n"
+    result = allocate.settle(load(folder(tmp_path, **{"meters.csv": meters, "apartments.csv": apts,
+                                                      "property.toml": toml,
+                                                      "readings.csv": readings})))
+    pools = {p.key: p for p in result.pools}
+    assert "hot_water" not in pools and pools["taps"].amount_ore == 40000   # all hot water
+    # tap shares + 0.5 per room: A 4 + 1.5 = 5.5, B 2 + 1 = 3
+    assert float(pools["taps"].basis_total) == 8.5

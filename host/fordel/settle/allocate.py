@@ -209,12 +209,26 @@ def _round(x):
 
 def meter_consumption(readings, start, end, kind):
     """(consumption, start value, end value, refs, note) over [start, end] from a meter's
-    sorted readings, or None when there is no reading to close the period."""
+    sorted readings, or None when there is no reading to close the period. A heating meter
+    whose readings stop early (more than 31 days before the end) is extrapolated to the end
+    by degree days (Dansk Fjernvarme's normal year); the note says so."""
     inside = [r for r in readings if start - datetime.timedelta(days=1) <= r[0] <= end]
     if len(inside) < 2:
         return None
     if inside[-1][0] < end - datetime.timedelta(days=31):
-        return None
+        if kind not in ("hca", "heat"):
+            return None
+        got = meter_consumption(inside, start, inside[-1][0], kind)
+        if got is None:
+            return None
+        from . import degree_days as dd
+        seen = dd.between(max(start, inside[0][0]), inside[-1][0])
+        if seen <= 0:
+            return None
+        scale = Decimal(str(dd.between(max(start, inside[0][0]), end) / seen))
+        c = (got[0] * scale).quantize(Decimal("0.001"))
+        return (c, got[1], got[2], got[3],
+                "skønnet efter graddage fra sidste aflæsning %s" % inside[-1][0].isoformat())
     total = Decimal(0)
     note = ""
     for (d0, v0, k0, _), (d1, v1, k1, _) in zip(inside, inside[1:]):
@@ -238,6 +252,10 @@ def settle(prop: Property, progress=None):
     area = np.array([float(a.area_m2) for a in apts])
     ftal = np.array([float(a.fordelingstal * (1 - a.reduction)) for a in apts])
     taps = np.array([float(a.taps) for a in apts])
+    if not any(m.kind == "hot_water" for m in prop.meters):
+        # no hot-water meters: hot water by tap shares plus extra shares per room
+        taps = taps + float(prop.split.get("room_share", 0)) * \
+            np.array([float(a.rooms) for a in apts])
     fee_units = np.array([float(a.fee_units) for a in apts])
     cons = {k: np.zeros(n) for k in ("hca", "heat", "hot_water", "cold_water")}
     measured = {k: np.zeros(n, dtype=bool) for k in cons}
@@ -257,6 +275,16 @@ def settle(prop: Property, progress=None):
             missing.append((m, i, factor))
             continue
         c, v0, v1, refs, note = got
+        if m.no_heat_units and m.kind == "hca":
+            # EN 834/835: the registration an allocator may make without heat is deducted
+            c = max(Decimal(0), c - m.no_heat_units)
+            note = (note + "; " if note else "") + "fradrag %s enheder uden varme (EN 834)" \
+                % m.no_heat_units
+        if "graddage" in note:
+            estimates_of[m.apartment].append(Estimate(
+                m.id, "heat_hca" if m.kind == "hca" else "heat_kwh",
+                "aflæsninger stopper før periodens slutning", note, c * factor,
+                "enheder" if m.kind == "hca" else "kWh"))
         basis = c * factor
         cons[m.kind][i] += float(basis)
         measured[m.kind][i] = True
@@ -408,6 +436,13 @@ def run_checks(prop, pools, sums, variable, heat_key, cons, area):
     checks.append(Check("40 %-reglen", share >= 0.40, "warning",
                         "Forbrugsafhængig andel %.2f %% af varmeudgifterne (mindst 40 %%)"
                         % (100 * share)))
+    if by.get("hot_water"):
+        # hot water metered separately: the rule applies to the space heating alone
+        heating_only = heating_total - by.get("taps", 0) - by.get("hot_water", 0)
+        s2 = by.get(heat_key, 0) / heating_only if heating_only else 0
+        checks.append(Check("40 %-reglen (rumvarme)", s2 >= 0.40, "warning",
+                            "Varmtvand måles for sig: forbrugsafhængig andel af rumvarmen "
+                            "%.2f %% (mindst 40 %%)" % (100 * s2)))
     if prop.utility_statement_date:
         deadline = _add_months(prop.utility_statement_date, 3)
         checks.append(Check("Frist", prop.issued <= deadline, "error",

@@ -2,9 +2,9 @@
 computed. Every problem is collected with file, row and reason (docs/settlement.md):
 
     property.toml    name, address, period, dates, the property's choices ([split])
-    apartments.csv   apartment,label,area_m2,fordelingstal,reduction,taps,fee_units
+    apartments.csv   apartment,label,area_m2,fordelingstal,reduction,taps,fee_units,rooms
     meters.csv       meter_id,apartment,kind,scale,kq,kc,reduction,installed,replaced_by,
-                     previous_year
+                     previous_year,no_heat_units
     tenancies.csv    tenancy,apartment,tenant,move_in,move_out,aconto_dkk
     costs.csv        pool,text,amount_dkk     (pool: fixed | variable | exclude | cold_water | fee)
     readings.csv     meter_id,date,value,kind,source,telegram_ref   (kind: reading|start|final)
@@ -40,6 +40,7 @@ class Apartment:
     reduction: Decimal
     taps: Decimal
     fee_units: Decimal
+    rooms: Decimal = Decimal(0)
 
 
 @dataclass
@@ -54,6 +55,7 @@ class Meter:
     installed: datetime.date | None
     replaced_by: str
     previous_year: Decimal | None = None     # last year's consumption (estimates)
+    no_heat_units: Decimal = Decimal(0)      # EN 834/835 registration without heat
 
 
 @dataclass
@@ -155,7 +157,8 @@ def load(folder, period=None):
         try:
             ap = Apartment(r["apartment"], r.get("label") or r["apartment"], _dec(r["area_m2"]),
                            _dec(r["fordelingstal"]), _dec(r.get("reduction"), "0"),
-                           _dec(r.get("taps"), "0"), _dec(r.get("fee_units"), "1"))
+                           _dec(r.get("taps"), "0"), _dec(r.get("fee_units"), "1"),
+                           _dec(r.get("rooms"), "0"))
         except ValueError as e:
             problems.append(("apartments.csv", row, str(e)))
             continue
@@ -178,7 +181,8 @@ def load(folder, period=None):
                       _dec(r.get("kq"), "1"), _dec(r.get("kc"), "1"), _dec(r.get("reduction"), "0"),
                       _date(r["installed"]) if r.get("installed") else None,
                       (r.get("replaced_by") or "").lower(),
-                      _dec(r["previous_year"]) if r.get("previous_year") else None)
+                      _dec(r["previous_year"]) if r.get("previous_year") else None,
+                      _dec(r.get("no_heat_units"), "0"))
         except ValueError as e:
             problems.append(("meters.csv", row, str(e)))
             continue
