@@ -46,7 +46,7 @@ def decode_stream(lines, decoder, driver=None, out=None, fmt="json", err=None):
     out = out or sys.stdout
     err = err or sys.stderr
     ok = failed = 0
-    dumps = json.dumps
+    dumps = json.JSONEncoder(check_circular=False).encode
     write = out.write
     n = {}
     for source, line in lines:

@@ -22,9 +22,19 @@ def _date(buf, year, month, day):
     _put2(buf, 8, day)
 
 
+_CACHE = {}            # set dates repeat in every telegram: their text, by the 16 bits
+
+
 def type_g(b0, b1):
+    k = b0 << 8 | b1
+    t = _CACHE.get(k)
+    if t is not None:
+        return t
     _date(_G, ((b0 & 0xE0) >> 5) | ((b1 & 0xF0) >> 1), b1 & 0x0F, b0 & 0x1F)
-    return str(_G, "ascii")
+    t = str(_G, "ascii")
+    if len(_CACHE) < 64:
+        _CACHE[k] = t
+    return t
 
 
 def type_f(b0, b1, b2, b3):
