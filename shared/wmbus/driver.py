@@ -292,8 +292,9 @@ TPL_STATUS_BITS = ((0x04, "POWER_LOW"), (0x08, "PERMANENT_ERROR"), (0x10, "TEMPO
 TPL_APP_STATUS = (None, "BUSY", "ERROR", "ALARM")
 
 
-def tpl_status_names(sts):
-    """Names of the standard bits of the TPL status byte (EN 13757-7 table 9)."""
+def tpl_status_names(sts, mfct=()):
+    """Names of the standard bits of the TPL status byte (EN 13757-7 table 9); the
+    manufacturer bits 5-7 by the driver's ((mask, name), ...), else UNKNOWN_xx."""
     names = []
     a = TPL_APP_STATUS[sts & 3]
     if a:
@@ -301,6 +302,13 @@ def tpl_status_names(sts):
     for bit, name in TPL_STATUS_BITS:
         if sts & bit:
             names.append(name)
+    rest = sts & 0xE0
+    for mask, name in mfct:
+        if sts & mask == mask:
+            names.append(name)
+            rest &= ~mask
+    if rest:                    # manufacturer-specific bits the driver did not name
+        names.append("UNKNOWN_%02X" % rest)
     return names
 
 

@@ -2,8 +2,12 @@
 from ..driver import Driver, F, status_text, tpl_status_names
 
 
+# manufacturer bits of the TPL status byte, as the published telegrams name them
+_MFCT = ((0x40, "TAMPER"),)
+
+
 def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status))
+    out["status"] = status_text(tpl_status_names(t.tpl_status, _MFCT))
 
 
 DRIVER = Driver(

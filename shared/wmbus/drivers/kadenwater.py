@@ -2,8 +2,12 @@
 from ..driver import Driver, F, status_text, tpl_status_names
 
 
+# manufacturer bits of the TPL status byte, as the published telegrams name them
+_MFCT = ((0x20, "LEAK_FLOW_HIGH"), (0x40, "LEAK_FLOW_LOW"))
+
+
 def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status))
+    out["status"] = status_text(tpl_status_names(t.tpl_status, _MFCT))
 
 
 DRIVER = Driver(
