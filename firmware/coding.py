@@ -94,12 +94,19 @@ def parse_row(line, where):
 class CodingTable:
     """All coded meters, looked up by meter id (the 8-digit A-field id as an int)."""
 
-    def __init__(self, capacity=512):
+    def __init__(self, capacity=512, key_file=None):
         self.capacity = capacity
         self.n = 0
         self.ids = array.array("I", bytes(4 * capacity))
         self.flags = bytearray(capacity)          # kind index | scale << 4 | _HAS_KEY
-        self.keys = bytearray(16 * capacity)
+        # AES keys: in RAM (16 B a meter), or on flash in key_file (read per telegram into
+        # one 16-byte buffer; 500 meters' keys would take 8 kB of a 96 kB heap)
+        self.key_file = key_file
+        self.keys = None if key_file else bytearray(16 * capacity)
+        self.keyrow = array.array("H", bytes(2 * capacity)) if key_file else None
+        self._kbuf = bytearray(16)
+        self._kf = None
+        self._kw = None
         self.factors = array.array("f", bytes(16 * capacity))  # kq, kc, reduction, multiplier
         self.driver_names = []                     # distinct driver names, each stored once
         self.driver_ix = bytearray(capacity)       # slot -> 1 + index in driver_names, 0 none
@@ -119,16 +126,21 @@ class CodingTable:
                 line = line.strip()
                 if line and not line.startswith("#") and not line.startswith("meter_id"):
                     n += 1
-        table = cls(capacity or max(1, n))
+        table = cls(capacity or max(1, n), key_file=path + ".keys")
         table.path = path
-        with open(path) as f:
-            lineno = 0
-            for line in f:
-                lineno += 1
-                line = line.strip()
-                if not line or line.startswith("#") or line.startswith("meter_id"):
-                    continue
-                table._add(parse_row(line, "%s row %d" % (path, lineno)), path, lineno)
+        table._kw = open(table.key_file, "wb")
+        try:
+            with open(path) as f:
+                lineno = 0
+                for line in f:
+                    lineno += 1
+                    line = line.strip()
+                    if not line or line.startswith("#") or line.startswith("meter_id"):
+                        continue
+                    table._add(parse_row(line, "%s row %d" % (path, lineno)), path, lineno)
+        finally:
+            table._kw.close()
+            table._kw = None
         table._sort(path)
         return table
 
@@ -141,7 +153,14 @@ class CodingTable:
         self.rows[i] = lineno
         self.flags[i] = KINDS.index(kind) | (SCALES.index(scale) << 4) | (_HAS_KEY if key else 0)
         if key:
-            self.keys[16 * i:16 * i + 16] = key
+            if self._kw is not None:
+                self.keyrow[i] = i
+                self._kw.write(key)
+            else:
+                self.keys[16 * i:16 * i + 16] = key
+        elif self._kw is not None:
+            self.keyrow[i] = i
+            self._kw.write(bytes(16))
         self.factors[4 * i] = kq
         self.factors[4 * i + 1] = kc
         self.factors[4 * i + 2] = red
@@ -182,13 +201,17 @@ class CodingTable:
                 j = src
 
     def _take(self, i):
-        return (self.ids[i], self.flags[i], bytes(self.keys[16 * i:16 * i + 16]),
+        return (self.ids[i], self.flags[i],
+                self.keyrow[i] if self.keys is None else bytes(self.keys[16 * i:16 * i + 16]),
                 self.factors[4 * i], self.factors[4 * i + 1], self.factors[4 * i + 2],
                 self.factors[4 * i + 3], self.driver_ix[i], self.rows[i])
 
     def _put(self, i, v):
         self.ids[i], self.flags[i] = v[0], v[1]
-        self.keys[16 * i:16 * i + 16] = v[2]
+        if self.keys is None:
+            self.keyrow[i] = v[2]
+        else:
+            self.keys[16 * i:16 * i + 16] = v[2]
         for k in range(4):
             self.factors[4 * i + k] = v[3 + k]
         self.driver_ix[i] = v[7]
@@ -210,9 +233,16 @@ class CodingTable:
         return -1
 
     def key(self, slot):
+        """The meter's AES key (a reused 16-byte buffer when keys are on flash), or None."""
         if slot < 0 or not self.flags[slot] & _HAS_KEY:
             return None
-        return bytes(self.keys[16 * slot:16 * slot + 16])
+        if self.keys is not None:
+            return bytes(self.keys[16 * slot:16 * slot + 16])
+        if self._kf is None:
+            self._kf = open(self.key_file, "rb")
+        self._kf.seek(16 * self.keyrow[slot])
+        self._kf.readinto(self._kbuf)
+        return self._kbuf
 
     def kind(self, slot):
         return KINDS[self.flags[slot] & 0x0F]

@@ -27,9 +27,9 @@ class Records:
     """Parsed data records of one telegram; reused between telegrams (preallocated)."""
 
     def __init__(self, max_records=MAX_RECORDS):
-        # an int array on MicroPython (4 bytes a slot); a list on CPython, where indexing a
-        # list is faster than an array
-        self.a = array("i", range(W * max_records)) if _MICRO else [0] * (W * max_records)
+        # a 16-bit array on MicroPython (2 bytes a slot; storage numbers above 32767 are
+        # clamped); a list on CPython, where indexing a list is faster than an array
+        self.a = array("h", range(W * max_records)) if _MICRO else [0] * (W * max_records)
         self.max = max_records
         self.n = 0
         self.data = b""
@@ -185,6 +185,8 @@ class Records:
                                  % (rec_start, code, dlen), meter)
             if n >= self.max:
                 raise WMBusError("more than %d data records" % self.max, meter)
+            if storage > 32767:
+                storage = 32767
             if keep:
                 hl = hp - rec_start
                 if fl + hl <= len(fbuf):
