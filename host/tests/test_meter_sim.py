@@ -426,6 +426,14 @@ def test_cli_radio_feeds_a_pty(tmp_path):
             except serial.SerialException:
                 break
         p.wait(10)
+        while True:             # what is still in the pty after the simulator exited
+            try:
+                more = ser.read(4096)
+            except serial.SerialException:
+                break
+            if not more:
+                break
+            buf += more
     finally:
         if p.poll() is None:
             p.kill()
