@@ -1,12 +1,18 @@
-"""hydroclima: HeatCostAllocationMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
+"""BMeters Hydroclima RFM heat cost allocator (hydroclima): units now plus the temperatures
+of its manufacturer record (see _hydroclima.py)."""
 from ..driver import Driver, F
+from . import _hydroclima as hc
+
+
+def _decode(t, rec, out):
+    r = hc.record(rec)
+    if r is not None:
+        hc.temperatures(r[0], r[1], r[2], out)
 
 
 DRIVER = Driver(
-    'hydroclima', 'HeatCostAllocationMeter', 'heat cost allocation',
-    detect=(('BMP', 83, 8),),
-    fields=(
-        F('current_consumption_hca', 'HeatCostAllocation'),
-    ),
+    "hydroclima", "HeatCostAllocationMeter", "heat cost allocation",
+    detect=(("BMP", 0x53, 0x08),),
+    fields=(F("current_consumption_hca", "HeatCostAllocation"),),
+    decode=_decode,
 )
-# TODO (not standard records): average_ambient_temperature_c, max_ambient_temperature_c, average_ambient_temperature_last_month_c, average_heater_temperature_last_month_c

@@ -15,7 +15,7 @@ DETECT = {
     'APT0411': ('apator172',),
     'AXI1007': ('q400',),
     'BFW0208': ('bfw240radio',),
-    'BMP5308': ('hydroclima', 'hydroclimav2'),
+    'BMP5308': ('hydroclima',),
     'BMP8508': ('hydroclimav2',),
     'BMT1307': ('hydrodigit',),
     'BMT1507': ('hydrodigit',),

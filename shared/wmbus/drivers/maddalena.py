@@ -1,9 +1,12 @@
-"""maddalena: WaterMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
+"""Maddalena water meter (maddalena): standard records; the fabrication number as sent."""
 from ..driver import Driver, F, status_text, tpl_status_names
 
 
 def _decode(t, rec, out):
     out["status"] = status_text(tpl_status_names(t.tpl_status))
+    i = rec.find(0x78, 0x78)
+    if i >= 0:      # BCD digits with an F filler nibble: printed as the digits are sent
+        out["fabrication_no"] = rec.hexstr(i).upper()
 
 
 DRIVER = Driver(
@@ -17,4 +20,3 @@ DRIVER = Driver(
     ),
     decode=_decode,
 )
-# TODO (not standard records): fabrication_no
