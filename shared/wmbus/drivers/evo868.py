@@ -1,27 +1,33 @@
-"""evo868: WaterMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
+"""Maddalena EVO 868 water meter (evo868): reading, two set dates, a 12-month history
+(storage 8-19, month ends back from the reference date), maximum flow and when."""
 from ..driver import Driver, F
+from . import _profile
+
+
+def _history_dates(t, rec, out):
+    """history_N_date: month ends going back from the reference date (storage 8), as the
+    meter's monthly history is kept."""
+    ref = out.get("history_reference_date")
+    if not ref or ref.startswith("2127"):
+        return
+    y, m = int(ref[0:4]), int(ref[5:7])
+    for n in range(1, 13):
+        out["history_%d_date" % n] = _profile.add_months(y, m, 1 - n)
+    i = rec.find(0x117, 0x117)
+    if i >= 0:
+        v = rec.raw(i)
+        out["current_status"] = "OK" if not v else "ERROR_FLAGS_%X" % v
+
 
 
 DRIVER = Driver(
     'evo868', 'WaterMeter', 'cold water',
     detect=(('MAD', 80, 22),),
+    decode=_history_dates,
     fields=(
-        F('consumption_at_history_1_m3', 'Volume', storage=2),
-        F('consumption_at_history_10_m3', 'Volume', storage=17),
-        F('consumption_at_history_11_m3', 'Volume', storage=18),
-        F('consumption_at_history_12_m3', 'Volume', storage=1),
-        F('consumption_at_history_2_m3', 'Volume', storage=9),
-        F('consumption_at_history_3_m3', 'Volume', storage=10),
-        F('consumption_at_history_4_m3', 'Volume', storage=11),
-        F('consumption_at_history_5_m3', 'Volume', storage=12),
-        F('consumption_at_history_6_m3', 'Volume', storage=13),
-        F('consumption_at_history_7_m3', 'Volume', storage=14),
-        F('consumption_at_history_8_m3', 'Volume', storage=15),
-        F('consumption_at_history_9_m3', 'Volume', storage=16),
-        F('consumption_at_set_date_m3', 'Volume', storage=19),
-        F('consumption_at_set_date_2_m3', 'Volume', storage=8),
-        F('history_1_date', 'Date', storage=2),
-        F('history_12_date', 'Date', storage=1),
+        F('consumption_at_set_date_m3', 'Volume', storage=1),
+        F('consumption_at_history_{n}_m3', 'Volume', storage=(8, 19), offset=-7),
+        F('consumption_at_set_date_2_m3', 'Volume', storage=2),
         F('history_reference_date', 'Date', storage=8),
         F('max_flow_since_datetime_m3h', 'VolumeFlow', storage=3, mtype=1),
         F('total_m3', 'Volume'),
@@ -32,4 +38,3 @@ DRIVER = Driver(
         F('set_date_2', 'Date', storage=2),
     ),
 )
-# TODO (not standard records): history_10_date, history_11_date, history_2_date, history_3_date, history_4_date, history_5_date, history_6_date, history_7_date, history_8_date, history_9_date, current_status

@@ -1,9 +1,24 @@
-"""waterstarm: WaterMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
+"""Deltamess/EFE WaterStar M (waterstarm): reading, set date, a 15-month history dated
+back from the meter clock."""
 from ..driver import Driver, F, status_text, tpl_status_names
 
 
 def _decode(t, rec, out):
     out["status"] = status_text(tpl_status_names(t.tpl_status))
+    i = rec.find(0x6C, 0x6C, 0, 1, 0, 0)
+    sd = rec.date(i) if i >= 0 else None
+    out["set_date"] = None if sd is None or sd.startswith("2127") else sd   # all ones: none
+    # the monthly history (storage 2-16) is kept on the meter's day of the month, going
+    # back from its clock: history N is N months before the meter date
+    now = out.get("meter_datetime")
+    if not now:
+        return
+    y, m, d = int(now[0:4]), int(now[5:7]), int(now[8:10])
+    n = 1
+    while "consumption_at_history_%d_m3" % n in out:
+        k = m - 1 - n
+        out["history_%d_date" % n] = "%04d-%02d-%02d" % (y + k // 12, k % 12 + 1, min(d, 28))
+        n += 1
 
 
 DRIVER = Driver(
@@ -34,4 +49,3 @@ DRIVER = Driver(
     ),
     decode=_decode,
 )
-# TODO (not standard records): history_10_date, history_11_date, history_12_date, history_13_date, history_14_date, history_15_date, history_1_date, history_2_date, history_3_date, history_4_date, history_5_date, history_6_date, history_7_date, history_8_date, history_9_date, set_date
