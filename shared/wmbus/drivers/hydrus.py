@@ -5,6 +5,10 @@ from ..driver import Driver, F, status_text, tpl_status_names
 
 def _decode(t, rec, out):
     out["status"] = status_text(tpl_status_names(t.tpl_status))
+    if t.device_type == 0x60 and not t.wired:
+        # IZAR RS radio: Diehl's address transformation (id from A-field bytes 2-5)
+        from ._prios import diehl_id
+        out["id"] = diehl_id(t.frame)
 
 
 DRIVER = Driver(
