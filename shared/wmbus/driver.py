@@ -332,3 +332,20 @@ def status_text(names):
         return "OK"
     names = sorted(names)
     return " ".join(names)
+
+
+def error_flag_names(rec, table):
+    """Names of the error flags (VIF FD 17) from ((mask, name), ...); other set bits as
+    ERROR_FLAGS_xxxx; [] when the record is absent or zero."""
+    i = rec.find(0x117, 0x117)
+    if i < 0:
+        return []
+    v = rec.raw(i)
+    names = []
+    for mask, name in table:
+        if v & mask:
+            names.append(name)
+            v &= ~mask
+    if v:
+        names.append("ERROR_FLAGS_%X" % v)
+    return names

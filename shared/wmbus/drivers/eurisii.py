@@ -1,9 +1,14 @@
 """eurisii: HeatCostAllocationMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
-from ..driver import Driver, F, status_text, tpl_status_names
+from ..driver import Driver, F, error_flag_names, status_text, tpl_status_names
+
+# error flag bits (VIF FD 17) as the published telegrams name them
+_FLAGS = ((0x01, "MEASUREMENT"), (0x20, "RESET"))
 
 
 def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status))
+    flags = error_flag_names(rec, _FLAGS)
+    out["error_flags"] = status_text(flags)
+    out["status"] = status_text(tpl_status_names(t.tpl_status) + flags)
 
 
 DRIVER = Driver(
@@ -32,4 +37,3 @@ DRIVER = Driver(
     ),
     decode=_decode,
 )
-# TODO (not standard records): error_flags
