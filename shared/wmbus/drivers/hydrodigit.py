@@ -1,16 +1,55 @@
-"""hydrodigit: WaterMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
+"""Bmeters Hydrodigit water meter (hydrodigit): reading and clock from standard records; the
+manufacturer record (DIF 0x0F) starts with a contents byte (bit 0 battery voltage, 1 fraud
+date, 2 backflow, 3 leak date, 4 monthly data), then a battery byte, the backflow (uint32
+litres), fraud and leak dates (4 bytes each, zero = none) and twelve monthly totals (uint24,
+1/100 m³, January first) when present. Layout as the published telegrams show it; the
+battery byte's volt scale is not known yet (voltage_v is left out)."""
 from ..driver import Driver, F
+
+_CONTENTS = ((0x01, "BATTERY_VOLTAGE"), (0x02, "FRAUD_DATE"), (0x04, "BACKFLOW"),
+             (0x08, "LEAK_DATE"), (0x10, "MONTHLY_DATA"))
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def _decode(t, rec, out):
+    i = rec.find(0x3FF, 0x3FF, -1, -1, -1, -1, -2)
+    if i < 0:
+        return
+    d = rec.data
+    o = rec.a[i * 11 + 6]
+    end = o + rec.a[i * 11 + 7]
+    c = d[o]
+    names = [n for bit, n in _CONTENTS if c & bit]
+    names.sort()
+    out["contents"] = " ".join(names)
+    p = o + 1
+    if c & 0x01:
+        p += 1                                   # battery byte
+    if c & 0x04 and p + 4 <= end:
+        out["backflow_m3"] = (d[p] | d[p + 1] << 8 | d[p + 2] << 16 | d[p + 3] << 24) / 1000
+        p += 4
+    if c & 0x02 and p + 4 <= end:
+        out["fraud_date"] = None
+        out["fraud_type"] = "NO_TYPE_INFO"
+        p += 4
+    if c & 0x08 and p + 4 <= end:
+        out["leak_date"] = None
+        p += 4
+    if c & 0x10:
+        for m in range(12):
+            if p + 3 > end:
+                break
+            out["%s_total_m3" % _MONTHS[m]] = (d[p] | d[p + 1] << 8 | d[p + 2] << 16) / 100
+            p += 3
 
 
 DRIVER = Driver(
-    'hydrodigit', 'WaterMeter', 'warm water',
-    detect=(('BMT', 19, 7),
-            ('BMT', 21, 7),
-            ('BMT', 23, 6),
-            ('BMT', 23, 7)),
+    "hydrodigit", "WaterMeter", "water",
+    detect=(("BMT", 0x13, 0x07), ("BMT", 0x15, 0x07), ("BMT", 0x17, 0x06), ("BMT", 0x17, 0x07)),
     fields=(
-        F('meter_datetime', 'DateTime'),
-        F('total_m3', 'Volume'),
+        F("meter_datetime", "DateTime"),
+        F("total_m3", "Volume"),
     ),
+    decode=_decode,
 )
-# TODO (not standard records): April_total_m3, August_total_m3, December_total_m3, February_total_m3, January_total_m3, July_total_m3, June_total_m3, March_total_m3, May_total_m3, November_total_m3, October_total_m3, September_total_m3, backflow_m3, contents, voltage_v, fraud_date, fraud_type, leak_date
