@@ -203,3 +203,19 @@ def test_room_shares_without_hot_water_meters(tmp_path):
     assert "hot_water" not in pools and pools["taps"].amount_ore == 40000   # all hot water
     # tap shares + 0.5 per room: A 4 + 1.5 = 5.5, B 2 + 1 = 3
     assert float(pools["taps"].basis_total) == 8.5
+
+
+def test_eed_months_against_last_year_and_average(tmp_path):
+    # h1 read at the start and end of January and February, also a year earlier
+    extra = ("h1,2022-01-01,0,reading,,\nh1,2022-01-31,30,reading,,\n"
+             "h1,2023-01-31,40,reading,,\nh1,2023-02-01,40,reading,,\nh1,2023-02-28,55,reading,,\n")
+    result = allocate.settle(load(folder(tmp_path, **{"readings.csv": FILES["readings.csv"] + extra})))
+    heat_a = [s for s in result.eed if s.unit_id == "A" and s.quantity == "Varme"][0]
+    jan, feb = heat_a.months[0], heat_a.months[1]
+    assert (jan.own, jan.last_year) == (40.0, 30.0)     # 0 -> 40 in Jan 2023, 0 -> 30 in 2022
+    assert (feb.own, feb.last_year) == (15.0, None)
+    # B's allocator has no readings inside January: the average is A's alone
+    assert jan.average == 40.0
+    st = [s for s in result.statements if s.tenancy_id == "TA"][0]
+    h1 = [r for r in st.readings if r.meter_id == "h1"][0]
+    assert "telegrammer c:1, c:9" in h1.note

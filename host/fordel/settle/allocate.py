@@ -289,6 +289,8 @@ def settle(prop: Property, progress=None):
         cons[m.kind][i] += float(basis)
         measured[m.kind][i] = True
         unit = {"hca": "enheder", "heat": "kWh"}.get(m.kind, "m³")
+        if refs:        # the collector records (and raw telegrams) behind the readings
+            note = (note + "; " if note else "") + "telegrammer " + ", ".join(refs)
         readings_of[m.apartment].append(Reading(
             m.id, KIND_DK[m.kind], m.apartment, v0, v1, c, factor if m.kind == "hca" else None,
             basis, unit, note, 0 if m.kind == "hca" else 3, refs))
@@ -484,21 +486,20 @@ def eed_series(prop, index):
     for kind, qty, unit in (("hca", "Varme", "enheder"), ("hot_water", "Varmt vand", "m³"),
                             ("cold_water", "Koldt vand", "m³")):
         per_apt = {}
+        per_apt_last = {}
         for m in prop.meters:
             if m.kind != kind:
                 continue
             rs = prop.readings.get(m.id, [])
-            vals = []
-            for (y, mo) in months:
-                nxt = datetime.date(y + (mo == 12), mo % 12 + 1, 1)
-                first = [r for r in rs if datetime.date(y, mo, 1) <= r[0] < nxt]
-                if len(first) >= 2 and first[-1][1] >= first[0][1]:
-                    vals.append(float(first[-1][1] - first[0][1]))
-                else:
-                    vals.append(None)
+            vals = [_month_use(rs, y, mo) for (y, mo) in months]
+            # the same month a year earlier, where the readings file reaches back that far
+            last = [_month_use(rs, y - 1, mo) for (y, mo) in months]
             acc = per_apt.setdefault(m.apartment, [0.0] * len(months))
+            acc_l = per_apt_last.setdefault(m.apartment, [0.0] * len(months))
             for k, v in enumerate(vals):
                 acc[k] = None if v is None or acc[k] is None else acc[k] + v
+            for k, v in enumerate(last):
+                acc_l[k] = None if v is None or acc_l[k] is None else acc_l[k] + v
         if not per_apt:
             continue
         avg = []
@@ -509,5 +510,16 @@ def eed_series(prop, index):
             if a.id not in per_apt:
                 continue
             out.append(EEDSeries(a.id, a.label, qty, unit, [
-                Month(y, mo, per_apt[a.id][k], None, avg[k]) for k, (y, mo) in enumerate(months)]))
+                Month(y, mo, per_apt[a.id][k], per_apt_last[a.id][k], avg[k])
+                for k, (y, mo) in enumerate(months)]))
     return out
+
+
+def _month_use(rs, y, mo):
+    """A meter's consumption in month (y, mo): its register's rise between the month's first
+    and last readings, or None without two readings in it."""
+    nxt = datetime.date(y + (mo == 12), mo % 12 + 1, 1)
+    first = [r for r in rs if datetime.date(y, mo, 1) <= r[0] < nxt]
+    if len(first) >= 2 and first[-1][1] >= first[0][1]:
+        return float(first[-1][1] - first[0][1])
+    return None
