@@ -219,3 +219,25 @@ def test_eed_months_against_last_year_and_average(tmp_path):
     st = [s for s in result.statements if s.tenancy_id == "TA"][0]
     h1 = [r for r in st.readings if r.meter_id == "h1"][0]
     assert "telegrammer c:1, c:9" in h1.note
+
+
+def test_anomalies_reported_not_applied(tmp_path):
+    # c2 stands still all year (stopped meter?); a third flat uses ten times the others' water
+    apts = FILES["apartments.csv"] + "C,1. tv,50,50,0,2,1\nD,1. th,50,50,0,2,1\n"
+    meters = FILES["meters.csv"] + "c3,C,cold_water,,,,,2022-01-01\nc4,D,cold_water,,,,,2022-01-01\n"
+    readings = FILES["readings.csv"].replace("c2,2023-06-30,18,final,,\nc2,2023-06-30,0,start,,\n"
+                                             "c2,2023-12-31,12,reading,,\n", "c2,2023-12-31,10,reading,,\n")
+    readings += ("c3,2023-01-01,0,reading,,\nc3,2023-12-31,400,reading,,\n"
+                 "c4,2023-01-01,0,reading,,\nc4,2023-12-31,15,reading,,\n")
+    tenancies = FILES["tenancies.csv"] + "TC,C,Dan,2020-01-01,,0\nTD,D,Eva,2020-01-01,,0\n"
+    result = allocate.settle(load(folder(tmp_path, **{
+        "apartments.csv": apts, "meters.csv": meters, "readings.csv": readings,
+        "tenancies.csv": tenancies})))
+    msgs = [c.message for c in result.checks if c.name == "Forbrug"]
+    assert any("Lejlighed B: intet forbrug på koldtvandsmåler" in m for m in msgs), msgs
+    # per m²: A 0.3, C 8.0, D 0.3 -> median 0.3; C is above 3 x the median
+    assert any("Lejlighed C: koldtvandsmåler pr. m² er over 3 × ejendommens median" in m
+               for m in msgs), msgs
+    # reported only: C still pays for its metered 400 m³ (nothing capped or estimated)
+    cold = {p.key: p for p in result.pools}["cold_water"]
+    assert float(cold.basis_total) == 30 + 0 + 400 + 15
