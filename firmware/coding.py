@@ -107,7 +107,13 @@ class CodingTable:
         self._kbuf = bytearray(16)
         self._kf = None
         self._kw = None
-        self.factors = array.array("f", bytes(16 * capacity))  # kq, kc, reduction, multiplier
+        # factors in small fixed-point arrays (9 B a meter, no 8 kB block): KQ and KC in
+        # thousandths (EN 834 ratings have at most 3 decimals), reduction in 1/10000,
+        # the water/heat multiplier as float32
+        self.kq = array.array("H", bytes(2 * capacity))
+        self.kc = array.array("H", bytes(2 * capacity))
+        self.red = array.array("H", bytes(2 * capacity))
+        self.mult = array.array("f", bytes(4 * capacity))
         self.driver_names = []                     # distinct driver names, each stored once
         self.driver_ix = bytearray(capacity)       # slot -> 1 + index in driver_names, 0 none
         self.rows = array.array("H", bytes(2 * capacity))  # CSV row of each slot (errors)
@@ -161,10 +167,12 @@ class CodingTable:
         elif self._kw is not None:
             self.keyrow[i] = i
             self._kw.write(bytes(16))
-        self.factors[4 * i] = kq
-        self.factors[4 * i + 1] = kc
-        self.factors[4 * i + 2] = red
-        self.factors[4 * i + 3] = mult
+        if kq > 65.535 or kc > 65.535:
+            raise CodingError("%s: KQ %s / KC %s above 65.535" % (where, kq, kc))
+        self.kq[i] = int(kq * 1000 + 0.5)
+        self.kc[i] = int(kc * 1000 + 0.5)
+        self.red[i] = int(red * 10000 + 0.5)
+        self.mult[i] = mult
         if driver:
             if driver not in self.driver_names:
                 if len(self.driver_names) >= 255:
@@ -203,8 +211,8 @@ class CodingTable:
     def _take(self, i):
         return (self.ids[i], self.flags[i],
                 self.keyrow[i] if self.keys is None else bytes(self.keys[16 * i:16 * i + 16]),
-                self.factors[4 * i], self.factors[4 * i + 1], self.factors[4 * i + 2],
-                self.factors[4 * i + 3], self.driver_ix[i], self.rows[i])
+                self.kq[i], self.kc[i], self.red[i], self.mult[i], self.driver_ix[i],
+                self.rows[i])
 
     def _put(self, i, v):
         self.ids[i], self.flags[i] = v[0], v[1]
@@ -212,8 +220,7 @@ class CodingTable:
             self.keyrow[i] = v[2]
         else:
             self.keys[16 * i:16 * i + 16] = v[2]
-        for k in range(4):
-            self.factors[4 * i + k] = v[3 + k]
+        self.kq[i], self.kc[i], self.red[i], self.mult[i] = v[3], v[4], v[5], v[6]
         self.driver_ix[i] = v[7]
         self.rows[i] = v[8]
 
@@ -256,8 +263,8 @@ class CodingTable:
 
     def factor(self, slot):
         """The one multiplier this meter's readings get, and the factors behind it."""
-        f = self.factors
-        kq, kc, red, mult = f[4 * slot], f[4 * slot + 1], f[4 * slot + 2], f[4 * slot + 3]
+        kq, kc = self.kq[slot] / 1000, self.kc[slot] / 1000
+        red, mult = self.red[slot] / 10000, self.mult[slot]
         kind = self.flags[slot] & 0x0F
         if kind == 0:  # hca
             if (self.flags[slot] >> 4) & 0x07 == 0:  # unit scale
@@ -267,11 +274,10 @@ class CodingTable:
 
     def factors_used(self, slot):
         """What the record names as the factors applied (for audit on the host)."""
-        f = self.factors
         if self.flags[slot] & 0x0F == 0:
-            return {"scale": self.scale(slot), "kq": _r(f[4 * slot]), "kc": _r(f[4 * slot + 1]),
-                    "reduction": _r(f[4 * slot + 2])}
-        return {"multiplier": _r(f[4 * slot + 3])}
+            return {"scale": self.scale(slot), "kq": self.kq[slot] / 1000,
+                    "kc": self.kc[slot] / 1000, "reduction": self.red[slot] / 10000}
+        return {"multiplier": _r(self.mult[slot])}
 
     def apply(self, slot, values):
         """Coded values for one decoded reading: every HCA-unit, m³ or kWh field times the
