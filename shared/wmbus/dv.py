@@ -34,6 +34,7 @@ class Records:
         self.n = 0
         self.data = b""
         self.fmt = bytearray(256)   # DIF/VIF bytes (compact-frame format), fmt_len used
+        self._layouts = {}          # CPython only: (meter, start, end) -> parsed layout
         self.fmt_len = 0
 
     def parse(self, data, start, end, meter=None, fmt=None, learn=False):
@@ -44,14 +45,46 @@ class Records:
         are kept and `trailing` says what was cut (meters do send such tails); a compact
         frame that does not fit its format is an error."""
         self.trailing = None
+        cache = None
+        if not _MICRO and fmt is None and not learn:
+            # CPython: a meter repeats its layout; when every DIF/VIF byte (and filler) sits
+            # where it did last time, reuse the parsed layout instead of parsing again
+            key = (meter, start, end)
+            cache = self._layouts
+            c = cache.get(key)
+            if c is not None:
+                flat, n, checks, trailing = c
+                for o, h in checks:
+                    if data[o:o + len(h)] != h:
+                        break
+                else:
+                    self.data = data
+                    self.a[0:len(flat)] = flat
+                    self.n = n
+                    self.trailing = trailing
+                    self.fmt_len = -1
+                    return n
         try:
-            return self._parse(data, start, end, meter, fmt, learn)
+            n = self._parse(data, start, end, meter, fmt, learn)
         except WMBusError as e:
             if fmt is not None or "truncated" not in e.reason:
                 raise
             self.trailing = e.reason
             self.fmt_len = -1
-            return self.n
+            n = self.n
+        if cache is not None:
+            a = self.a
+            checks = []
+            prev = start
+            for i in range(n):
+                off = a[i * W + OFF]
+                checks.append((prev, bytes(data[prev:off])))
+                prev = off + a[i * W + LEN]
+            checks.append((prev, bytes(data[prev:end])))
+            if len(cache) >= 1024:
+                cache.clear()
+            cache[(meter, start, end)] = (tuple(a[0:n * W]), n, tuple(checks), self.trailing)
+        return n
 
     def _parse(self, data, start, end, meter, fmt, learn):
         self.data = data
