@@ -26,7 +26,7 @@ records are counted (`dropped_records`, `dropped_segments`) and shown by `status
 import binascii
 import os
 
-from meterrecord import encode
+from meterrecord import FixedWriter, encode_to
 
 MAGIC = 0xA5
 HEADER = 11
@@ -51,6 +51,7 @@ class Store:
         self.reserve = reserve
         self.buf = bytearray(max_record)        # one record's CBOR, reused
         self.mv = memoryview(self.buf)
+        self.writer = FixedWriter(self.buf)
         self.head = bytearray(HEADER)
         self.hmv = memoryview(self.head)
         self.dropped_records = 0
@@ -150,7 +151,7 @@ class Store:
         seq = self.next_seq
         buf = self.buf
         try:
-            n = _encode_len(record, seq, buf)
+            n = encode_to(record, seq, self.writer)
         except ValueError as e:
             raise StoreError("record of meter %08x does not fit %d bytes: %s"
                              % (record.get(3, 0), len(buf), e))
@@ -316,13 +317,3 @@ class Store:
                 "dropped_segments": self.dropped_segments, "damaged_frames": self.damaged,
                 "write_errors": self.write_errors,
                 "last_error": self.last_error}
-
-
-def _encode_len(record, seq, buf):
-    """Encode into the preallocated buf; returns the length (ValueError if it does not fit)."""
-    tmp = encode(record, seq)
-    n = len(tmp)
-    if n > len(buf):
-        raise ValueError("%d bytes" % n)
-    buf[0:n] = tmp
-    return n

@@ -13,7 +13,7 @@ the host (ingest, audit). Schema version 1 (docs/records.md):
     8    factors       map text -> number|text   the coding factors applied
     9    telegram      bytes  the frame as received (L-field first, CRCs removed)
 """
-from .cbor import CBORError, dumps, encode_into, loads
+from .cbor import CBORError, FixedWriter, dumps, encode_into, loads
 
 VERSION = 1
 NAMES = ("version", "collector_id", "seq", "meter_id", "time", "rssi_dbm", "values",
@@ -37,6 +37,14 @@ def encode(record, seq, out=None):
     buf = out if out is not None else bytearray()
     encode_into(buf, record)
     return buf if out is not None else bytes(buf)
+
+
+def encode_to(record, seq, writer):
+    """Encode into a FixedWriter (its buffer preallocated); returns the length."""
+    record[2] = seq
+    writer.n = 0
+    encode_into(writer, record)
+    return writer.n
 
 
 def decode(data):

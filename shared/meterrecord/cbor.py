@@ -9,6 +9,38 @@ class CBORError(ValueError):
     pass
 
 
+class FixedWriter:
+    """Writes CBOR into a preallocated bytearray (append/extend like a bytearray), so the
+    collector encodes a record without growing buffers; ValueError when it is full."""
+
+    def __init__(self, buf):
+        self.buf = buf
+        self.n = 0
+
+    def append(self, b):
+        if self.n >= len(self.buf):
+            raise ValueError("record does not fit %d bytes" % len(self.buf))
+        self.buf[self.n] = b
+        self.n += 1
+
+    def extend(self, bs):
+        k = len(bs)
+        if self.n + k > len(self.buf):
+            raise ValueError("record does not fit %d bytes" % len(self.buf))
+        self.buf[self.n:self.n + k] = bs
+        self.n += k
+
+    def pack_float(self, v):
+        if self.n + 9 > len(self.buf):
+            raise ValueError("record does not fit %d bytes" % len(self.buf))
+        self.buf[self.n] = 0xFB
+        struct.pack_into(">d", self.buf, self.n + 1, v)
+        self.n += 9
+
+
+_TEXT = {}      # field names repeat in every record: their UTF-8 bytes, encoded once
+
+
 def _head(out, major, n):
     if n < 24:
         out.append(major << 5 | n)
@@ -17,10 +49,12 @@ def _head(out, major, n):
         out.append(n)
     elif n < 0x10000:
         out.append(major << 5 | 25)
-        out.extend(struct.pack(">H", n))
+        out.append(n >> 8)
+        out.append(n & 0xFF)
     elif n < 0x100000000:
         out.append(major << 5 | 26)
-        out.extend(struct.pack(">I", n))
+        for sh in (24, 16, 8, 0):
+            out.append((n >> sh) & 0xFF)
     else:
         out.append(major << 5 | 27)
         out.extend(struct.pack(">Q", n))
@@ -40,10 +74,18 @@ def encode_into(out, v):
         else:
             _head(out, 1, -1 - v)
     elif isinstance(v, float):
-        out.append(0xFB)
-        out.extend(struct.pack(">d", v))
+        pf = getattr(out, "pack_float", None)
+        if pf is not None:
+            pf(v)
+        else:
+            out.append(0xFB)
+            out.extend(struct.pack(">d", v))
     elif isinstance(v, str):
-        b = v.encode()
+        b = _TEXT.get(v)
+        if b is None:
+            b = v.encode()
+            if len(v) < 40 and len(_TEXT) < 32:
+                _TEXT[v] = b
         _head(out, 3, len(b))
         out.extend(b)
     elif isinstance(v, (bytes, bytearray, memoryview)):

@@ -56,3 +56,20 @@ def test_broken_records_are_named():
     m[4] = "noon"
     assert "field 4 (time) is str" in _err(cbor.dumps(m))
     assert "indefinite" in _err(b"\x9f\xff")
+
+
+def test_fixed_writer_same_bytes_and_full_buffer():
+    from meterrecord import FixedWriter, encode_to
+    rec = sample()
+    w = FixedWriter(bytearray(512))
+    n = encode_to(rec, 77, w)
+    assert bytes(w.buf[:n]) == encode(rec, 77)
+    n2 = encode_to(rec, 78, w)                 # the writer is reused for the next record
+    assert decode(bytes(w.buf[:n2]))["seq"] == 78
+    small = FixedWriter(bytearray(20))
+    try:
+        encode_to(rec, 1, small)
+    except ValueError as e:
+        assert "does not fit 20 bytes" in str(e)
+    else:
+        raise AssertionError("no ValueError")
