@@ -10,6 +10,7 @@ import gc
 import time
 
 import meterstats as ms
+from reading_policy import main_value
 
 try:
     from wmbus import WMBusError
@@ -57,6 +58,7 @@ class Collector:
         self.frames = 0
         self.store_errors = 0
         self.last_store_error = None
+        self._values = {}           # the decoder fills this one dict for every telegram
 
     def handle_frame(self, frame, rssi_dbm, crc_ok=True):
         """One frame as the radio module delivered it (L-field first, DLL CRCs removed)."""
@@ -75,19 +77,27 @@ class Collector:
             self.stats.count(slot, ms.CRC)
             self._tail(mid, rssi_dbm, "crc error", None)
             return None
+        if not self.policy.due(slot, now):
+            self.stats.count(slot, ms.NOT_DUE)
+            self.stats.heard(slot, rssi_dbm, now)
+            self._tail(mid, rssi_dbm, "not due", None)
+            return None
         try:
-            values = self.decoder(frame, mid, self.coding.key(slot), self.coding.driver(slot))
+            values = self.decoder(frame, mid, self.coding.key(slot), self.coding.driver(slot),
+                                  self._values)
         except WMBusError as e:
             self.stats.count(slot, classify(e))
             self.stats.heard(slot, rssi_dbm, now)
             self._tail(mid, rssi_dbm, str(e), None)
             return None
         self.stats.count(slot, ms.OK)
-        coded = self.coding.apply(slot, values)
-        main = _main_value(coded)
+        main = main_value(values)
+        if main is not None:
+            main = round(main * self.coding.factor(slot), 4)
         self.stats.heard(slot, rssi_dbm, now, main)
         stored = None
         if self.policy.should_store(slot, values, now):
+            coded = self.coding.apply(slot, values)     # a dict only for what is stored
             record = self.make_record(self.collector_id, mid, now, rssi_dbm, values, coded,
                                       self.coding.factors_used(slot), frame)
             try:
@@ -139,10 +149,4 @@ class Collector:
         return out
 
 
-def _main_value(coded):
-    for name in ("current_consumption_hca", "total_m3", "total_energy_consumption_kwh"):
-        if name in coded:
-            return coded[name]
-    for name in coded:
-        return coded[name]
-    return None
+

@@ -101,8 +101,8 @@ def build(flash):
         table = coding.CodingTable(1)
     dec = Decoder()
 
-    def decode(frame, mid, key, driver):
-        return dec.decode(frame, key=key, driver=driver)
+    def decode(frame, mid, key, driver, out=None):
+        return dec.decode(frame, key=key, driver=driver, out=out)
 
     st = store_mod.Store(flash + "/store")
     policy = reading_policy.ReadingPolicy(max(1, len(table)),

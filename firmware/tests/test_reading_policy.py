@@ -24,7 +24,14 @@ tel(0, 1.5, 1000)       # changed since last stored, 16 min: stored
 tel(0, 1.5, 2000)       # same: skipped
 tel(0, 1.5, 1000 + 6 * 3600)   # 6 h: stored even unchanged
 tel(1, 7.0, 50)         # another meter: its own first
-print(json.dumps({"out": out, "skipped": p.skipped}))
+# due(): whether a telegram is worth decoding at all
+due = [p.due(1, 50 + 60), p.due(1, 50 + 900)]      # 1 min: no; 15 min: yes
+tel(1, 7.0, 50 + 900)   # decoded, unchanged: next check one change interval later
+due += [p.due(1, 50 + 1200), p.due(1, 50 + 1800), p.due(0, 1000 + 6 * 3600 + 60)]
+p2 = ReadingPolicy(1)
+due += [p2.due(0, 0), p2.due(0, 0)]                # never stored: always due
+print(json.dumps({"out": out, "skipped": p.skipped, "due": due,
+                  "not_due": p.not_due, "unchanged": p.unchanged}))
 """
 
 
@@ -33,5 +40,8 @@ def test_policy():
                        capture_output=True, text=True, timeout=30)
     assert p.returncode == 0, p.stdout + p.stderr
     got = json.loads(p.stdout)
-    assert got["out"] == [True, False, False, True, False, True, True]
-    assert got["skipped"] == 3
+    assert got["out"] == [True, False, False, True, False, True, True, False]
+    assert got["unchanged"] == 4
+    assert got["due"] == [False, True, False, True, False, True, True]
+    assert got["not_due"] == 3
+    assert got["skipped"] == 7

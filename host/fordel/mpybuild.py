@@ -72,17 +72,24 @@ def romfs_image(out=None):
         return out
     import contextlib
     import io
-    import shutil
     from mpremote.romfs import make_romfs
     with tempfile.TemporaryDirectory() as td:
         td = pathlib.Path(td)
         for src, rel in srcs:
             if rel.name == "mkindex.py":
                 continue
-            (td / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, td / rel)
+            dst = td / rel.with_suffix(".mpy")
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            # the source name tracebacks show is the module's own path in the ROM: the
+            # importer interns that path as __file__ anyway, so it costs no second string
+            # on the device's heap (a build-machine path would cost one a module)
+            rom_path = "/rom/" + rel.with_suffix(".mpy").as_posix()
+            proc = subprocess.run([mpy_cross(), "-o", str(dst), "-s", rom_path, str(src)],
+                                  capture_output=True, text=True)
+            if proc.returncode:
+                raise RuntimeError("mpy-cross %s: %s" % (src, proc.stderr.strip()))
         with contextlib.redirect_stdout(io.StringIO()):
-            img = make_romfs(str(td), mpy_cross=True)
+            img = make_romfs(str(td), mpy_cross=False)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(suffix=".romfs", dir=out.parent)   # parallel tests: own temp
     with os.fdopen(fd, "wb") as f:

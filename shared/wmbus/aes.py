@@ -24,6 +24,16 @@ def cbc_decrypt(key, iv, data):
     return d.update(bytes(data)) + d.finalize()
 
 
+def cbc_decrypt_into(key, iv, src, dst):
+    """AES-128-CBC decryption of src (whole blocks) into dst, a buffer of the same length
+    (a preallocated bytearray or memoryview: nothing allocated but the cipher object)."""
+    if _mp_aes is not None:
+        _mp_aes(key, 2, iv).decrypt(src, dst)
+        return
+    d = Cipher(algorithms.AES(bytes(key)), modes.CBC(bytes(iv))).decryptor()
+    dst[:] = d.update(bytes(src)) + d.finalize()
+
+
 def cbc_encrypt(key, iv, data):
     if _mp_aes is not None:
         out = bytearray(len(data))

@@ -33,7 +33,9 @@ class Decoder:
         self.merge = merge
         self.last = {}
 
-    def decode(self, frame, key=None, driver=None, name=None):
+    def decode(self, frame, key=None, driver=None, name=None, out=None):
+        """One frame -> its reading as a dict. `out`: a dict to clear and fill instead of a
+        new one (the collector reuses one: no dict allocated per telegram)."""
         t = self.t
         if key is None:
             key = self.keys
@@ -71,7 +73,15 @@ class Decoder:
             media = drv.media
         if name is None:
             name = self.names.get(t.id, "")
-        out = {"_": "telegram", "media": media, "meter": drv.name, "name": name, "id": t.id}
+        if out is None:
+            out = {}
+        else:
+            out.clear()
+        out["_"] = "telegram"
+        out["media"] = media
+        out["meter"] = drv.name
+        out["name"] = name
+        out["id"] = t.id
         try:
             drv.fill(t, rec, out)
         except WMBusError:

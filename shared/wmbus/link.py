@@ -51,7 +51,8 @@ def _key(t, key):
 
 
 def _id_text(b, off):
-    return "%02x%02x%02x%02x" % (b[off + 3], b[off + 2], b[off + 1], b[off])
+    # one int formatted: no tuple of four bytes per telegram
+    return "%08x" % (b[off + 3] << 24 | b[off + 2] << 16 | b[off + 1] << 8 | b[off])
 
 
 class Telegram:
@@ -67,8 +68,14 @@ class Telegram:
     security     TPL security mode, ell_encrypted, decrypted (True if AES was applied)
     """
 
+    # a decrypted payload is written here, once per telegram, instead of into new bytes
+    BUF = 264                 # the longest frame: wired M-Bus, L = 255, + 6 header bytes
+
     def __init__(self):
         self._chain = bytearray(8)
+        self.buf = bytearray(self.BUF)
+        self._bmv = memoryview(self.buf)
+        self._iv = bytearray(16)
         self.reset(b"")
 
     def reset(self, frame):
@@ -314,7 +321,7 @@ def _tpl_security(t, f, key, pos, end, long_header):
     if key is None:
         raise WMBusError("encrypted (security mode %d) and no key" % mode, t.id)
     if mode == 5:
-        iv = bytearray(16)
+        iv = t._iv
         if long_header:
             iv[0:2] = f[pos - 8:pos - 6]            # TPL M (pos is after acc, sts, cw)
             iv[2:6] = f[pos - 12:pos - 8]           # TPL id
@@ -336,13 +343,23 @@ def _tpl_security(t, f, key, pos, end, long_header):
         for i in range(9, 16):
             msg[i] = 0x07
         k = aes.cmac(key, msg)
-        iv = bytes(16)
-    plain = aes.cbc_decrypt(k, iv, f[pos:pos + elen])
-    if plain[0] != 0x2F or plain[1] != 0x2F:
+        iv = t._iv
+        for i in range(16):
+            iv[i] = 0
+    # plaintext into the telegram's buffer: header and unencrypted tail copied byte by
+    # byte, the encrypted blocks decrypted straight into place (no per-telegram bytes)
+    out = t.buf
+    if end > len(out):
+        out = t.buf = bytearray(end)
+        t._bmv = memoryview(out)
+    for i in range(pos):
+        out[i] = f[i]
+    for i in range(pos + elen, end):
+        out[i] = f[i]
+    src = f if isinstance(f, memoryview) else memoryview(f)
+    aes.cbc_decrypt_into(k, iv, src[pos:pos + elen], t._bmv[pos:pos + elen])
+    if out[pos] != 0x2F or out[pos + 1] != 0x2F:
         raise WMBusError("wrong key: decrypted payload does not start with 2F2F", t.id)
-    out = bytearray(f[:pos])
-    out += plain
-    out += f[pos + elen:end]
     t.payload, t.pos, t.end = out, pos, end
     t.decrypted = True
     return t
