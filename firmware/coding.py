@@ -103,20 +103,19 @@ class CodingTable:
         # one 16-byte buffer; 500 meters' keys would take 8 kB of a 96 kB heap)
         self.key_file = key_file
         self.keys = None if key_file else bytearray(16 * capacity)
-        self.keyrow = array.array("H", bytes(2 * capacity)) if key_file else None
         self._kbuf = bytearray(16)
         self._kf = None
         self._kw = None
-        # factors in small fixed-point arrays (9 B a meter, no 8 kB block): KQ and KC in
-        # thousandths (EN 834 ratings have at most 3 decimals), reduction in 1/10000,
-        # the water/heat multiplier as float32
+        # factors in small fixed-point arrays (6 B a meter, no 8 kB block): an allocator's
+        # KQ and KC in thousandths (EN 834 ratings have at most 3 decimals) and reduction
+        # in 1/10000; a water or heat meter's multiplier in millionths, its high half in kq
+        # and low half in kc (0.000001 to 4294)
         self.kq = array.array("H", bytes(2 * capacity))
         self.kc = array.array("H", bytes(2 * capacity))
         self.red = array.array("H", bytes(2 * capacity))
-        self.mult = array.array("f", bytes(4 * capacity))
         self.driver_names = []                     # distinct driver names, each stored once
         self.driver_ix = bytearray(capacity)       # slot -> 1 + index in driver_names, 0 none
-        self.rows = array.array("H", bytes(2 * capacity))  # CSV row of each slot (errors)
+        self.rows = None        # while loading: CSV row of each slot (for error messages)
         self.path = None
 
     def __len__(self):
@@ -134,7 +133,9 @@ class CodingTable:
                     n += 1
         table = cls(capacity or max(1, n), key_file=path + ".keys")
         table.path = path
-        table._kw = open(table.key_file, "wb")
+        table.rows = array.array("H", bytes(2 * table.capacity))
+        # keys go to a scratch file in CSV order, then to key_file in slot order
+        table._kw = open(table.key_file + ".tmp", "wb")
         try:
             with open(path) as f:
                 lineno = 0
@@ -147,8 +148,24 @@ class CodingTable:
         finally:
             table._kw.close()
             table._kw = None
-        table._sort(path)
+        order = table._sort(path)
+        table._write_keys(order)
+        table.rows = None
         return table
+
+    def _write_keys(self, order):
+        """Keys from the scratch file (CSV order) to key_file in slot order: slot i's key is
+        at 16*i, so no per-meter row index stays in RAM."""
+        tmp = self.key_file + ".tmp"
+        buf = self._kbuf
+        with open(tmp, "rb") as src:
+            with open(self.key_file, "wb") as dst:
+                for i in range(self.n):
+                    src.seek(16 * order[i])
+                    src.readinto(buf)
+                    dst.write(buf)
+        import os
+        os.remove(tmp)
 
     def _add(self, row, where="coding", lineno=0):
         num, key, _apt, _room, kind, scale, kq, kc, red, mult, driver = row
@@ -156,23 +173,29 @@ class CodingTable:
             raise CodingError("%s: more than %d meters coded" % (where, self.capacity))
         i = self.n
         self.ids[i] = num
-        self.rows[i] = lineno
+        if self.rows is not None:
+            self.rows[i] = lineno
         self.flags[i] = KINDS.index(kind) | (SCALES.index(scale) << 4) | (_HAS_KEY if key else 0)
         if key:
             if self._kw is not None:
-                self.keyrow[i] = i
                 self._kw.write(key)
             else:
                 self.keys[16 * i:16 * i + 16] = key
         elif self._kw is not None:
-            self.keyrow[i] = i
             self._kw.write(bytes(16))
-        if kq > 65.535 or kc > 65.535:
-            raise CodingError("%s: KQ %s / KC %s above 65.535" % (where, kq, kc))
-        self.kq[i] = int(kq * 1000 + 0.5)
-        self.kc[i] = int(kc * 1000 + 0.5)
+        if kind == "hca":
+            if kq > 65.535 or kc > 65.535:
+                raise CodingError("%s: KQ %s / KC %s above 65.535" % (where, kq, kc))
+            self.kq[i] = int(kq * 1000 + 0.5)
+            self.kc[i] = int(kc * 1000 + 0.5)
+        else:
+            m = int(mult * 1000000 + 0.5)
+            if not 0 < m <= 0xFFFFFFFF:
+                raise CodingError("%s: multiplier %s of meter %s outside 0.000001..4294"
+                                  % (where, mult, "%08x" % num))
+            self.kq[i] = m >> 16
+            self.kc[i] = m & 0xFFFF
         self.red[i] = int(red * 10000 + 0.5)
-        self.mult[i] = mult
         if driver:
             if driver not in self.driver_names:
                 if len(self.driver_names) >= 255:
@@ -187,11 +210,20 @@ class CodingTable:
         n = self.n
         ids = self.ids
         order = sorted(range(n), key=lambda i: ids[i])
+        rows = self.rows
         for k in range(1, n):
             if ids[order[k]] == ids[order[k - 1]]:
+                if rows is None:
+                    raise CodingError("%s: meter %08x is coded twice" % (where, ids[order[k]]))
                 raise CodingError("%s rows %d and %d: meter %08x is coded twice"
-                                  % (where, self.rows[order[k - 1]], self.rows[order[k]],
+                                  % (where, rows[order[k - 1]], rows[order[k]],
                                      ids[order[k]]))
+        self._permute(order)
+        return order
+
+    def _permute(self, order):
+        """Slot k takes what slot order[k] held, in every array."""
+        n = self.n
         done = bytearray(n)
         for start in range(n):            # follow each cycle of the permutation
             if done[start] or order[start] == start:
@@ -210,19 +242,15 @@ class CodingTable:
 
     def _take(self, i):
         return (self.ids[i], self.flags[i],
-                self.keyrow[i] if self.keys is None else bytes(self.keys[16 * i:16 * i + 16]),
-                self.kq[i], self.kc[i], self.red[i], self.mult[i], self.driver_ix[i],
-                self.rows[i])
+                None if self.keys is None else bytes(self.keys[16 * i:16 * i + 16]),
+                self.kq[i], self.kc[i], self.red[i], self.driver_ix[i])
 
     def _put(self, i, v):
         self.ids[i], self.flags[i] = v[0], v[1]
-        if self.keys is None:
-            self.keyrow[i] = v[2]
-        else:
+        if self.keys is not None:
             self.keys[16 * i:16 * i + 16] = v[2]
-        self.kq[i], self.kc[i], self.red[i], self.mult[i] = v[3], v[4], v[5], v[6]
-        self.driver_ix[i] = v[7]
-        self.rows[i] = v[8]
+        self.kq[i], self.kc[i], self.red[i] = v[3], v[4], v[5]
+        self.driver_ix[i] = v[6]
 
     def slot(self, meter_id):
         """Index of the meter in the table, or -1 when it is not coded (binary search)."""
@@ -247,7 +275,7 @@ class CodingTable:
             return bytes(self.keys[16 * slot:16 * slot + 16])
         if self._kf is None:
             self._kf = open(self.key_file, "rb")
-        self._kf.seek(16 * self.keyrow[slot])
+        self._kf.seek(16 * slot)
         self._kf.readinto(self._kbuf)
         return self._kbuf
 
@@ -263,21 +291,23 @@ class CodingTable:
 
     def factor(self, slot):
         """The one multiplier this meter's readings get, and the factors behind it."""
-        kq, kc = self.kq[slot] / 1000, self.kc[slot] / 1000
-        red, mult = self.red[slot] / 10000, self.mult[slot]
-        kind = self.flags[slot] & 0x0F
-        if kind == 0:  # hca
+        red = self.red[slot] / 10000
+        if self.flags[slot] & 0x0F == 0:  # hca
             if (self.flags[slot] >> 4) & 0x07 == 0:  # unit scale
-                return kq * kc * (1.0 - red)
+                return self.kq[slot] / 1000 * self.kc[slot] / 1000 * (1.0 - red)
             return 1.0 - red
-        return mult
+        return self.multiplier(slot)
+
+    def multiplier(self, slot):
+        """A water or heat meter's multiplier (kept in millionths across kq:kc)."""
+        return (self.kq[slot] << 16 | self.kc[slot]) / 1000000
 
     def factors_used(self, slot):
         """What the record names as the factors applied (for audit on the host)."""
         if self.flags[slot] & 0x0F == 0:
             return {"scale": self.scale(slot), "kq": self.kq[slot] / 1000,
                     "kc": self.kc[slot] / 1000, "reduction": self.red[slot] / 10000}
-        return {"multiplier": _r(self.mult[slot])}
+        return {"multiplier": _r(self.multiplier(slot))}
 
     def apply(self, slot, values):
         """Coded values for one decoded reading: every HCA-unit, m³ or kWh field times the

@@ -94,7 +94,7 @@ class Collector:
         main = main_value(values)
         if main is not None:
             main = round(main * self.coding.factor(slot), 4)
-        self.stats.heard(slot, rssi_dbm, now, main)
+        self.stats.heard(slot, rssi_dbm, now)
         stored = None
         if self.policy.should_store(slot, values, now):
             coded = self.coding.apply(slot, values)     # a dict only for what is stored
@@ -138,6 +138,9 @@ class Collector:
             m = self.stats.meter(slot)
             m["id"] = "%08x" % self.coding.ids[slot]
             m["kind"] = self.coding.kind(slot)
+            # the last reading decoded (stored, or checked unchanged), coded
+            v = self.policy.last(slot)
+            m["last_reading"] = None if v is None else round(v * self.coding.factor(slot), 4)
             out.append(m)
         return out
 

@@ -27,7 +27,6 @@ class MeterStats:
         self.counts = array.array("H", bytes(2 * N_COUNTERS * capacity))
         self.rssi = array.array("b", bytes(capacity))        # last RSSI dBm, 0 = never heard
         self.last_seen = array.array("I", bytes(4 * capacity))  # unix seconds
-        self.last_value = array.array("f", bytes(4 * capacity))  # last main reading (coded)
         # meter id -> [count, last rssi, last seen, manufacturer, device type]
         self.uncoded = {}
         self.uncoded_dropped = 0
@@ -38,11 +37,9 @@ class MeterStats:
         if self.counts[i] < 65535:
             self.counts[i] += 1
 
-    def heard(self, slot, rssi, now, value=None):
+    def heard(self, slot, rssi, now):
         self.rssi[slot] = max(-128, min(127, int(rssi)))
         self.last_seen[slot] = int(now)
-        if value is not None:
-            self.last_value[slot] = value
 
     def heard_uncoded(self, meter_id, rssi, now, manufacturer="", device_type=0):
         e = self.uncoded.get(meter_id)
@@ -62,7 +59,6 @@ class MeterStats:
             d[COUNTER_NAMES[i]] = self.counts[base + i]
         d["last_rssi_dbm"] = self.rssi[slot] if self.last_seen[slot] else None
         d["last_seen"] = self.last_seen[slot] or None
-        d["last_reading"] = round(self.last_value[slot], 4) if self.last_seen[slot] else None
         return d
 
     def totals(self):

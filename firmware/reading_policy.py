@@ -81,6 +81,10 @@ class ReadingPolicy:
         self.unchanged += 1
         return False
 
+    def last(self, slot):
+        """The meter's last decoded main value (stored, or checked unchanged), or None."""
+        return None if self.check_min[slot] == _NEVER else self.last_value[slot]
+
     def stored(self, slot, values, now):
         v = main_value(values)
         self.last_value[slot] = v if isinstance(v, (int, float)) else 0.0

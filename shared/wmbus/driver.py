@@ -24,8 +24,21 @@ KEEP = "keep"
 
 
 class F:
-    __slots__ = ("name", "ranges", "mtype", "storage", "tariff", "subunit", "comb", "factor",
-                 "kind", "index", "offset", "invalid", "multi", "names")
+    # the defaults are class attributes: an instance holds only what its declaration sets
+    # (on MicroPython every instance attribute is a dict entry: a driver's fields then
+    # cost a few hundred bytes of the collector's heap, not a few kB)
+    mtype = 0
+    storage = 0
+    tariff = 0
+    subunit = 0
+    comb = -1
+    factor = 1
+    kind = "number"
+    index = 1
+    offset = 0
+    invalid = KEEP
+    multi = False
+    names = None
 
     def __init__(self, name, quantity, storage=0, tariff=0, subunit=0, mtype=0, comb=-1,
                  unit=None, kind=None, index=1, offset=0, invalid=KEEP, scale=1):
@@ -34,24 +47,36 @@ class F:
         # the same quantity for different things
         self.ranges = ((quantity, quantity),) if isinstance(quantity, int) else \
             _vif.ranges(quantity)
-        self.mtype = mtype
-        self.storage = storage
-        self.tariff = tariff
-        self.subunit = subunit
-        self.comb = comb
+        if mtype:
+            self.mtype = mtype
+        if storage != 0:
+            self.storage = storage
+        if tariff != 0:
+            self.tariff = tariff
+        if subunit != 0:
+            self.subunit = subunit
+        if comb != -1:
+            self.comb = comb
         if unit is None:
             unit = name.rsplit("_", 1)[-1] if "_" in name else ""
             if unit not in _vif.UNIT:
                 unit = ""
-        self.factor = _vif.UNIT[unit] * scale
+        factor = _vif.UNIT[unit] * scale
+        if factor != 1:
+            self.factor = factor
         if kind is None:
             kind = "date" if quantity in ("Date", "DateTime", 0x6C, 0x6D) else "number"
-        self.kind = kind            # number | date | text | hex | raw
-        self.index = index
-        self.offset = offset
-        self.invalid = invalid      # date output for the all-ones "no date" pattern
-        self.multi = isinstance(storage, tuple) or isinstance(tariff, tuple)
-        self.names = {}             # formatted names of a multi field, by storage/tariff
+        if kind != "number":
+            self.kind = kind        # number | date | text | hex | raw
+        if index != 1:
+            self.index = index
+        if offset:
+            self.offset = offset
+        if invalid != KEEP:
+            self.invalid = invalid  # date output for the all-ones "no date" pattern
+        if isinstance(storage, tuple) or isinstance(tariff, tuple):
+            self.multi = True
+            self.names = {}         # formatted names of a multi field, by storage/tariff
 
     def value(self, rec, i):
         k = self.kind
@@ -183,6 +208,11 @@ class Driver:
             for lo, hi in f.ranges:
                 for code in range(lo, hi + 1):
                     index.setdefault(code | f.mtype << 10, []).append(f)
+        # tuples, one per distinct set of fields (a quantity's codes share one)
+        shared = {}
+        for k in index:
+            v = tuple(index[k])
+            index[k] = shared.setdefault(v, v)
         self._index = index
         self._scan = tuple(scan)
 
