@@ -76,6 +76,7 @@ class Telegram:
         self.buf = bytearray(self.BUF)
         self._bmv = memoryview(self.buf)
         self._iv = bytearray(16)
+        self.key = None
         self.reset(b"")
 
     def reset(self, frame):
@@ -133,13 +134,21 @@ def normalise_frame(frame, frame_format="auto"):
     raise WMBusError("frame length %d does not match its L-field %d" % (n, L))
 
 
+def key_for(t):
+    """The key the telegram being parsed was given for its meter (drivers with their own
+    encryption ask for it), or None."""
+    return _key(t, t.key)
+
+
 def parse(t, frame, key=None, frame_format="auto"):
     """Fill Telegram t from frame (bytes). key: 16 bytes or None."""
     if len(frame) >= 4 and frame[0] == 0x68 and frame[3] == 0x68:
         _parse_wired(t, frame)
+        t.key = key
         return _transport(t, key, 6)
     frame = normalise_frame(frame, frame_format)
     t.reset(frame)
+    t.key = key
     t.c = frame[1]
     t.m = frame[2] | frame[3] << 8
     t.manufacturer = manufacturer_code(t.m)

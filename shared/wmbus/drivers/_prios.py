@@ -42,7 +42,8 @@ def diehl_id(f):
 
 def decode_common(t, out):
     """Header facts and the readings of a PRIOS frame; returns the plain bytes or None.
-    [11] bits 0-1: transmit period 2^(n+2) s; [12] battery (half years); [13] alarms;
+    [11] bits 0-3: transmit period 2^(n+2) s, bit 7 general alarm; [12] bits 0-4 battery
+    (half years), bits 5-7 alarms; [13] alarms (see alarms());
     plain: 4B, total (uint32 LE, litres), last month's total, its date (type G)."""
     f = t.frame
     if len(f) < 26:
@@ -52,6 +53,46 @@ def decode_common(t, out):
     plain = descramble(f, 15, len(f))
     if plain is None or len(plain) < 11:
         return None
-    out["transmit_period_s"] = 1 << ((f[11] & 3) + 2)
+    out["transmit_period_s"] = 1 << ((f[11] & 0x0F) + 2)
     out["total_m3"] = (plain[1] | plain[2] << 8 | plain[3] << 16 | plain[4] << 24) / 1000
     return plain
+
+
+def battery_years(f):
+    return (f[12] & 0x1F) / 2
+
+
+def sap_identity(t, f, out, year_field):
+    """Sappel (SAP) PRIOS frames (C 0x44/0x46, CI 0xA0-0xA7) carry the printed serial in the
+    A-field: 26 bits as 8 decimal digits YYSSSSSS (manufacture year, serial), and letters
+    (supplier, meter type, diameter) in the version and type bytes; the printed prefix is
+    supplier, YY, type, diameter (e.g. H19CA)."""
+    if t.manufacturer != "SAP" or f[1] not in (0x44, 0x46) or not 0xA0 <= f[10] <= 0xA7:
+        return
+    digits = "%08d" % ((f[7] & 0x03) << 24 | f[6] << 16 | f[5] << 8 | f[4])
+    yy = int(digits[:2])
+    out[year_field] = "%d" % ((1900 if yy > 70 else 2000) + yy)
+    out["serial_number"] = digits[2:]
+    supplier = chr(64 + (((f[9] & 0x0F) << 1) | (f[8] >> 7)))
+    mtype = chr(64 + ((f[8] & 0x7C) >> 2))
+    diameter = chr(64 + (((f[8] & 0x03) << 3) | (f[7] >> 5)))
+    out["prefix"] = "%s%02d%s%s" % (supplier, yy, mtype, diameter)
+
+
+_CURRENT = ((12, 0x80, "leakage"), (12, 0x20, "meter_blocked"), (13, 0x80, "back_flow"),
+            (13, 0x40, "underflow"), (13, 0x20, "overflow"), (13, 0x10, "submarine"),
+            (13, 0x08, "sensor_fraud"), (13, 0x02, "mechanical_fraud"))
+_PREVIOUS = ((12, 0x40, "leakage"), (13, 0x04, "sensor_fraud"), (13, 0x01, "mechanical_fraud"))
+
+
+def alarms(f):
+    """(current, previous) alarm texts of a PRIOS frame header, as wmbusmeters prints them:
+    comma-separated names, "no_alarm", or "general_alarm" when the general bit is set with
+    others."""
+    cur = [n for i, bit, n in _CURRENT if f[i] & bit]
+    prev = [n for i, bit, n in _PREVIOUS if f[i] & bit]
+    if cur and f[11] & 0x80:
+        c = "general_alarm"
+    else:
+        c = ",".join(cur) if cur else "no_alarm"
+    return c, ",".join(prev) if prev else "no_alarm"

@@ -1,13 +1,15 @@
 """Bmeters Hydrodigit water meter (hydrodigit): reading and clock from standard records; the
 manufacturer record (DIF 0x0F) starts with a contents byte (bit 0 battery voltage, 1 fraud
-date, 2 backflow, 3 leak date, 4 monthly data), then a battery byte, the backflow (uint32
+date, 2 backflow, 4 monthly data, 7 leak date), then a battery byte, the backflow (uint32
 litres), fraud and leak dates (4 bytes each, zero = none) and twelve monthly totals (uint24,
-1/100 m³, January first) when present. Layout as the published telegrams show it; the
-battery byte's volt scale is not known yet (voltage_v is left out)."""
+1/100 m³, January first) when present. The battery byte's low nibble is a voltage step
+(table as wmbusmeters' hydrodigit driver gives it)."""
 from ..driver import Driver, F
 
 _CONTENTS = ((0x01, "BATTERY_VOLTAGE"), (0x02, "FRAUD_DATE"), (0x04, "BACKFLOW"),
-             (0x08, "LEAK_DATE"), (0x10, "MONTHLY_DATA"))
+             (0x80, "LEAK_DATE"), (0x10, "MONTHLY_DATA"))
+# battery byte low nibble -> volts (0, 14 and 15: full, 3.7 V)
+_VOLTS = (3.7, 1.9, 2.1, 2.2, 2.3, 2.4, 2.5, 2.65, 2.8, 2.9, 3.05, 3.2, 3.35, 3.5, 3.7, 3.7)
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
 
@@ -24,8 +26,9 @@ def _decode(t, rec, out):
     names.sort()
     out["contents"] = " ".join(names)
     p = o + 1
-    if c & 0x01:
-        p += 1                                   # battery byte
+    if c & 0x01 and p < end:
+        out["voltage_v"] = _VOLTS[d[p] & 0x0F]
+        p += 1
     if c & 0x04 and p + 4 <= end:
         out["backflow_m3"] = (d[p] | d[p + 1] << 8 | d[p + 2] << 16 | d[p + 3] << 24) / 1000
         p += 4
@@ -33,7 +36,7 @@ def _decode(t, rec, out):
         out["fraud_date"] = None
         out["fraud_type"] = "NO_TYPE_INFO"
         p += 4
-    if c & 0x08 and p + 4 <= end:
+    if c & 0x80 and p + 4 <= end:
         out["leak_date"] = None
         p += 4
     if c & 0x10:

@@ -12,9 +12,9 @@ def _decode(t, rec, out):
     f = t.frame
     out["last_month_total_m3"] = (plain[5] | plain[6] << 8 | plain[7] << 16 | plain[8] << 24) / 1000
     out["last_month_measure_date"] = mbdate.type_g(plain[9], plain[10])
-    out["remaining_battery_life_y"] = f[12] / 2
-    out["current_alarms"] = "no_alarm" if not f[13] else "alarm_%02x" % f[13]
-    out["previous_alarms"] = "no_alarm" if not f[13] else "alarm_%02x" % f[13]
+    out["remaining_battery_life_y"] = _prios.battery_years(f)
+    out["current_alarms"], out["previous_alarms"] = _prios.alarms(f)
+    _prios.sap_identity(t, f, out, "manufacture_year")
 
 
 DRIVER = Driver(

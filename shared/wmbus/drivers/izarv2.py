@@ -12,8 +12,10 @@ def _decode(t, rec, out):
     f = t.frame
     out["target_m3"] = (plain[5] | plain[6] << 8 | plain[7] << 16 | plain[8] << 24) / 1000
     out["target_date"] = mbdate.type_g(plain[9], plain[10])
-    out["battery_y"] = f[12] / 2
-    out["status"] = "OK" if not f[13] else "ALARM_%02X" % f[13]
+    out["battery_y"] = _prios.battery_years(f)
+    cur, prev = _prios.alarms(f)
+    out["status"] = "OK" if cur == "no_alarm" else cur.upper().replace(",", " ")
+    _prios.sap_identity(t, f, out, "manufacture_y")
 
 
 DRIVER = Driver(
