@@ -1,20 +1,40 @@
-"""gwfwater: WaterMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
-from ..driver import Driver, F, status_text, tpl_status_names
+"""GWF water meter (gwfwater): readings from the standard records; the manufacturer record
+(DIF 0x0F) of type 0x01 holds status flags (byte 1) and a battery/power byte (byte 2: bits
+3-7 remaining battery life in half years, bit 0 power saving mode), as wmbusmeters'
+gwfwater driver reads them. Another type byte is not understood: it is reported as
+UNKNOWN_MFCT_STATUS_<type> and the battery is null."""
+from ..driver import Driver, F, flag_names, status_text, tpl_status_names
+
+MFCT_FLAGS = ((0x02, "CONTINUOUS_FLOW"), (0x08, "BROKEN_PIPE"), (0x20, "BATTERY_LOW"),
+              (0x40, "BACKFLOW"))
 
 
 def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status))
+    names = tpl_status_names(t.tpl_status)
+    i = rec.find(0x3FF, 0x3FF, -1, -1, -1, -1, -2)
+    if i >= 0 and rec.a[i * 11 + 7] >= 1:
+        d = rec.data
+        o = rec.a[i * 11 + 6]
+        n = rec.a[i * 11 + 7]
+        if d[o] == 0x01 and n >= 3:
+            names += flag_names(d[o + 1], MFCT_FLAGS)
+            b = d[o + 2]
+            out["power_mode"] = "SAVING" if b & 0x01 else "NORMAL"
+            out["battery_y"] = (b >> 3) / 2
+        else:
+            names.append("UNKNOWN_MFCT_STATUS_%X" % d[o])
+            out["battery_y"] = None
+    out["status"] = status_text(names)
 
 
 DRIVER = Driver(
-    'gwfwater', 'WaterMeter', 'water',
-    detect=(('GWF', 60, 7),),
+    "gwfwater", "WaterMeter", "water",
+    detect=(("GWF", 0x3C, 0x07), ("GWF", 0x01, 0x0E)),
     fields=(
-        F('actuality_duration_s', 'ActualityDuration'),
-        F('target_date', 'Date', storage=1),
-        F('target_m3', 'Volume', storage=1),
-        F('total_m3', 'Volume'),
+        F("actuality_duration_s", "ActualityDuration"),
+        F("target_date", "Date", storage=1),
+        F("target_m3", "Volume", storage=1),
+        F("total_m3", "Volume"),
     ),
     decode=_decode,
 )
-# TODO (not standard records): battery_y, power_mode

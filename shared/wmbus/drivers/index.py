@@ -35,6 +35,7 @@ DETECT = {
     'EFE7007': ('waterstarm',),
     'ELR0d07': ('ev200',),
     'ELR1237': ('emerlin868',),
+    'GWF010e': ('gwfwater',),
     'GWF3c07': ('gwfwater',),
     'HYD9060': ('hydrus',),
     'IMT0107': ('aquastream',),
