@@ -1,22 +1,63 @@
-"""uiws: WaterMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
-from ..driver import Driver, F, status_text, tpl_status_names
+"""Zenner IUWS ultrasonic water meter (uiws). Standard records: total (storage 0), an
+unexplained volume (storage 1, null when 0x80000000), the base month of the compact profile
+(storage 30: date and volume), clock and temperatures. The monthly history is one
+variable-length record with VIFE 0x13 (EN 13757-3 "reverse compact profile"): a spacing
+control byte (bits 0-3 element size, bits 4-5 spacing unit, 3 = months), a spacing value,
+then the values, the most recent first; wmbusmeters names them target_1..target_10 (storage
+31..40) with their dates counted back month by month from the base date."""
+from .. import vif
+from ..driver import Driver, F, error_flag_names, status_text, tpl_status_names
+
+_NULL = -0x80000000
+_PROFILE = 0x13             # the combinable VIFE marking a (reverse) compact profile
+
+
+def _month_back(date, k):
+    """'YYYY-MM-DD' k months earlier (day kept; profile dates are first-of-month)."""
+    y, m = int(date[0:4]), int(date[5:7]) - 1 - k
+    y += m // 12
+    return "%04d-%02d-%s" % (y, m % 12 + 1, date[8:10])
 
 
 def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status))
+    out["status"] = status_text(tpl_status_names(t.tpl_status) + error_flag_names(rec, ()))
+    i = rec.find(0x10, 0x17, 0, 1)
+    if i >= 0:
+        raw = rec.raw(i)
+        out["unknown_m3"] = None if raw == _NULL else vif.scale(rec.a[i * 11], raw)
+    i = rec.find(0x10, 0x17, 0, 30, 0, 0, _PROFILE)
+    if i < 0:
+        return
+    a, d = rec.a, rec.data
+    code, off, ln = a[i * 11], a[i * 11 + 6], a[i * 11 + 7]
+    size = d[off] & 0x0F
+    if size not in (1, 2, 4) or ln < 2:
+        return
+    base = out.get("target_date")
+    monthly = (d[off] >> 4) & 3 == 3
+    for k in range(1, min(10, (ln - 2) // size) + 1):
+        p = off + 2 + (k - 1) * size
+        v = 0
+        for j in range(size - 1, -1, -1):
+            v = v << 8 | d[p + j]
+        if v >= 1 << (8 * size - 1):
+            v -= 1 << (8 * size)
+        out["target_%d_m3" % k] = None if v == -(1 << (8 * size - 1)) else \
+            round(vif.scale(code, v), 6)
+        if base and monthly:
+            out["target_%d_date" % k] = _month_back(base, k)
 
 
 DRIVER = Driver(
-    'uiws', 'WaterMeter', 'water',
-    detect=(('ZRI', 153, 7),),
+    "uiws", "WaterMeter", "water",
+    detect=(("ZRI", 0x99, 0x07),),
     fields=(
-        F('external_temperature_c', 'ExternalTemperature'),
-        F('flow_temperature_c', 'FlowTemperature'),
-        F('meter_datetime', 'DateTime'),
-        F('target_date', 'Date', storage=30),
-        F('target_m3', 'Volume'),
-        F('total_m3', 'Volume', storage=30),
+        F("total_m3", "Volume"),
+        F("meter_datetime", "DateTime"),
+        F("flow_temperature_c", "FlowTemperature"),
+        F("external_temperature_c", "ExternalTemperature"),
+        F("target_date", "Date", storage=30),
+        F("target_m3", "Volume", storage=30),
     ),
     decode=_decode,
 )
-# TODO (not standard records): target_10_date, target_10_m3, target_1_date, target_1_m3, target_2_date, target_2_m3, target_3_date, target_3_m3, target_4_date, target_4_m3, target_5_date, target_5_m3, target_6_date, target_6_m3, target_7_date, target_7_m3, target_8_date, target_8_m3, target_9_date, target_9_m3, unknown_m3
