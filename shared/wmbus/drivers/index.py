@@ -13,6 +13,7 @@ DETECT = {
     'APT0303': ('apator08',),
     'APT0408': ('apatoreitn',),
     'APT0411': ('apator172',),
+    'APT0f0f': ('apator08',),
     'AXI1007': ('q400',),
     'BFW0208': ('bfw240radio',),
     'BMP5308': ('hydroclima',),
