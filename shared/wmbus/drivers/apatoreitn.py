@@ -1,16 +1,55 @@
-"""apatoreitn: HeatCostAllocationMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
-from ..driver import Driver, F, status_text, tpl_status_names
+"""Apator E-ITN 30 heat cost allocator (apatoreitn), manufacturer CI 0xA0 or 0xB6. Byte layout
+as wmbusmeters' apatoreitn driver reads it. A 0xB6 payload starts with a count n, n bytes
+not decoded and the byte 0xA0; then (or at once after CI 0xA0):
+
+    season start (low byte of a packed date whose high byte is 0xA0)  2 bytes pad
+    previous period HCA (u16)  electronic seal break date (packed, 0 = none)
+    current HCA (u16)  current date (packed)  previous and current season's average room
+    temperature (u16, 1/256 °C)
+
+A packed date (u16 LE): bits 0-4 day, 5-8 month, 9-13 year since 2000. The status is
+SEAL_BROKEN when a seal break date is set, else OK.
+"""
+from ..driver import Driver
+
+
+def _u16(d, o):
+    return d[o] | d[o + 1] << 8
+
+
+def _date(raw):
+    return "%04d-%02d-%02d" % (2000 + ((raw >> 9) & 0x1F), (raw >> 5) & 0x0F, raw & 0x1F)
 
 
 def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status))
+    d = t.payload
+    o = t.pos
+    end = t.end
+    if t.ci == 0xB6:
+        if o >= end:
+            return
+        o += 1 + d[o]
+        if o >= end or d[o] != 0xA0:
+            return
+        o += 1
+    elif o < end and d[o] == 0xA0 and end - o >= 16:
+        o += 1
+    if end - o < 15:
+        return
+    esb = _u16(d, o + 5)
+    out["current_hca"] = _u16(d, o + 7)
+    out["previous_hca"] = _u16(d, o + 3)
+    out["current_date"] = _date(_u16(d, o + 9))
+    out["season_start_date"] = _date(0xA000 | d[o])
+    out["esb_date"] = _date(esb) if esb else None
+    out["status"] = "SEAL_BROKEN" if esb else "OK"
+    out["temp_room_avg_c"] = _u16(d, o + 13) / 256
+    out["temp_room_prev_avg_c"] = _u16(d, o + 11) / 256
 
 
 DRIVER = Driver(
-    'apatoreitn', 'HeatCostAllocationMeter', 'heat cost allocation',
-    detect=(('APT', 4, 8),),
-    fields=(
-    ),
+    "apatoreitn", "HeatCostAllocationMeter", "heat cost allocation",
+    detect=(("APA", 0x04, 0x08), ("APT", 0x04, 0x08)),
+    records=False,
     decode=_decode,
 )
-# TODO (not standard records): current_hca, previous_hca, current_date, season_start_date, esb_date, temp_room_avg_c, temp_room_prev_avg_c

@@ -4,6 +4,7 @@ DETECT = {
     'AAA2507': ('aventieswm',),
     'AMTf107': ('topaseskr',),
     'APA0116': ('ultrimis', 'ultrimisv2'),
+    'APA0408': ('apatoreitn',),
     'APA0506': ('apator162',),
     'APA0507': ('apator162',),
     'APA1407': ('apatorna1',),
