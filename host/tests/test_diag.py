@@ -15,13 +15,13 @@ from console import Console
 from meterstats import MeterStats, OK
 
 stats = MeterStats(4)
-stats.count(0, OK); stats.heard(0, -67, 1700000000, 42.0)
+stats.count(0, OK); stats.heard(0, -67, 1700000000)
 
 class App:
     def status(self):
         return {"uptime_s": 1, "radio": "sim"}
     def meters(self):
-        m = stats.meter(0); m["id"] = "10000001"
+        m = stats.meter(0); m["id"] = "10000001"; m["last_reading"] = 42.0
         return [m]
     def uncoded(self):
         return []

@@ -134,6 +134,26 @@ def normalise_frame(frame, frame_format="auto"):
     raise WMBusError("frame length %d does not match its L-field %d" % (n, L))
 
 
+# Diehl group radio meters (Diehl, EWT, Hydrometer, Sappel, Sontex?) sending standard OMS
+# telegrams in security mode 5 without a key of their own use the published PRIOS default
+# key 51728910E66D83F8 twice (as wmbusmeters does).
+_DIEHL = ("DME", "EWT", "HYD", "SAP", "SPL")
+_DIEHL_KEY = b"\x51\x72\x89\x10\xE6\x6D\x83\xF8" * 2
+
+
+def _diehl_default_key(t):
+    f = t.frame
+    if t.wired or len(f) < 15 or f[1] not in (0x44, 0x46) or \
+            manufacturer_code(f[2] | f[3] << 8) not in _DIEHL:
+        return None
+    ci = f[10]
+    if ci == 0x71 or 0xA0 <= ci <= 0xB7:
+        return None                 # Diehl's own frame formats (real data, PRIOS)
+    if ci == 0x7A and f[14] & 0x10:
+        return None                 # "real data" (LFSR scrambled), not OMS
+    return _DIEHL_KEY
+
+
 def key_for(t):
     """The key the telegram being parsed was given for its meter (drivers with their own
     encryption ask for it), or None."""
@@ -327,6 +347,8 @@ def _tpl_security(t, f, key, pos, end, long_header):
         t.payload, t.pos, t.end = f, pos, end
         return t
     key = _key(t, key)
+    if key is None and mode == 5:
+        key = _diehl_default_key(t)
     if key is None:
         raise WMBusError("encrypted (security mode %d) and no key" % mode, t.id)
     if mode == 5:

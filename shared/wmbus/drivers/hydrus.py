@@ -1,5 +1,6 @@
 """Diehl Hydrus / IZAR RS water meters (hydrus); the converter-type ids 0x0E and 0x60 print
-as water / warm water."""
+as water / warm water. Telegrams in security mode 5 sent without a meter key of their own
+decrypt with Diehl's published default key (link.py)."""
 from ..driver import Driver, F, status_text, tpl_status_names
 
 
@@ -19,7 +20,15 @@ DRIVER = Driver(
     media_map={0x0E: "water", 0x60: "warm water"},
     fields=(
         F('total_m3', 'Volume'),
+        F('total_tariff1_m3', 'Volume', tariff=1),
+        F('total_tariff2_m3', 'Volume', tariff=2),
         F('flow_m3h', 'VolumeFlow'),
+        F('external_temperature_c', 'ExternalTemperature'),
+        F('total_tariff1_at_date_m3', 'Volume', storage=1, tariff=1),
+        F('total_tariff2_at_date_m3', 'Volume', storage=1, tariff=2),
+        F('actuality_duration_s', 'ActualityDuration'),
+        F('operating_time_h', 'OperatingTime'),
+        F('meter_datetime', 'DateTime'),
         F('flow_temperature_c', 'FlowTemperature'),
         F('remaining_battery_life_y', 'RemainingBattery'),
         F('target_datetime', 'DateTime', storage=3),
