@@ -1,53 +1,49 @@
-"""hcae2: HeatCostAllocationMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
-from ..driver import Driver, F, status_text, tpl_status_names
+"""Engelmann HCA e2 heat cost allocator (hcae2). Standard records: the consumption now, at
+the set date (storage 1) with its date, the clock, the time of the first error (function
+"value during error"), and 30 half-month consumption deltas (storage 31 = the last half
+month, down to storage 2 = 30 half months ago) with the history's start date (storage 2).
+
+The status joins the TPL status and the allocator's hint flags, a manufacturer record
+(VIF 0x7F, function "value during error"). Bits as Engelmann's HCA e2 manual (12.2
+"Description of hint flags", H 01 ... H 128) describes them; bits 1, 3 and 4 named as
+wmbusmeters prints them, the others after the manual's text."""
+from ..driver import Driver, F, flag_names, status_text, tpl_status_names
+
+HINT_FLAGS = (
+    (0x01, "MEMORY_ERROR"),        # H 01: database access error, replace device
+    (0x02, "UNEXPECTED_RST"),      # H 02: reset by POR, RAM parity, access violation
+    (0x04, "ANNO_10_11"),          # H 04: tenth / eleventh year of operation
+    (0x08, "OPEN_C"),              # H 08: removed from the heat conductor (plug-off)
+    (0x10, "SENSOR_BREAK"),        # H 16: a temperature sensor is broken
+    (0x20, "SENSOR_SHORT"),        # H 32: a temperature sensor is short-circuited
+    (0x40, "WDT_RESET"),           # H 64: reset by the watchdog timer
+    (0x80, "REMOTE_SENSOR"),       # H 128: remote sensor mounted
+)
 
 
 def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status))
+    names = tpl_status_names(t.tpl_status)
+    i = rec.find(0x37F, 0x37F, 3, 0)
+    if i >= 0:
+        v = rec.raw(i)
+        if isinstance(v, int) and v:
+            names += flag_names(v & 0xFF, HINT_FLAGS)
+    out["status"] = status_text(names)
 
 
 DRIVER = Driver(
-    'hcae2', 'HeatCostAllocationMeter', 'heat cost allocation',
-    detect=(('EFE', 49, 8),),
+    "hcae2", "HeatCostAllocationMeter", "heat cost allocation",
+    detect=(("EFE", 0x31, 0x08),),
     fields=(
-        F('consumption_hca', 'HeatCostAllocation'),
-        F('consumption_at_set_date_1_hca', 'HeatCostAllocation', storage=1),
-        F('current_consumption_hca', 'HeatCostAllocation'),
-        F('target_date', 'Date', storage=1),
-        F('target_hca', 'HeatCostAllocation', storage=1),
-        F('meter_datetime', 'DateTime'),
-        F('meter_datetime_at_error', 'DateTime', mtype=3),
-        F('delta_10_half_months_ago_hca', 'HeatCostAllocation', storage=22),
-        F('delta_11_half_months_ago_hca', 'HeatCostAllocation', storage=3),
-        F('delta_12_half_months_ago_hca', 'HeatCostAllocation', storage=20),
-        F('delta_13_half_months_ago_hca', 'HeatCostAllocation', storage=4),
-        F('delta_14_half_months_ago_hca', 'HeatCostAllocation', storage=7),
-        F('delta_15_half_months_ago_hca', 'HeatCostAllocation', storage=8),
-        F('delta_16_half_months_ago_hca', 'HeatCostAllocation', storage=9),
-        F('delta_17_half_months_ago_hca', 'HeatCostAllocation', storage=10),
-        F('delta_18_half_months_ago_hca', 'HeatCostAllocation', storage=11),
-        F('delta_19_half_months_ago_hca', 'HeatCostAllocation', storage=12),
-        F('delta_1_half_months_ago_hca', 'HeatCostAllocation', storage=31),
-        F('delta_20_half_months_ago_hca', 'HeatCostAllocation', storage=13),
-        F('delta_21_half_months_ago_hca', 'HeatCostAllocation', storage=14),
-        F('delta_22_half_months_ago_hca', 'HeatCostAllocation', storage=15),
-        F('delta_23_half_months_ago_hca', 'HeatCostAllocation', storage=16),
-        F('delta_24_half_months_ago_hca', 'HeatCostAllocation', storage=17),
-        F('delta_25_half_months_ago_hca', 'HeatCostAllocation', storage=7),
-        F('delta_26_half_months_ago_hca', 'HeatCostAllocation', storage=6),
-        F('delta_27_half_months_ago_hca', 'HeatCostAllocation', storage=5),
-        F('delta_28_half_months_ago_hca', 'HeatCostAllocation', storage=19),
-        F('delta_29_half_months_ago_hca', 'HeatCostAllocation', storage=21),
-        F('delta_2_half_months_ago_hca', 'HeatCostAllocation', storage=30),
-        F('delta_30_half_months_ago_hca', 'HeatCostAllocation', storage=2),
-        F('delta_3_half_months_ago_hca', 'HeatCostAllocation', storage=29),
-        F('delta_4_half_months_ago_hca', 'HeatCostAllocation', storage=28),
-        F('delta_5_half_months_ago_hca', 'HeatCostAllocation', storage=27),
-        F('delta_6_half_months_ago_hca', 'HeatCostAllocation', storage=26),
-        F('delta_7_half_months_ago_hca', 'HeatCostAllocation', storage=25),
-        F('delta_8_half_months_ago_hca', 'HeatCostAllocation', storage=24),
-        F('delta_9_half_months_ago_hca', 'HeatCostAllocation', storage=23),
-        F('half_month_history_start_date', 'Date', storage=2),
-    ),
+        F("consumption_hca", "HeatCostAllocation"),
+        F("consumption_at_set_date_1_hca", "HeatCostAllocation", storage=1),
+        F("current_consumption_hca", "HeatCostAllocation"),
+        F("target_date", "Date", storage=1),
+        F("target_hca", "HeatCostAllocation", storage=1),
+        F("meter_datetime", "DateTime"),
+        F("meter_datetime_at_error", "DateTime", mtype=3),
+        F("half_month_history_start_date", "Date", storage=2),
+    ) + tuple(F("delta_%d_half_months_ago_hca" % k, "HeatCostAllocation", storage=32 - k)
+              for k in range(1, 31)),
     decode=_decode,
 )
