@@ -4,7 +4,7 @@ payload. Security: ELL AES-128-CTR, TPL mode 5 (AES-128-CBC, IV from M, A, acces
 and mode 7 (AES-128-CBC, zero IV, key from the AES-CMAC KDF over the AFL message counter).
 """
 from . import aes
-from .crc import crc16, format_a_length, strip_format_a, strip_format_b
+from .crc import crc16, format_a_length, is_format_b_long, strip_format_a, strip_format_b
 from .errors import WMBusError
 
 CI_TPL_LONG = 0x72
@@ -113,7 +113,8 @@ class Telegram:
 
 def normalise_frame(frame, frame_format="auto"):
     """A wireless frame with or without DLL CRCs -> frame without CRCs.
-    frame_format: "auto" (no CRCs if the length says so, else format A with CRCs), "A", "B",
+    frame_format: "auto" (no CRCs if the length says so, else format A with CRCs; a format-B
+    frame longer than 130 bytes whose two CRCs check out is stripped), "A", "B",
     or "none" (CRCs already removed, as dongles deliver)."""
     n = len(frame)
     if n < 11:
@@ -124,6 +125,8 @@ def normalise_frame(frame, frame_format="auto"):
         return strip_format_b(frame)
     L = frame[0]
     if n == L + 1:
+        if frame_format == "auto" and n > 130 and is_format_b_long(frame):
+            return strip_format_b(frame)     # a long C1 frame (format B) with its CRCs
         return frame
     if frame_format == "auto" and n == format_a_length(L):
         return strip_format_a(frame)
