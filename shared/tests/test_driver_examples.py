@@ -50,3 +50,13 @@ def test_published_examples():
                 bad.append((driver, want.get("id"), k, got.get(k, "<missing>"), want[k]))
     assert not bad, bad
     assert len(EXAMPLES) == 8
+
+
+def test_dme173_billing_period_is_storage_8():
+    # wmbusmeters' dme173 example: storage 8 holds 4.674 m3, storage 1 0.2 m3
+    got = Decoder().decode(unhex(
+        "5344A5113322332263078C0085900F002C256C1601004BB24778D6AC091E7ADF003107102F2F"
+        "0C138386000004FD17000000000A5A550002FD74EE114C1300020000426C3F3C84046D3B375F318C"
+        "041374460000"), driver="dme173")
+    assert got["target_m3"] == 4.674 and got["total_at_set_date_m3"] == 0.2
+    assert got["total_m3"] == 8.683 and got["target_datetime"] == "2026-01-31 23:59"
