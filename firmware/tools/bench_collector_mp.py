@@ -14,7 +14,9 @@ import gc
 import os
 import sys
 
-if os.getenv("FORDEL_ROMFS"):
+if "/rom" in sys.path:             # imported from the ROM image (bench_collector.py)
+    ROM_BYTES = os.stat(os.getenv("FORDEL_ROMFS"))[6]
+elif os.getenv("FORDEL_ROMFS"):
     import vfs
     with open(os.getenv("FORDEL_ROMFS"), "rb") as _f:
         _ROM = _f.read()

@@ -23,6 +23,12 @@ from fordel.sim.im871a import Im871aSimulator
 from fordel.sim.property import SimProperty
 from fordel.sim.scenario import Scenario
 
+# mounts the image (the unix port has no flash to map it from: it is read into the heap,
+# and the heap cap is 96K + the image) and imports the bench driver from it
+RUNNER = ("import os, sys, vfs\n"
+          "_f = open(os.getenv('FORDEL_ROMFS'), 'rb'); _R = _f.read(); _f.close()\n"
+          "vfs.mount(vfs.VfsRom(_R), '/rom'); sys.path.insert(0, '/rom')\n"
+          "import bench_collector_mp\n")
 HOURS = 1       # one hour of the property's radio traffic: ~10,000 telegrams
 
 
@@ -37,7 +43,9 @@ def main():
     sc.run(None, HOURS * 3600)
     frames = [s.frame for s in sc.sent]
     step_ms = int(1000 * HOURS * 3600 / len(frames))
-    rom = mpybuild.romfs_image()
+    # the bench driver goes into the image too, so it runs from ROM as main.py does
+    rom = mpybuild.romfs_image(paths.ROOT / "build" / "bench-collector.romfs",
+                               extra=[paths.FIRMWARE / "tools" / "bench_collector_mp.py"])
     with tempfile.TemporaryDirectory() as td:
         td = pathlib.Path(td)
         (td / "coding.csv").write_text(prop.coding_csv())
@@ -56,7 +64,7 @@ def main():
                        FORDEL_ROMFS=str(rom), FORDEL_RADIO_PORT=port,
                        FORDEL_FLASH_IMAGE=str(img))
             p = subprocess.Popen([paths.micropython_binary(), "-X", "heapsize=" + cap,
-                                  str(paths.FIRMWARE / "tools" / "bench_collector_mp.py"),
+                                  "-c", RUNNER,
                                   str(td / "coding.csv"), str(len(frames)), str(step)],
                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
                                  text=True)

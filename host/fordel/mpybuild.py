@@ -61,12 +61,15 @@ def build(out=None):
     return out
 
 
-def romfs_image(out=None):
+def romfs_image(out=None, extra=()):
     """The firmware as a ROMFS image (mpremote's format; compiled to .mpy): what an ESP32
     keeps in its romfs flash partition (`mpremote romfs deploy`) and the sim board maps as
-    its ROM. Rebuilt when any source is newer. Returns the image path."""
+    its ROM. Rebuilt when any source is newer. `extra`: more .py files for the image's top
+    level (a benchmark's driver, so it runs from ROM like the firmware's own main.py).
+    Returns the image path."""
     out = pathlib.Path(out) if out else build_dir().parent / "firmware.romfs"
-    srcs = list(_sources())
+    srcs = list(_sources()) + [(pathlib.Path(p), pathlib.Path(pathlib.Path(p).name))
+                               for p in extra]
     newest = max(p.stat().st_mtime for p, _ in srcs)
     if out.exists() and out.stat().st_mtime >= newest:
         return out
