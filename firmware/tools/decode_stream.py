@@ -56,19 +56,24 @@ def main(argv):
         if not line:
             continue
         n += 1
+        # "WHERE<tab>HEX" from `fordel decode --as-collector` (file and line of the
+        # telegram), or plain hex
+        where, tab, hexpart = line.partition("\t")
+        if not tab:
+            where, hexpart = "stdin line %d" % n, line
         try:
-            r = dec.decode(unhex(line), driver=driver)
+            r = dec.decode(unhex(hexpart), driver=driver)
         except WMBusError as e:
             failed += 1
-            sys.stderr.write("error: %s (stdin line %d)\n" % (e, n))
+            sys.stderr.write("error: %s (%s)\n" % (e, where))
             if fmt == "json":
                 print(json.dumps({"_": "error", "id": e.meter, "error": e.reason,
-                                  "where": "stdin line %d" % n}))
+                                  "where": where}))
             continue
         except MemoryError:
             gc.collect()
             failed += 1
-            sys.stderr.write("error: out of memory decoding stdin line %d\n" % n)
+            sys.stderr.write("error: out of memory decoding %s\n" % where)
             continue
         if fmt == "json":
             print(json.dumps(r))

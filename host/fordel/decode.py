@@ -85,11 +85,15 @@ def run_as_collector(lines, keys_csv, key, driver, fmt):
         args += ["--driver", driver]
     args += ["--format", fmt]
     proc = subprocess.Popen(args, stdin=subprocess.PIPE, env=env)
+    n = {}
     try:
-        for _source, line in lines:
+        for source, line in lines:
+            n[source] = n.get(source, 0) + 1
             h = telegram_hex(line)
             if h is not None:
-                proc.stdin.write((h + "\n").encode())
+                where = "%s line %d" % (source, n[source]) if source != "argument" else \
+                    "argument"
+                proc.stdin.write(("%s\t%s\n" % (where, h)).encode())
         proc.stdin.close()
     except BrokenPipeError:
         pass
