@@ -65,7 +65,33 @@ class PtyPort:
                 if self.baud:
                     time.sleep(n * 10 / self.baud)
 
+    def drain(self, timeout=5.0, stall=1.0):
+        """Wait until the host has read what the module wrote (the bytes left in the slave's
+        input queue are lost when the pty closes), at most `timeout` s, and no longer than
+        `stall` s without the host reading anything."""
+        import fcntl
+        import struct
+        if self._slave is None:
+            return
+        end = time.monotonic() + timeout
+        last, since = None, time.monotonic()
+        while time.monotonic() < end:
+            try:
+                n = struct.unpack("i", fcntl.ioctl(self._slave, termios.FIONREAD,
+                                                   b"\0\0\0\0"))[0]
+            except OSError:
+                return
+            if n == 0:
+                return
+            now = time.monotonic()
+            if n != last:
+                last, since = n, now
+            elif now - since > stall:
+                return                  # nobody is reading
+            time.sleep(0.01)
+
     def close(self):
+        self.drain()
         self._stop.set()
         if self._thread:
             self._thread.join(1)
