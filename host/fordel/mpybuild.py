@@ -31,7 +31,8 @@ def _sources():
                 continue
             for p in sorted(root.rglob("*.py")):
                 rel = p.relative_to(base)
-                if rel.parts[0] in ("tests", "tools") or "__pycache__" in rel.parts:
+                if rel.parts[0] in ("tests", "tools") or "__pycache__" in rel.parts or \
+                        p.name == "manifest.py":          # freeze manifests: build input
                     continue
                 yield p, rel
 

@@ -1,0 +1,14 @@
+# The collector app: everything under firmware/ but its tests and host-side tools, plus the
+# shared packages it imports. A board's manifest includes this and adds its board.py.
+include("../shared/wmbus/manifest.py")
+include("../shared/meterrecord/manifest.py")
+
+module("main.py", opt=3)
+module("collector.py", opt=3)
+module("coding.py", opt=3)
+module("console.py", opt=3)
+module("meterstats.py", opt=3)
+module("reading_policy.py", opt=3)
+module("store.py", opt=3)
+module("uplink.py", opt=3)
+package("radio", opt=3)
