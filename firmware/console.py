@@ -4,8 +4,9 @@ Commands (one per line; answers are human-readable, or one JSON object per line 
 `json on`, or for a single command with the prefix `json `, so host tools can parse them):
 
     status           uptime, free heap, flash use, radio module, totals
-    meters           per coded meter: telegrams ok, CRC errors, decrypt failures, last RSSI,
-                     last reading
+    meters           per coded meter: telegrams ok, CRC errors, decrypt failures, decode
+                     errors, stored, not decoded (the reading policy could not have stored
+                     them), last RSSI, last seen, last reading
     uncoded          meters heard that are not coded (code them on site)
     tail on|off      live tail of every telegram received
     selftest         radio module self-test (ping, module info, link mode)
