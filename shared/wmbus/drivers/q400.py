@@ -13,8 +13,8 @@ DRIVER = Driver(
         F('battery_pct', 'RemainingBattery', unit='d'),   # the meter sends percent here
         F('meter_datetime', 'DateTime'),
         F('total_m3', 'Volume'),
-        F('total_forward_m3', 'VolumeFlow'),
-        F('total_backward_m3', 'Volume', comb=0x3B),
+        F('total_forward_m3', 'Volume', comb=0x3B),     # VIFE 0x3B: forward flow only
+        F('total_backward_m3', 'Volume', comb=0x3C),    # VIFE 0x3C: backward flow only
         F('flow_temperature_c', 'FlowTemperature'),
         F('volume_flow_m3h', 'VolumeFlow'),
         F('set_datetime', 'DateTime', storage=1),
