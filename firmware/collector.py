@@ -91,9 +91,6 @@ class Collector:
             self._tail(mid, rssi_dbm, str(e), None)
             return None
         self.stats.count(slot, ms.OK)
-        main = main_value(values)
-        if main is not None:
-            main = round(main * self.coding.factor(slot), 4)
         self.stats.heard(slot, rssi_dbm, now)
         stored = None
         if self.policy.should_store(slot, values, now):
@@ -108,7 +105,12 @@ class Collector:
             else:
                 self.policy.stored(slot, values, now)
                 self.stats.count(slot, ms.STORED)
-        self._tail(mid, rssi_dbm, "ok", main)
+        c = self.console
+        if c is not None and c.tailing:      # the coded main value, only for the live tail
+            main = main_value(values)
+            if main is not None:
+                main = round(main * self.coding.factor(slot), 4)
+            self._tail(mid, rssi_dbm, "ok", main)
         return stored
 
     def _tail(self, mid, rssi, result, value):
