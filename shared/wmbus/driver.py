@@ -140,19 +140,6 @@ class F:
                 out[name] = self.value(rec, i)
 
 
-class _Probe(dict):
-    """Stands in for the output dict while a layout's plan is worked out: records which
-    record fills which field instead of decoding values."""
-
-    def __init__(self, plan, seen):
-        dict.__init__(self)
-        self.plan = plan
-
-    def __setitem__(self, name, item):
-        dict.__setitem__(self, name, item)
-        self.plan.append((item[0], item[1], name))
-
-
 def _no_date(rec, i):
     b = i * 11
     off = rec.a[b + 6]
@@ -185,7 +172,7 @@ class Driver:
         self._fmt = None
         self._index = None
         self._scan = ()
-        self._plans = {}
+        self._plans = None          # CPython: record layout -> fill plan (_cpython.py)
 
     def format_for(self, signature):
         """DIF/VIF bytes of a compact-frame format this meter type is known to send."""
@@ -219,55 +206,9 @@ class Driver:
     def fill(self, t, rec, out):
         if self._index is None:
             self._prepare()
-        if not _MICRO:
-            # CPython: which record fills which field depends only on the records' layout
-            # (codes, function, storage, tariff, subunit, VIFEs, offsets), so the matching is
-            # done once per layout a meter sends and replayed
-            key = tuple(rec.a[:rec.n * 11])
-            plan = self._plans.get(key)
-            if plan is None:
-                plan = self._fast_plan(rec, self._plan(rec))
-                if len(self._plans) < 256:
-                    self._plans[key] = plan
-            d = rec.data
-            scale = _vif.scale
-            for i, f, name, code, off, ln in plan:
-                if off < 0:
-                    out[name] = f.value(rec, i)
-                    continue
-                # plain little-endian integer of a number field: read it in one call
-                v = scale(code, int.from_bytes(d[off:off + ln], "little", signed=True))
-                if f.factor != 1:
-                    v = v * f.factor
-                out[name] = round(v, 6) if isinstance(v, float) else v
-            if self.hook is not None:
-                self.hook(t, rec, out)
-            return
         self._fill_records(rec, out)
         if self.hook is not None:
             self.hook(t, rec, out)
-
-    @staticmethod
-    def _fast_plan(rec, plan):
-        """Mark the entries that are plain integers of number fields (read directly)."""
-        a = rec.a
-        out = []
-        for i, f, name in plan:
-            b = i * 11
-            if f.kind == "number" and a[b + 5] in (1, 2, 3, 4, 6, 7):
-                out.append((i, f, name, a[b], a[b + 6], a[b + 7]))
-            else:
-                out.append((i, f, name, 0, -1, 0))
-        return out
-
-    def _plan(self, rec):
-        """[(record index, field, name)] as _fill_records would assign them."""
-        seen = {}
-        plan = []
-
-        probe = _Probe(plan, seen)
-        self._fill_records(rec, probe)
-        return plan
 
     def _fill_records(self, rec, out):
         get = self._index.get
@@ -315,6 +256,13 @@ class Driver:
             for i, name in f.matches(rec):
                 if name not in out:
                     out[name] = f.value(rec, i) if type(out) is dict else (i, f)
+
+
+if not _MICRO:
+    # CPython: the same matching, planned once per record layout and replayed (faster);
+    # kept in its own module so the collector (MicroPython) never loads it
+    from ._cpython import fill_planned as _fill_planned
+    Driver.fill = _fill_planned
 
 
 # -- helpers drivers share -----------------------------------------------------------------

@@ -34,7 +34,7 @@ class Records:
         self.n = 0
         self.data = b""
         self.fmt = bytearray(256)   # DIF/VIF bytes (compact-frame format), fmt_len used
-        self._layouts = {}          # CPython only: (meter, start, end) -> parsed layout
+        self._layouts = None        # CPython: (meter, start, end) -> layout (_cpython.py)
         self.fmt_len = 0
 
     def parse(self, data, start, end, meter=None, fmt=None, learn=False):
@@ -45,25 +45,6 @@ class Records:
         are kept and `trailing` says what was cut (meters do send such tails); a compact
         frame that does not fit its format is an error."""
         self.trailing = None
-        cache = None
-        if not _MICRO and fmt is None and not learn:
-            # CPython: a meter repeats its layout; when every DIF/VIF byte (and filler) sits
-            # where it did last time, reuse the parsed layout instead of parsing again
-            key = (meter, start, end)
-            cache = self._layouts
-            c = cache.get(key)
-            if c is not None:
-                flat, n, checks, trailing = c
-                for o, h in checks:
-                    if data[o:o + len(h)] != h:
-                        break
-                else:
-                    self.data = data
-                    self.a[0:len(flat)] = flat
-                    self.n = n
-                    self.trailing = trailing
-                    self.fmt_len = -1
-                    return n
         try:
             n = self._parse(data, start, end, meter, fmt, learn)
         except WMBusError as e:
@@ -72,18 +53,6 @@ class Records:
             self.trailing = e.reason
             self.fmt_len = -1
             n = self.n
-        if cache is not None:
-            a = self.a
-            checks = []
-            prev = start
-            for i in range(n):
-                off = a[i * W + OFF]
-                checks.append((prev, bytes(data[prev:off])))
-                prev = off + a[i * W + LEN]
-            checks.append((prev, bytes(data[prev:end])))
-            if len(cache) >= 1024:
-                cache.clear()
-            cache[(meter, start, end)] = (tuple(a[0:n * W]), n, tuple(checks), self.trailing)
         return n
 
     def _parse(self, data, start, end, meter, fmt, learn):
@@ -371,3 +340,11 @@ def _f32(bits):
     if e == 0xFF:
         return float("nan")
     return sign * (1 + m / 8388608) * 2.0 ** (e - 127)
+
+
+if not _MICRO:
+    # CPython: a meter's repeated layout is reused (_cpython.py); never loaded on the
+    # collector
+    from ._cpython import parse_cached as _parse_cached
+    Records.parse_plain = Records.parse
+    Records.parse = _parse_cached
