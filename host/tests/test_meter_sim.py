@@ -407,10 +407,10 @@ def test_scenario_drives_amb8465_simulator_over_pty():
 
 
 def test_cli_radio_feeds_a_pty(tmp_path):
+    import os
+    import select
     import subprocess
     import sys
-    import time
-    import serial
     rec = tmp_path / "radio.json"
     p = subprocess.Popen([sys.executable, "-m", "fordel.cli", "sim", "radio", "--apartments",
                           "1", "--hours", "0.5", "--speed", "900", "--quiet", "--record",
@@ -418,22 +418,27 @@ def test_cli_radio_feeds_a_pty(tmp_path):
     try:
         path = p.stdout.readline().strip()
         assert path.startswith("/dev/"), p.stderr.read()
-        ser = serial.Serial(path, 57600, timeout=0.1)
+        # read the port at the file level: pyserial flushes the input queue when it opens a
+        # port, which would drop the telegrams sent before the test got to open it
+        fd = os.open(path, os.O_RDONLY | os.O_NOCTTY)
         buf = bytearray()
-        while p.poll() is None:
-            try:
-                buf += ser.read(4096)
-            except serial.SerialException:
-                break
+        try:
+            while True:
+                ready, _, _ = select.select([fd], [], [], 0.1)
+                if not ready:
+                    if p.poll() is not None:
+                        break
+                    continue
+                try:
+                    more = os.read(fd, 4096)
+                except OSError:         # the simulator closed the pty
+                    break
+                if not more:
+                    break
+                buf += more
+        finally:
+            os.close(fd)
         p.wait(10)
-        while True:             # what is still in the pty after the simulator exited
-            try:
-                more = ser.read(4096)
-            except serial.SerialException:
-                break
-            if not more:
-                break
-            buf += more
     finally:
         if p.poll() is None:
             p.kill()
