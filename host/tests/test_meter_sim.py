@@ -66,7 +66,7 @@ def test_dll_crc_format_a():
     f = tg.build("FDL", "12345678", 1, 8, tg.int_record(0x02, 0x6E, 5), key=KEY, mode=5)
     raw = tg.format_a(f)
     assert len(raw) == len(f) + 2 * (1 + (len(f) - 10 + 15) // 16)
-    from wmbus.crc import strip_format_a
+    from wmbus.rawframe import strip_format_a
     from wmbus import WMBusError
     assert bytes(strip_format_a(raw)) == f
     with pytest.raises(WMBusError, match="CRC"):

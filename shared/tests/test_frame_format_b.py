@@ -2,7 +2,7 @@
 mode and stripped; frames without CRCs are left alone (on both interpreters)."""
 import vectorfile
 from wmbus import Decoder, unhex
-from wmbus.crc import is_format_b_long, strip_format_b
+from wmbus.rawframe import is_format_b_long, strip_format_b
 
 
 def _c1long():

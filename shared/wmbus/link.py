@@ -4,18 +4,26 @@ payload. Security: ELL AES-128-CTR, TPL mode 5 (AES-128-CBC, IV from M, A, acces
 and mode 7 (AES-128-CBC, zero IV, key from the AES-CMAC KDF over the AFL message counter).
 """
 from . import aes
-from .crc import crc16, format_a_length, is_format_b_long, strip_format_a, strip_format_b
+from .crc import crc16
 from .errors import WMBusError
 
-CI_TPL_LONG = 0x72
-CI_TPL_SHORT = 0x7A
-CI_TPL_NONE = 0x78
-CI_COMPACT = 0x79
-CI_ELL_I = 0x8C
-CI_ELL_II = 0x8D
-CI_ELL_III = 0x8E
-CI_ELL_IV = 0x8F
-CI_AFL = 0x90
+try:
+    from micropython import const
+except ImportError:             # CPython
+    def const(x):
+        return x
+
+# CI fields (compile-time constants on MicroPython: no module globals, no qstrs)
+_CI_TPL_LONG = const(0x72)
+_CI_TPL_SHORT = const(0x7A)
+_CI_TPL_NONE = const(0x78)
+_CI_COMPACT = const(0x79)
+_CI_ELL_I = const(0x8C)
+_CI_ELL_II = const(0x8D)
+_CI_ELL_III = const(0x8E)
+_CI_ELL_IV = const(0x8F)
+_CI_AFL = const(0x90)
+CI_COMPACT = _CI_COMPACT        # for the decoder
 _2F2F = b"\x2f\x2f"
 
 
@@ -119,22 +127,11 @@ def normalise_frame(frame, frame_format="auto"):
     n = len(frame)
     if n < 11:
         raise WMBusError("frame too short (%d bytes)" % n)
-    if frame_format == "A":
-        return strip_format_a(frame)
-    if frame_format == "B":
-        return strip_format_b(frame)
-    L = frame[0]
-    if n == L + 1:
-        if frame_format == "auto" and n > 130 and is_format_b_long(frame):
-            return strip_format_b(frame)     # a long C1 frame (format B) with its CRCs
-        return frame
-    if frame_format == "auto" and n == format_a_length(L):
-        return strip_format_a(frame)
-    if n > L + 1 and frame_format != "none":
-        # more bytes than the L-field says: meters with a wrong L-field exist, and the
-        # records parser stops cleanly at a cut record, so keep them all (as wmbusmeters does)
-        return frame
-    raise WMBusError("frame length %d does not match its L-field %d" % (n, L))
+    if n == frame[0] + 1 and frame_format != "A" and frame_format != "B" and \
+            (n <= 130 or frame_format == "none"):
+        return frame        # what radio modules deliver: no CRCs, the length says so
+    from .rawframe import normalise
+    return normalise(frame, frame_format)
 
 
 # Diehl group radio meters (Diehl, EWT, Hydrometer, Sappel, Sontex?) sending standard OMS
@@ -166,7 +163,8 @@ def key_for(t):
 def parse(t, frame, key=None, frame_format="auto"):
     """Fill Telegram t from frame (bytes). key: 16 bytes or None."""
     if len(frame) >= 4 and frame[0] == 0x68 and frame[3] == 0x68:
-        _parse_wired(t, frame)
+        from .rawframe import parse_wired
+        parse_wired(t, frame)
         t.key = key
         return _transport(t, key, 6)
     frame = normalise_frame(frame, frame_format)
@@ -182,25 +180,6 @@ def parse(t, frame, key=None, frame_format="auto"):
     return _transport(t, key, 10)
 
 
-def _parse_wired(t, frame):
-    L = frame[1]
-    if frame[2] != L:
-        raise WMBusError("wired M-Bus frame: L-fields differ (%d, %d)" % (L, frame[2]))
-    if len(frame) < L + 6:
-        raise WMBusError("wired M-Bus frame truncated: %d of %d bytes" % (len(frame), L + 6))
-    s = 0
-    for i in range(4, 4 + L):
-        s += frame[i]
-    if (s & 0xFF) != frame[4 + L]:
-        raise WMBusError("wired M-Bus frame: checksum error")
-    if frame[5 + L] != 0x16:
-        raise WMBusError("wired M-Bus frame: no stop byte 0x16")
-    t.reset(frame)
-    t.wired = True
-    t.c = frame[4]
-    t.end = 4 + L
-
-
 def _transport(t, key, pos):
     f = t.frame
     end = t.end
@@ -211,17 +190,17 @@ def _transport(t, key, pos):
         if t.n_ci < 8:
             t.ci_chain[t.n_ci] = ci
         t.n_ci += 1
-        if ci == CI_ELL_I or ci == CI_ELL_III:
-            pos += 3 if ci == CI_ELL_I else 11
+        if ci == _CI_ELL_I or ci == _CI_ELL_III:
+            pos += 3 if ci == _CI_ELL_I else 11
             if pos > end:
                 raise WMBusError("truncated ELL header", t.id)
-            t.ell_cc = f[pos - (2 if ci == CI_ELL_I else 10)]
+            t.ell_cc = f[pos - (2 if ci == _CI_ELL_I else 10)]
             continue
-        if ci == CI_ELL_II or ci == CI_ELL_IV:
+        if ci == _CI_ELL_II or ci == _CI_ELL_IV:
             h = pos + 1
             t.ell_cc = f[h]
             t.ell_acc = f[h + 1] if h + 1 < end else 0
-            sn_at = h + 2 if ci == CI_ELL_II else h + 10
+            sn_at = h + 2 if ci == _CI_ELL_II else h + 10
             if sn_at + 6 > end:
                 raise WMBusError("truncated ELL header", t.id)
             sn = f[sn_at] | f[sn_at + 1] << 8 | f[sn_at + 2] << 16 | f[sn_at + 3] << 24
@@ -234,7 +213,7 @@ def _transport(t, key, pos):
                 _check_payload_crc(t, f, body, end)
             pos = body + 2
             continue
-        if ci == CI_AFL:
+        if ci == _CI_AFL:
             if pos + 1 >= end:
                 raise WMBusError("truncated AFL", t.id)
             afl_len = f[pos + 1]
@@ -244,7 +223,7 @@ def _transport(t, key, pos):
         break
     t.ci = ci
     pos += 1
-    if ci == CI_TPL_LONG:
+    if ci == _CI_TPL_LONG:
         if pos + 12 > end:
             raise WMBusError("truncated long TPL header", t.id)
         t.id = _id_text(f, pos)
@@ -256,11 +235,11 @@ def _transport(t, key, pos):
             t.dll_id = t.id
         pos += 8
         return _tpl_security(t, f, key, pos, end, True)
-    if ci == CI_TPL_SHORT:
+    if ci == _CI_TPL_SHORT:
         if pos + 4 > end:
             raise WMBusError("truncated short TPL header", t.id)
         return _tpl_security(t, f, key, pos, end, False)
-    if ci == CI_TPL_NONE or ci == CI_COMPACT or (0xA0 <= ci <= 0xB7):
+    if ci == _CI_TPL_NONE or ci == _CI_COMPACT or (0xA0 <= ci <= 0xB7):
         t.payload = f
         t.pos = pos
         t.end = end
