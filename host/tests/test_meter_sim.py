@@ -219,10 +219,14 @@ def test_water_rises_by_daily_use_and_month_end_target():
 # ---- property, coding, scenario -----------------------------------------------------------
 
 def load_coding_module():
-    spec = importlib.util.spec_from_file_location("fw_coding_for_sim", FIRMWARE / "coding.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    """The firmware's CSV reader (coding_csv.py, which imports coding.py) on CPython."""
+    import sys
+    sys.path.insert(0, str(FIRMWARE))
+    try:
+        import coding_csv
+    finally:
+        sys.path.remove(str(FIRMWARE))
+    return coding_csv
 
 
 def test_coding_csv_is_read_by_the_firmware(tmp_path):
