@@ -26,7 +26,7 @@ records are counted (`dropped_records`, `dropped_segments`) and shown by `status
 import binascii
 import os
 
-from meterrecord import FixedWriter, encode_to
+from meterrecord import FixedWriter, encode, encode_to
 
 MAGIC = 0xA5
 HEADER = 11
@@ -62,6 +62,7 @@ class Store:
         self._fh_path = None
         self.last_error = None
         self.appended = 0
+        self.oversized = 0          # records larger than the buffer, stored all the same
         if not _exists(root):
             try:
                 os.mkdir(root)
@@ -149,12 +150,24 @@ class Store:
     def append(self, record):
         """Store a record (meterrecord.make_record); returns its seq once it is on flash."""
         seq = self.next_seq
-        buf = self.buf
+        data = self.mv
         try:
             n = encode_to(record, seq, self.writer)
-        except ValueError as e:
-            raise StoreError("record of meter %08x does not fit %d bytes: %s"
-                             % (record.get(3, 0), len(buf), e))
+        except ValueError:
+            # larger than the preallocated buffer (an allocator with 30 half-month values,
+            # a water meter with its monthly history: ~2.6 kB): encoded once into a buffer
+            # of its own, so the reading is stored all the same
+            try:
+                big = encode(record, seq)
+            except (ValueError, TypeError) as e:
+                raise StoreError("record of meter %08x cannot be encoded: %s"
+                                 % (record.get(3, 0), e))
+            n = len(big)
+            if n > 0xFFFF:
+                raise StoreError("record of meter %08x is %d bytes, more than a frame holds"
+                                 % (record.get(3, 0), n))
+            data = memoryview(big)
+            self.oversized += 1
         h = self.head
         h[0] = MAGIC
         h[1] = n >> 8
@@ -163,7 +176,7 @@ class Store:
         h[4] = (seq >> 16) & 0xFF
         h[5] = (seq >> 8) & 0xFF
         h[6] = seq & 0xFF
-        crc = binascii.crc32(self.mv[0:n], binascii.crc32(self.hmv[3:7]))
+        crc = binascii.crc32(data[0:n], binascii.crc32(self.hmv[3:7]))
         h[7] = (crc >> 24) & 0xFF
         h[8] = (crc >> 16) & 0xFF
         h[9] = (crc >> 8) & 0xFF
@@ -176,7 +189,7 @@ class Store:
             self.cur_size = 0
         path = self._path(self.segments[-1])
         try:
-            self._write(path, n)
+            self._write(path, data, n)
         except OSError as e:
             # not synced, so the partial write does not exist. ENOSPC: apply the full-flash
             # policy and retry; another fault: retry once as it is
@@ -185,7 +198,7 @@ class Store:
             if e.args and e.args[0] == 28:
                 self._drop_acked() or self._drop_oldest_pending()
             try:
-                self._write(path, n)
+                self._write(path, data, n)
             except OSError as e2:
                 if self.cur_size == 0:
                     self._forget_empty(path)
@@ -195,7 +208,7 @@ class Store:
         self.appended += 1
         return seq
 
-    def _write(self, path, n):
+    def _write(self, path, data, n):
         # the current segment stays open for appending (opening a file walks littlefs's
         # directory); flush() syncs, which is littlefs's atomic commit
         f = self._fh
@@ -205,7 +218,7 @@ class Store:
             self._fh_path = path
         try:
             f.write(self.head)
-            f.write(self.mv[0:n])
+            f.write(data[0:n])
             f.flush()
         except OSError:
             self._close()
@@ -268,17 +281,23 @@ class Store:
             self.last_error = "cannot remove %s: %s" % (self._path(first), e)
 
     # -- reading / uploading ---------------------------------------------------------------
-    def pending(self, max_n=20):
-        """Up to max_n (seq, CBOR bytes) not yet acknowledged, oldest first."""
+    def pending(self, max_n=20, max_bytes=6144):
+        """Up to max_n (seq, CBOR bytes) not yet acknowledged, oldest first, together at most
+        max_bytes (but always the oldest one): a batch is held in RAM while it uploads, and
+        a few records with long histories are kilobytes each."""
         out = []
+        size = 0
         for i, first in enumerate(self.segments):
             nxt = self.segments[i + 1] if i + 1 < len(self.segments) else self.next_seq
             if nxt <= self.acked + 1:
                 continue
             frames, _end = self._frames(first, self.acked)
-            for seq, _off, _ln, body in frames:
+            for seq, _off, ln, body in frames:
                 if body is not None:
+                    if out and size + ln > max_bytes:
+                        return out
                     out.append((seq, body))
+                    size += ln
                     if len(out) >= max_n:
                         return out
         return out
@@ -315,5 +334,5 @@ class Store:
                 "appended": self.appended, "flash_total": total, "flash_free": free,
                 "dropped_records": self.dropped_records,
                 "dropped_segments": self.dropped_segments, "damaged_frames": self.damaged,
-                "write_errors": self.write_errors,
+                "write_errors": self.write_errors, "oversized_records": self.oversized,
                 "last_error": self.last_error}
