@@ -152,6 +152,3 @@ class Collector:
             out.append({"id": "%08x" % mid, "telegrams": e[0], "last_rssi_dbm": e[1],
                         "last_seen": e[2], "manufacturer": e[3], "device_type": e[4]})
         return out
-
-
-

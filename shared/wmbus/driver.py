@@ -266,6 +266,14 @@ if not _MICRO:
 
 
 # -- helpers drivers share -----------------------------------------------------------------
+def le_uint(d, o, n):
+    """Unsigned little-endian integer of the n bytes d[o:o+n] (manufacturer payloads)."""
+    v = 0
+    for i in range(o + n - 1, o - 1, -1):
+        v = v << 8 | d[i]
+    return v
+
+
 TPL_STATUS_BITS = ((0x04, "POWER_LOW"), (0x08, "PERMANENT_ERROR"), (0x10, "TEMPORARY_ERROR"))
 TPL_APP_STATUS = (None, "BUSY", "ERROR", "ALARM")
 

@@ -154,6 +154,25 @@ def _diehl_default_key(t):
     return _DIEHL_KEY
 
 
+def mode5_iv(t, acc, tpl_pos=0):
+    """The security-mode-5 IV, M‖A‖ACC×8, in the telegram's preallocated 16 bytes: M and A
+    from the DLL header, or with a long TPL header (tpl_pos: just after its ACC, STS and
+    CW) from that header. Drivers with their own AES blocks use it too."""
+    f = t.frame
+    iv = t._iv
+    if tpl_pos:
+        p = tpl_pos
+        iv[0:2] = f[p - 8:p - 6]            # TPL M
+        iv[2:6] = f[p - 12:p - 8]           # TPL id
+        iv[6] = f[p - 6]                    # version
+        iv[7] = f[p - 5]                    # device type
+    else:
+        iv[0:8] = f[2:10]
+    for i in range(8, 16):
+        iv[i] = acc
+    return iv
+
+
 def key_for(t):
     """The key the telegram being parsed was given for its meter (drivers with their own
     encryption ask for it), or None."""
@@ -162,14 +181,13 @@ def key_for(t):
 
 def parse(t, frame, key=None, frame_format="auto"):
     """Fill Telegram t from frame (bytes). key: 16 bytes or None."""
+    t.key = key                 # (reset() leaves it) for drivers with their own AES
     if len(frame) >= 4 and frame[0] == 0x68 and frame[3] == 0x68:
         from .rawframe import parse_wired
         parse_wired(t, frame)
-        t.key = key
         return _transport(t, key, 6)
     frame = normalise_frame(frame, frame_format)
     t.reset(frame)
-    t.key = key
     t.c = frame[1]
     t.m = frame[2] | frame[3] << 8
     t.manufacturer = manufacturer_code(t.m)
@@ -334,16 +352,7 @@ def _tpl_security(t, f, key, pos, end, long_header):
     if key is None:
         raise WMBusError("encrypted (security mode %d) and no key" % mode, t.id)
     if mode == 5:
-        iv = t._iv
-        if long_header:
-            iv[0:2] = f[pos - 8:pos - 6]            # TPL M (pos is after acc, sts, cw)
-            iv[2:6] = f[pos - 12:pos - 8]           # TPL id
-            iv[6] = f[pos - 6]                      # version
-            iv[7] = f[pos - 5]                      # device type
-        else:
-            iv[0:8] = f[2:10]
-        for i in range(8, 16):
-            iv[i] = acc
+        iv = mode5_iv(t, acc, pos if long_header else 0)
         k = key
     else:
         if t.afl_mcr < 0:

@@ -2,7 +2,7 @@
 counter (uint32 LE) in thirds of a litre (as wmbusmeters' apator08 driver scales it: litres
 / 3); the rest is not decoded. The meter reports a gas or "unknown" device type, printed as
 such."""
-from ..driver import Driver
+from ..driver import Driver, le_uint
 
 
 def _decode(t, rec, out):
@@ -10,7 +10,7 @@ def _decode(t, rec, out):
     o = t.pos
     if t.end - o < 4:
         return
-    raw = d[o] | d[o + 1] << 8 | d[o + 2] << 16 | d[o + 3] << 24
+    raw = le_uint(d, o, 4)
     out["total_m3"] = round(raw / 3000, 6)
 
 

@@ -10,11 +10,7 @@ not decoded and the byte 0xA0; then (or at once after CI 0xA0):
 A packed date (u16 LE): bits 0-4 day, 5-8 month, 9-13 year since 2000. The status is
 SEAL_BROKEN when a seal break date is set, else OK.
 """
-from ..driver import Driver
-
-
-def _u16(d, o):
-    return d[o] | d[o + 1] << 8
+from ..driver import Driver, le_uint
 
 
 def _date(raw):
@@ -36,15 +32,15 @@ def _decode(t, rec, out):
         o += 1
     if end - o < 15:
         return
-    esb = _u16(d, o + 5)
-    out["current_hca"] = _u16(d, o + 7)
-    out["previous_hca"] = _u16(d, o + 3)
-    out["current_date"] = _date(_u16(d, o + 9))
+    esb = le_uint(d, o + 5, 2)
+    out["current_hca"] = le_uint(d, o + 7, 2)
+    out["previous_hca"] = le_uint(d, o + 3, 2)
+    out["current_date"] = _date(le_uint(d, o + 9, 2))
     out["season_start_date"] = _date(0xA000 | d[o])
     out["esb_date"] = _date(esb) if esb else None
     out["status"] = "SEAL_BROKEN" if esb else "OK"
-    out["temp_room_avg_c"] = _u16(d, o + 13) / 256
-    out["temp_room_prev_avg_c"] = _u16(d, o + 11) / 256
+    out["temp_room_avg_c"] = le_uint(d, o + 13, 2) / 256
+    out["temp_room_prev_avg_c"] = le_uint(d, o + 11, 2) / 256
 
 
 DRIVER = Driver(

@@ -14,7 +14,7 @@ divided by that multiplier. The historic reading is the total minus the delta, t
 `historic_age_h` hours before the meter time.
 """
 from .. import aes, link
-from ..driver import Driver
+from ..driver import Driver, flag_names, le_uint, status_text
 from ..errors import WMBusError
 
 FRAME_STATUS = ((0x01, "SUMMER_TIME"), (0x02, "HISTORICAL_INDICATION"),
@@ -27,15 +27,6 @@ _FLOW = ((0x80, "MINIMUM_FLOW"), (0x40, "MAXIMUM_FLOW"), (0x20, "REVERSE_FLOW"),
 CURRENT_STATUS = _FLOW + ((0x01, "BATTERY_LOW"),)
 HISTORIC_STATUS = _FLOW + ((0x01, "BATTERY_LIFETIME_THRESHOLD_EXCEEDED"),)
 _DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
-def _flags(v, table):
-    names = sorted(n for bit, n in table if v & bit)
-    return " ".join(names) if names else "OK"
-
-
-def _u32(b, o):
-    return b[o] | b[o + 1] << 8 | b[o + 2] << 16 | b[o + 3] << 24
 
 
 def _datetime(seconds):
@@ -66,16 +57,11 @@ def _decode(t, rec, out):
         raise WMBusError("apatorna1: %d payload bytes, 18 needed" % (t.end - o), t.id)
     acc = f[o]
     key = link.key_for(t) or bytes(16)
-    fr = t.frame
-    iv = bytearray(16)
-    iv[0:8] = fr[2:10]
-    for i in range(8, 16):
-        iv[i] = acc
-    b = aes.cbc_decrypt(key, iv, bytes(f[o + 2:o + 18]))
-    packed = _u32(b, 1)
+    b = aes.cbc_decrypt(key, link.mode5_iv(t, acc), bytes(f[o + 2:o + 18]))
+    packed = le_uint(b, 1, 4)
     mult = 10 ** ((packed >> 4) & 3)
     total = ((packed >> 8) * 16 + (packed & 0x0F)) * mult / 1000
-    now = _u32(b, 5)
+    now = le_uint(b, 5, 4)
     age_h = (b[10] >> 2) * 256 + b[9]
     delta = ((b[13] << 18) + (b[12] << 10) + (b[11] << 2) + (b[10] & 3)) * mult / 1000
     out["historic_m3"] = round(total - delta, 6)
@@ -83,9 +69,9 @@ def _decode(t, rec, out):
     out["historic_age_h"] = age_h
     out["meter_datetime"] = _datetime(now)
     out["total_m3"] = round(total, 6)
-    out["current_status"] = _flags(b[14], CURRENT_STATUS)
-    out["frame_status"] = _flags(f[o + 1], FRAME_STATUS)
-    out["historic_status"] = _flags(b[15], HISTORIC_STATUS)
+    out["current_status"] = status_text(flag_names(b[14], CURRENT_STATUS))
+    out["frame_status"] = status_text(flag_names(f[o + 1], FRAME_STATUS))
+    out["historic_status"] = status_text(flag_names(b[15], HISTORIC_STATUS))
 
 
 DRIVER = Driver(

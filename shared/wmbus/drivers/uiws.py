@@ -6,7 +6,7 @@ control byte (bits 0-3 element size, bits 4-5 spacing unit, 3 = months), a spaci
 then the values, the most recent first; wmbusmeters names them target_1..target_10 (storage
 31..40) with their dates counted back month by month from the base date."""
 from .. import vif
-from ..driver import Driver, F, error_flag_names, status_text, tpl_status_names
+from ..driver import Driver, F, error_flag_names, le_uint, status_text, tpl_status_names
 
 _NULL = -0x80000000
 _PROFILE = 0x13             # the combinable VIFE marking a (reverse) compact profile
@@ -37,9 +37,7 @@ def _decode(t, rec, out):
     monthly = (d[off] >> 4) & 3 == 3
     for k in range(1, min(10, (ln - 2) // size) + 1):
         p = off + 2 + (k - 1) * size
-        v = 0
-        for j in range(size - 1, -1, -1):
-            v = v << 8 | d[p + j]
+        v = le_uint(d, p, size)
         if v >= 1 << (8 * size - 1):
             v -= 1 << (8 * size)
         out["target_%d_m3" % k] = None if v == -(1 << (8 * size - 1)) else \
