@@ -135,7 +135,8 @@ class Collector:
         return d
 
     def meters(self):
-        out = []
+        """One dict per coded meter, made as the console writes it (a generator: 500 meters'
+        dicts would not fit the heap at once)."""
         for slot in range(len(self.coding)):
             m = self.stats.meter(slot)
             m["id"] = "%08x" % self.coding.ids[slot]
@@ -143,12 +144,10 @@ class Collector:
             # the last reading decoded (stored, or checked unchanged), coded
             v = self.policy.last(slot)
             m["last_reading"] = None if v is None else round(v * self.coding.factor(slot), 4)
-            out.append(m)
-        return out
+            yield m
 
     def uncoded(self):
-        out = []
+        """One dict per meter heard but not coded (at most meterstats.UNCODED_MAX)."""
         for mid, e in self.stats.uncoded.items():
-            out.append({"id": "%08x" % mid, "telegrams": e[0], "last_rssi_dbm": e[1],
-                        "last_seen": e[2], "manufacturer": e[3], "device_type": e[4]})
-        return out
+            yield {"id": "%08x" % mid, "telegrams": e[0], "last_rssi_dbm": e[1],
+                   "last_seen": e[2], "manufacturer": e[3], "device_type": e[4]}

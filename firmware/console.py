@@ -14,7 +14,7 @@ Commands (one per line; answers are human-readable, or one JSON object per line 
     help
 
 The console only formats; the app supplies the facts through four methods:
-``status() -> dict``, ``meters() -> list of dict``, ``uncoded() -> list of dict`` and
+``status() -> dict``, ``meters()`` and ``uncoded()`` -> iterables of dicts, and
 ``async selftest() -> dict``.
 """
 import json
@@ -31,27 +31,39 @@ class Console:
         self._write = write or sys.stdout.write
 
     def emit(self, kind, obj, as_json):
+        """Write one answer. `obj` is a dict, or for meters/uncoded any iterable of dicts:
+        it is written item by item (500 meters' rows never exist in RAM at once)."""
         w = self._write
-        if as_json:
-            if isinstance(obj, dict):
+        if isinstance(obj, dict):
+            if as_json:
                 d = {"type": kind}
                 d.update(obj)
                 w(json.dumps(d))
                 w("\n")
-                return
-            # a list (500 meters) is written item by item on one line: no big string
+            else:
+                w(_text(kind, obj) + "\n")
+            return
+        if as_json:
             w('{"type": "%s", "items": [' % kind)
-            for i, item in enumerate(obj):
-                if i:
+            first = True
+            for item in obj:
+                if not first:
                     w(", ")
+                first = False
                 w(json.dumps(item))
             w("]}\n")
-        elif kind in ("meters", "uncoded") and len(obj) > 40:
-            # many meters: a table per block of 40 rows keeps the text small in RAM
-            for i in range(0, len(obj), 40):
-                w(_text(kind, obj[i:i + 40]) + "\n")
-        else:
-            w(_text(kind, obj) + "\n")
+            return
+        # text: a table per block of 40 rows, written a line at a time
+        block = []
+        empty = True
+        for item in obj:
+            block.append(item)
+            if len(block) == 40:
+                _table(w, kind, block)
+                block = []
+                empty = False
+        if block or empty:
+            _table(w, kind, block)
 
     async def handle(self, line):
         words = line.strip().split()
@@ -110,18 +122,23 @@ def _fmt(v):
     return str(v)
 
 
+def _table(w, kind, rows):
+    """Rows of meters as a table with aligned columns, written line by line."""
+    if not rows:
+        w("(no meters)\n" if kind == "meters" else "(no uncoded meters heard)\n")
+        return
+    # MicroPython dicts keep no order: id first, the rest sorted
+    cols = sorted(rows[0].keys(), key=lambda c: (c != "id", c))
+    cells = [[_fmt(m.get(c)) for c in cols] for m in rows]
+    widths = [max(len(c), max(len(r[i]) for r in cells)) for i, c in enumerate(cols)]
+    w("  ".join(_pad(c, widths[i]) for i, c in enumerate(cols)))
+    w("\n")
+    for r in cells:
+        w("  ".join(_pad(r[i], widths[i]) for i in range(len(cols))))
+        w("\n")
+
+
 def _text(kind, obj):
-    if kind == "meters" or kind == "uncoded":
-        if not obj:
-            return "(no meters)" if kind == "meters" else "(no uncoded meters heard)"
-        # MicroPython dicts keep no order: id first, the rest sorted
-        cols = sorted(obj[0].keys(), key=lambda c: (c != "id", c))
-        rows = [[_fmt(m.get(c)) for c in cols] for m in obj]
-        widths = [max(len(c), max(len(r[i]) for r in rows)) for i, c in enumerate(cols)]
-        out = ["  ".join(_pad(c, widths[i]) for i, c in enumerate(cols))]
-        for r in rows:
-            out.append("  ".join(_pad(r[i], widths[i]) for i in range(len(cols))))
-        return "\n".join(out)
     if kind == "telegram":
         return "telegram " + " ".join("%s=%s" % (k, _fmt(obj[k])) for k in obj)
     if isinstance(obj, dict):

@@ -56,3 +56,42 @@ def test_human_and_json_answers():
     assert {"type": "selftest", "ping": True, "module": "iM871A"} in js
     assert js[-1]["type"] == "status" and js[-1]["radio"]["health"] == "ok"
     assert not any("telegram" in l for l in lines)
+
+
+BIG = r"""
+import sys, asyncio
+sys.path.insert(0, %r)
+from console import Console
+
+class App:
+    made = 0
+    def meters(self):             # like Collector.meters: one dict at a time
+        for i in range(500):
+            App.made += 1
+            yield {"id": "%%08x" %% (0x10000000 + i), "ok": i, "crc_errors": 0,
+                   "last_rssi_dbm": -70, "last_reading": i * 1.5}
+
+async def main():
+    c = Console(App())
+    await c.run(asyncio.StreamReader(sys.stdin))
+    print("MADE", App.made)
+asyncio.run(main())
+"""
+
+
+def test_500_meters_streamed_under_a_small_heap():
+    # the console compiled from source and 500 meters' rows in a 64K heap: as one list of
+    # dicts the rows alone need ~100 kB; written as they are made, they fit
+    proc = subprocess.run([micropython_binary(), "-X", "heapsize=64K", "-c", BIG % str(FIRMWARE)],
+                          input="meters\njson meters\n", capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr + proc.stdout[-500:]
+    lines = proc.stdout.splitlines()
+    rows = [l.split() for l in lines if l.startswith("1")]
+    assert len(rows) == 500 and rows[499][0] == "100001f3"
+    assert sum(1 for l in lines if l.startswith("id ")) == 13         # 40 rows a block
+    js = json.loads(next(l for l in lines if l.startswith("{")))
+    assert js["type"] == "meters" and len(js["items"]) == 500
+    assert js["items"][123] == {"id": "1000007b", "ok": 123, "crc_errors": 0,
+                                "last_rssi_dbm": -70, "last_reading": 184.5}
+    assert lines[-1] == "MADE 1000"
