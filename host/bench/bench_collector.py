@@ -95,6 +95,77 @@ def main():
         row("%s: peak live heap (app)" % label, peak, "B", "<= 98304")
         row("%s: heap after start" % label, start, "B")
     row("ROM image (flash on ESP32)", rom.stat().st_size, "B")
+    app_heap()
+
+
+WASM_PACKAGE = "@micropython/micropython-webassembly-pyscript@1.29.0-6"   # same core, 32-bit
+
+
+def wasm_port():
+    """micropython.mjs of MicroPython's webassembly port (installed from npm into build/),
+    or (None, why not)."""
+    import shutil
+    where = paths.ROOT / "build" / "wasm32"
+    mjs = where / "node_modules" / "@micropython" / "micropython-webassembly-pyscript" / \
+        "micropython.mjs"
+    if not mjs.exists():
+        if not (shutil.which("node") and shutil.which("npm")):
+            return None, "node and npm are not installed"
+        proc = subprocess.run(["npm", "install", "--silent", "--no-save", "--prefix", str(where),
+                               WASM_PACKAGE], capture_output=True, text=True)
+        if proc.returncode or not mjs.exists():
+            return None, "npm install %s failed: %s" % (WASM_PACKAGE, proc.stderr.strip()[-200:])
+    return mjs, ""
+
+
+def app_heap():
+    """The whole app (main.py's objects: coding, codec, store, policy, collector, radio driver,
+    uplink, console) with 500 coded meters and an hour of their telegrams, on the 64-bit unix
+    port and on the 32-bit webassembly port, side by side. The telegrams are unencrypted
+    (mode 0): the webassembly port has no cryptolib."""
+    prop = SimProperty(apartments=100, hca_per_apartment=3, seed=9, mode=0)
+    sc = Scenario(prop)
+    sc.run(None, HOURS * 3600)
+    frames = [s.frame for s in sc.sent]
+    step_ms = int(1000 * HOURS * 3600 / len(frames))
+    driver = paths.FIRMWARE / "tools" / "bench_app_heap_mp.py"
+    rom = mpybuild.romfs_image(paths.ROOT / "build" / "bench-app.romfs", extra=[driver])
+    cap = "%dK" % (256 + (rom.stat().st_size + 1023) // 1024)
+    with tempfile.TemporaryDirectory() as td:
+        td = pathlib.Path(td)
+        tel = td / "telegrams.bin"
+        tel.write_bytes(b"".join(bytes((len(f), 70)) + bytes(f) for f in frames))
+
+        def args(name):         # a fresh flash directory for each run
+            flash = td / name
+            flash.mkdir()
+            (flash / "coding.csv").write_text(prop.coding_csv())
+            (flash / "config.json").write_text(json.dumps({
+                "collector_id": "bench", "upload_url": "http://127.0.0.1:9/upload",
+                "upload_key": "00" * 16}))
+            return [str(flash), str(tel), str(step_ms)]
+        runs = [("unix port (64-bit)",
+                 [paths.micropython_binary(), "-X", "heapsize=" + cap, "-c",
+                  RUNNER.replace("bench_collector_mp", "bench_app_heap_mp")] + args("unix"),
+                 dict(os.environ, FORDEL_ROMFS=str(rom), MICROPYPATH=".frozen"))]
+        mjs, why = wasm_port()
+        if mjs:
+            runs.append(("webassembly port (32-bit)",
+                         ["node", str(pathlib.Path(__file__).parent / "wasm" / "app_heap.mjs"),
+                          str(mjs), str(rom)] + args("wasm"), None))
+        else:
+            row("whole app, 500 meters, webassembly port (32-bit)", "not measured: " + why, "")
+        for label, cmd, env in runs:
+            proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
+            res = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT")]
+            if not res:
+                row("whole app, 500 meters, " + label, "failed: " +
+                    (proc.stdout + proc.stderr).strip()[-200:], "")
+                continue
+            bits, start, peak, stored, n = (int(x) for x in res[0].split()[1:])
+            row("whole app, 500 meters, %s: heap after start" % label, start, "B")
+            row("whole app, 500 meters, %s: peak live heap, %d telegrams, %d stored"
+                % (label, n, stored), peak, "B", "<= 98304")
 
 
 if __name__ == "__main__":

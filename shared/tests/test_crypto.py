@@ -36,3 +36,26 @@ def test_cbc_sp800_38a():
            "5086cb9b507219ee95db113a917678b2")
     assert bytes(aes.cbc_encrypt(KEY, iv, MSG[:32])) == ct
     assert bytes(aes.cbc_decrypt(KEY, iv, ct)) == MSG[:32]
+
+
+def test_without_aes_encrypted_telegrams_say_why_plain_ones_decode():
+    # an interpreter with neither cryptolib nor cryptography (MicroPython's webassembly port)
+    import vectorfile
+    from wmbus import Decoder, WMBusError, unhex
+    enc = [c for c in vectorfile.cases() if c["case_id"] == "fhkvdataiv:Rooom"][0]
+    plain = unhex("314493441234567835087A740000200B6E2701004B6E450100426C5F2CCB086E79"
+                  "0000C2086C7F21326CFFFF046D200B7422")
+    have = aes._aes
+    aes._aes = None
+    try:
+        try:
+            Decoder().decode(unhex(enc["telegram"]), key=unhex(enc["key"]), driver="oms-hca")
+        except WMBusError as e:
+            assert "cannot decrypt: no AES" in str(e), e
+        else:
+            raise AssertionError("decrypted without AES")
+        assert Decoder().decode(plain)["current_consumption_hca"] == 127
+    finally:
+        aes._aes = have
+    assert Decoder().decode(unhex(enc["telegram"]), key=unhex(enc["key"]),
+                            driver="oms-hca")["current_consumption_hca"] is not None

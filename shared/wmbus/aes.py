@@ -1,55 +1,52 @@
 """AES-128 for the codec with one small interface on both interpreters.
 
 MicroPython has only `cryptolib.aes` (ECB mode 1, CBC mode 2); CTR and CMAC are built here on
-ECB. CPython uses the `cryptography` package (OpenSSL) for the block cipher; CTR/CMAC then run
-through the same code so both interpreters give identical results (tested on OMS vectors and
-RFC 4493 CMAC vectors).
+ECB. CPython gets the same `aes` class on OpenSSL (_aes_cpython.py), so one code path serves
+both interpreters and gives identical results (tested on OMS vectors and RFC 4493 CMAC
+vectors).
 """
+from .errors import WMBusError
+
 try:
-    from cryptolib import aes as _mp_aes  # MicroPython
+    from cryptolib import aes as _aes  # MicroPython
 except ImportError:
-    _mp_aes = None
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    try:
+        from ._aes_cpython import aes as _aes  # CPython: the same interface on OpenSSL
+    except ImportError:  # an interpreter without AES: plain telegrams decode, others say why
+        _aes = None
 
 _ZERO16 = bytes(16)
 
 
+def _cipher(key, mode, iv=None):
+    if _aes is None:
+        raise WMBusError("cannot decrypt: no AES on this interpreter (cryptolib or cryptography)")
+    return _aes(key, mode, iv) if iv is not None else _aes(key, mode)
+
+
 def cbc_decrypt(key, iv, data):
     """AES-128-CBC decryption of whole 16-byte blocks."""
-    if _mp_aes is not None:
-        out = bytearray(len(data))
-        _mp_aes(key, 2, iv).decrypt(data, out)
-        return out
-    d = Cipher(algorithms.AES(bytes(key)), modes.CBC(bytes(iv))).decryptor()
-    return d.update(bytes(data)) + d.finalize()
+    out = bytearray(len(data))
+    _cipher(key, 2, iv).decrypt(data, out)
+    return out
 
 
 def cbc_decrypt_into(key, iv, src, dst):
     """AES-128-CBC decryption of src (whole blocks) into dst, a buffer of the same length
     (a preallocated bytearray or memoryview: nothing allocated but the cipher object)."""
-    if _mp_aes is not None:
-        _mp_aes(key, 2, iv).decrypt(src, dst)
-        return
-    d = Cipher(algorithms.AES(bytes(key)), modes.CBC(bytes(iv))).decryptor()
-    dst[:] = d.update(bytes(src)) + d.finalize()
+    _cipher(key, 2, iv).decrypt(src, dst)
 
 
 def cbc_encrypt(key, iv, data):
-    if _mp_aes is not None:
-        out = bytearray(len(data))
-        _mp_aes(key, 2, iv).encrypt(data, out)
-        return out
-    e = Cipher(algorithms.AES(bytes(key)), modes.CBC(bytes(iv))).encryptor()
-    return e.update(bytes(data)) + e.finalize()
+    out = bytearray(len(data))
+    _cipher(key, 2, iv).encrypt(data, out)
+    return out
 
 
 def ecb_encrypt(key, data):
-    if _mp_aes is not None:
-        out = bytearray(len(data))
-        _mp_aes(key, 1).encrypt(data, out)
-        return out
-    e = Cipher(algorithms.AES(bytes(key)), modes.ECB()).encryptor()
-    return e.update(bytes(data)) + e.finalize()
+    out = bytearray(len(data))
+    _cipher(key, 1).encrypt(data, out)
+    return out
 
 
 def ctr_crypt(key, iv, data):
