@@ -19,14 +19,14 @@ from micropython import const
 
 from radio.base import Radio, RadioError
 
-SOF = const(0xFF)
-DATA_IND = const(0x03)
-SET_MODE = const(0x04)
-RESET = const(0x05)
-SET_REQ = const(0x09)
-GET_REQ = const(0x0A)
-SERIALNO = const(0x0B)
-FWV = const(0x0C)
+_SOF = const(0xFF)
+_DATA_IND = const(0x03)
+_SET_MODE = const(0x04)
+_RESET = const(0x05)
+_SET_REQ = const(0x09)
+_GET_REQ = const(0x0A)
+_SERIALNO = const(0x0B)
+_FWV = const(0x0C)
 
 # requests whose confirmation (cmd | 0x80) the module may send
 _REQS = (0x00, 0x02, 0x04, 0x05, 0x06, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x10, 0x11, 0x30, 0x31,
@@ -35,10 +35,10 @@ _REQS = (0x00, 0x02, 0x04, 0x05, 0x06, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x10, 0x11,
 C_FIELDS = b"\x44\x46\x47\x48\x08\x18\x28\x38"
 
 # non-volatile parameter offsets (GET_REQ / SET_REQ memory positions)
-P_CMD_OUT = const(5)
-P_CHANNEL = const(60)
-P_RSSI = const(69)
-P_MODE = const(70)
+_P_CMD_OUT = const(5)
+_P_CHANNEL = const(60)
+_P_RSSI = const(69)
+_P_MODE = const(70)
 
 MODE_BYTES = {"S1": 0x03, "T1": 0x08, "C1": 0x0E, "C1T1": 0x09}
 
@@ -59,7 +59,7 @@ def rssi_dbm(raw):
 def frame(buf, cmd, payload=b""):
     """Write a command frame into buf; returns its length."""
     n = len(payload)
-    buf[0] = SOF
+    buf[0] = _SOF
     buf[1] = cmd
     buf[2] = n
     buf[3:3 + n] = payload
@@ -85,11 +85,11 @@ class Amb8465(Radio):
         buf = self._buf
         while a < b:
             c = buf[a]
-            if c == SOF:
+            if c == _SOF:
                 if b - a < 3:
                     return a
                 cmd = buf[a + 1]
-                if cmd != DATA_IND and not (cmd & 0x80 and (cmd & 0x7F) in _REQS):
+                if cmd != _DATA_IND and not (cmd & 0x80 and (cmd & 0x7F) in _REQS):
                     self._garbage(1)
                     a += 1
                     continue
@@ -102,7 +102,7 @@ class Amb8465(Radio):
                     self._garbage(1)
                     a += 1
                     continue
-                if cmd == DATA_IND:
+                if cmd == _DATA_IND:
                     if not self._telegram(a + 3, n):
                         return a          # ring full: parse it again when there is room
                 else:
@@ -142,37 +142,37 @@ class Amb8465(Radio):
         return await self._request(n, cmd | 0x80, what)
 
     async def _ping(self):
-        await self._cmd(SERIALNO, b"", "SERIALNO_REQ")
+        await self._cmd(_SERIALNO, b"", "SERIALNO_REQ")
 
     async def serial_number(self):
-        p = await self._cmd(SERIALNO, b"", "SERIALNO_REQ")
+        p = await self._cmd(_SERIALNO, b"", "SERIALNO_REQ")
         if len(p) < 4:
             raise RadioError("amb8465: serial number answer has %d bytes, want 4" % len(p))
         return "%02x%02x%02x%02x" % (p[0], p[1], p[2], p[3])
 
     async def get_config(self):
         """GET_REQ of the whole parameter memory, decoded (offsets per the AMBER manual)."""
-        p = await self._cmd(GET_REQ, b"\x00\x80", "GET_REQ parameters")
-        if len(p) < 2 or p[0] != 0 or len(p) < 2 + p[1] or p[1] <= P_MODE:
+        p = await self._cmd(_GET_REQ, b"\x00\x80", "GET_REQ parameters")
+        if len(p) < 2 or p[0] != 0 or len(p) < 2 + p[1] or p[1] <= _P_MODE:
             raise RadioError("amb8465: GET_REQ answer malformed (%d bytes)" % len(p))
         v = p[2:]
         return {"module": "AMB8465" if p[1] == 0x78 else "AMB3665" if p[1] == 0x80 else
-                "params %d" % p[1], "cmd_out": v[P_CMD_OUT], "rssi_enable": v[P_RSSI],
-                "mode_preselect": v[P_MODE], "channel": v[P_CHANNEL]}
+                "params %d" % p[1], "cmd_out": v[_P_CMD_OUT], "rssi_enable": v[_P_RSSI],
+                "mode_preselect": v[_P_MODE], "channel": v[_P_CHANNEL]}
 
     async def set_param(self, pos, value):
         """SET_REQ: write one non-volatile parameter byte (effective after a reset)."""
-        p = await self._cmd(SET_REQ, bytes((pos, 1, value)), "SET_REQ parameter %d" % pos)
+        p = await self._cmd(_SET_REQ, bytes((pos, 1, value)), "SET_REQ parameter %d" % pos)
         if len(p) and p[0]:
             raise RadioError("amb8465: SET_REQ parameter %d refused, status %d" % (pos, p[0]))
 
     async def reset(self):
-        await self._cmd(RESET, b"", "RESET_REQ")
+        await self._cmd(_RESET, b"", "RESET_REQ")
         await asyncio.sleep_ms(self.RESET_MS)
 
     async def info(self):
         cfg = await self.get_config()
-        p = await self._cmd(FWV, b"", "FWV_REQ")
+        p = await self._cmd(_FWV, b"", "FWV_REQ")
         fw = ".".join(str(x) for x in p[:3])
         return {"module": cfg["module"], "serial": await self.serial_number(), "firmware": fw}
 
@@ -180,9 +180,9 @@ class Amb8465(Radio):
         cfg = await self.get_config()
         if self.fix_settings and (cfg["cmd_out"] != 1 or cfg["rssi_enable"] != 1):
             if cfg["cmd_out"] != 1:
-                await self.set_param(P_CMD_OUT, 1)
+                await self.set_param(_P_CMD_OUT, 1)
             if cfg["rssi_enable"] != 1:
-                await self.set_param(P_RSSI, 1)
+                await self.set_param(_P_RSSI, 1)
             await self.reset()
             cfg = await self.get_config()
         self.cmd_out = cfg["cmd_out"] == 1
@@ -194,7 +194,7 @@ class Amb8465(Radio):
         m = MODE_BYTES.get(mode)
         if m is None:
             raise RadioError("amb8465: link mode %r not one of %s" % (mode, "/".join(MODE_BYTES)))
-        p = await self._cmd(SET_MODE, bytes((m,)), "SET_MODE_REQ " + mode)
+        p = await self._cmd(_SET_MODE, bytes((m,)), "SET_MODE_REQ " + mode)
         if len(p) and p[0]:
             raise RadioError("amb8465: SET_MODE_REQ %s refused, status %d" % (mode, p[0]))
         self.link_mode = mode

@@ -15,8 +15,8 @@ from array import array
 
 from micropython import const
 
-SLOT = const(256)          # L-field + up to 255 bytes: any wM-Bus frame without DLL CRCs
-NO_RSSI = const(-32768)
+_SLOT = const(256)          # L-field + up to 255 bytes: any wM-Bus frame without DLL CRCs
+_NO_RSSI = const(-32768)
 
 UNKNOWN = "unknown"        # not yet talked to the module
 OK = "ok"
@@ -77,9 +77,9 @@ class Radio:
         self._stale = False
         # frame ring
         self._slots = slots
-        self._ring = bytearray(slots * SLOT)
+        self._ring = bytearray(slots * _SLOT)
         self._rmv = memoryview(self._ring)
-        self._rssi = array("h", [NO_RSSI] * slots)
+        self._rssi = array("h", [_NO_RSSI] * slots)
         self._ts = array("L", [0] * slots)
         self._hasts = bytearray(slots)
         self._tick = array("l", [0] * slots)
@@ -141,11 +141,11 @@ class Radio:
             self._frame_ev.clear()
             await self._frame_ev.wait()
         i = self._tail
-        off = i * SLOT
+        off = i * _SLOT
         f = self._frame
         f.data = self._rmv[off:off + 1 + self._ring[off]]
         r = self._rssi[i]
-        f.rssi_dbm = None if r == NO_RSSI else r
+        f.rssi_dbm = None if r == _NO_RSSI else r
         f.ts = self._ts[i] if self._hasts[i] else None
         f.ticks = self._tick[i]
         self._lent = True
@@ -166,14 +166,14 @@ class Radio:
             return True
         self.stats["telegrams"] += 1
         self._heard = True
-        if n > SLOT - 1:
+        if n > _SLOT - 1:
             self._error("refused")
             return True
         i = (self._tail + self._count) % self._slots
-        off = i * SLOT
+        off = i * _SLOT
         self._ring[off] = n
         self._ring[off + 1:off + 1 + n] = self._mv[p:p + n]
-        self._rssi[i] = NO_RSSI if rssi_dbm is None else rssi_dbm
+        self._rssi[i] = _NO_RSSI if rssi_dbm is None else rssi_dbm
         self._hasts[i] = ts is not None
         self._ts[i] = ts or 0
         self._tick[i] = time.ticks_ms()

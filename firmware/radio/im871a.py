@@ -17,22 +17,22 @@ from micropython import const
 
 from radio.base import Radio, RadioError
 
-SOF = const(0xA5)
-DEVMGMT = const(0x01)
-RADIOLINK = const(0x02)
-RADIOLINKTEST = const(0x03)
-HWTEST = const(0x04)
+_SOF = const(0xA5)
+_DEVMGMT = const(0x01)
+_RADIOLINK = const(0x02)
+_RADIOLINKTEST = const(0x03)
+_HWTEST = const(0x04)
 # highest valid msg id per endpoint 1..4 (wmbusmeters checkIM871AFrame)
 _MAX_MSG = (0, 0x27, 0x05, 0x07, 0x02)
 
-PING = const(0x01)
-SET_CONFIG = const(0x03)
-GET_CONFIG = const(0x05)
-RESET = const(0x07)
-GET_DEVICEINFO = const(0x0F)
-WMBUSMSG_IND = const(0x03)
+_PING = const(0x01)
+_SET_CONFIG = const(0x03)
+_GET_CONFIG = const(0x05)
+_RESET = const(0x07)
+_GET_DEVICEINFO = const(0x0F)
+_WMBUSMSG_IND = const(0x03)
 
-CRC_GOOD = const(0x0F47)
+_CRC_GOOD = const(0x0F47)
 
 # link-mode byte of SET_CONFIG / GET_CONFIG (LIST_OF_IM871A_LINK_MODES order)
 MODE_BYTES = {"S1": 0, "T1": 3, "C1": 7, "C1T1": 10}
@@ -74,7 +74,7 @@ def rssi_dbm(raw):
 def frame(buf, endpoint, msg, payload=b"", crc=False):
     """Write a request frame into buf; returns its length."""
     n = len(payload)
-    buf[0] = SOF
+    buf[0] = _SOF
     buf[1] = (0x80 if crc else 0) | endpoint
     buf[2] = msg
     buf[3] = n
@@ -102,7 +102,7 @@ class Im871a(Radio):
     def _parse(self, a, b):
         buf = self._buf
         while a < b:
-            if buf[a] != SOF:
+            if buf[a] != _SOF:
                 i = buf.find(b"\xa5", a, b)
                 if i < 0:
                     self._garbage(b - a)
@@ -133,13 +133,13 @@ class Im871a(Radio):
             if b < end:
                 return a                  # wait for the rest
             if ctrl & 8:
-                if crc16(buf, a + 1, end) != CRC_GOOD:
+                if crc16(buf, a + 1, end) != _CRC_GOOD:
                     self._error("crc_errors")
                     self._garbage(1)
                     a += 1
                     continue
                 self._crc_seen = True
-            if ep == RADIOLINK and msg == WMBUSMSG_IND:
+            if ep == _RADIOLINK and msg == _WMBUSMSG_IND:
                 rssi = rssi_dbm(buf[r]) if ctrl & 4 else None
                 ts = (buf[t] | buf[t + 1] << 8 | buf[t + 2] << 16 | buf[t + 3] << 24) \
                     if ctrl & 2 else None
@@ -154,15 +154,15 @@ class Im871a(Radio):
         return a
 
     async def _cmd(self, msg, payload, what):
-        n = frame(self._tx, DEVMGMT, msg, payload)
-        return await self._request(n, DEVMGMT << 8 | (msg + 1), what)
+        n = frame(self._tx, _DEVMGMT, msg, payload)
+        return await self._request(n, _DEVMGMT << 8 | (msg + 1), what)
 
     async def _ping(self):
-        await self._cmd(PING, b"", "PING")
+        await self._cmd(_PING, b"", "PING")
 
     async def info(self):
         """GET_DEVICEINFO: module type, device mode, firmware, HCI version, unique id."""
-        p = await self._cmd(GET_DEVICEINFO, b"", "GET_DEVICEINFO")
+        p = await self._cmd(_GET_DEVICEINFO, b"", "GET_DEVICEINFO")
         if len(p) < 8:
             raise RadioError("im871a: device info answer has %d bytes, want 8" % len(p))
         self.firmware = p[2]
@@ -176,7 +176,7 @@ class Im871a(Radio):
 
     async def get_config(self):
         """GET_CONFIG decoded: the fields the module reports, by name."""
-        p = await self._cmd(GET_CONFIG, b"", "GET_CONFIG")
+        p = await self._cmd(_GET_CONFIG, b"", "GET_CONFIG")
         return decode_config(p)
 
     async def read_link_mode(self):
@@ -194,17 +194,17 @@ class Im871a(Radio):
         if mode == "C1T1" and self.firmware is not None and self.firmware < 0x14:
             raise RadioError("im871a: firmware %x.%x cannot listen C1+T1 (needs 1.4)"
                              % (self.firmware >> 4, self.firmware & 15))
-        p = await self._cmd(SET_CONFIG, bytes((0, 0x02, lm, 0x30, 1, 1 if self.timestamps
+        p = await self._cmd(_SET_CONFIG, bytes((0, 0x02, lm, 0x30, 1, 1 if self.timestamps
                                                else 0)), "SET_CONFIG link mode " + mode)
         if len(p) and p[0]:
-            raise RadioError("im871a: SET_CONFIG link mode %s refused, status 0x%02x"
+            raise RadioError("im871a: _SET_CONFIG link mode %s refused, status 0x%02x"
                              % (mode, p[0]))
         self.link_mode = mode
         self.stats["reconfigs"] += 1
 
     async def reset(self):
         """Software reset of the module, then the link mode again."""
-        await self._cmd(RESET, b"", "RESET")
+        await self._cmd(_RESET, b"", "RESET")
         await self.set_link_mode(self.link_mode)
 
     async def check(self):
@@ -240,5 +240,5 @@ def decode_config(p):
                     out[name] = v
                     i += w
     except IndexError:
-        raise RadioError("im871a: GET_CONFIG answer cut short at byte %d" % i)
+        raise RadioError("im871a: _GET_CONFIG answer cut short at byte %d" % i)
     return out
