@@ -8,7 +8,11 @@ from .dv import Records
 from .errors import WMBusError
 from .media import media_name
 
-MAX_FORMAT_METERS = 600
+# compact-frame formats learnt from full frames, by format signature (the CRC-16 of the
+# DIF/VIF bytes: a property of the format, the same for every meter sending it). A property
+# has a handful (one per meter type and configuration), so 500 meters cost a few entries.
+MAX_FORMATS = 16
+MAX_MERGED_METERS = 600     # merge=True (host tools): meters whose last reading is kept
 
 
 class Decoder:
@@ -27,7 +31,7 @@ class Decoder:
         self.frame_format = frame_format
         self.t = link.Telegram()
         self.rec = Records()
-        self.formats = {}           # meter id -> {signature: DIF/VIF bytes}
+        self.formats = {}           # format signature -> DIF/VIF bytes (MAX_FORMATS at most)
         # merge=True: each result also carries the meter's fields from its earlier telegrams
         # (a meter alternating two telegram layouts reads as one meter; wmbusmeters' output)
         self.merge = merge
@@ -54,7 +58,7 @@ class Decoder:
             elif ci <= 0x7A and drv.records:
                 rec.parse(t.payload, t.pos, t.end, t.id, None, drv.compact)
                 if rec.fmt_len > 0 and drv.compact:
-                    self._learn(t.id, rec)
+                    self._learn(rec)
             else:
                 rec.n = 0
                 rec.data = t.payload
@@ -95,7 +99,7 @@ class Decoder:
                 merged = dict(prev)
                 merged.update(out)
                 out = merged
-            elif len(self.last) >= MAX_FORMAT_METERS:
+            elif len(self.last) >= MAX_MERGED_METERS:
                 self.last.pop(next(iter(self.last)))
             self.last[t.id] = out       # the caller gets this dict: a new one each telegram
         return out
@@ -117,17 +121,13 @@ class Decoder:
                              % (t.manufacturer, t.version, t.device_type), t.id)
         return _drivers.load(g)
 
-    def _learn(self, mid, rec):
+    def _learn(self, rec):
         sig = crc16(rec.fmt, 0, rec.fmt_len)
-        per = self.formats.get(mid)
-        if per is None:
-            if len(self.formats) >= MAX_FORMAT_METERS:
-                self.formats.pop(next(iter(self.formats)))
-            per = self.formats[mid] = {}
-        if sig not in per:
-            if len(per) >= 4:
-                per.pop(next(iter(per)))
-            per[sig] = bytes(rec.fmt[0:rec.fmt_len])
+        fmts = self.formats
+        if sig not in fmts:
+            if len(fmts) >= MAX_FORMATS:
+                fmts.pop(next(iter(fmts)))
+            fmts[sig] = bytes(rec.fmt[0:rec.fmt_len])
 
     def _compact(self, t, rec, drv):
         p = t.payload
@@ -136,12 +136,12 @@ class Decoder:
             raise WMBusError("truncated compact frame header", t.id)
         sig = p[pos] | p[pos + 1] << 8
         dcrc = p[pos + 2] | p[pos + 3] << 8
-        fmt = self.formats.get(t.id, {}).get(sig)
+        fmt = self.formats.get(sig)
         if fmt is None:
             fmt = drv.format_for(sig)
         if fmt is None:
             raise WMBusError("compact frame (format signature %04x) before any full frame "
-                             "of this meter: its format is unknown" % sig, t.id)
+                             "with that format: its format is unknown" % sig, t.id)
         # the 2 bytes after the signature are a data checksum whose definition varies by
         # maker (Kamstrup's is not EN 13757 CRC-16 over the data); the frame is already
         # covered by the DLL and ELL CRCs, so it is not checked here
