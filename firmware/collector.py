@@ -57,6 +57,7 @@ class Collector:
         self.started = clock()
         self.frames = 0
         self.store_errors = 0
+        self.memory_errors = 0      # telegrams dropped for want of heap (main.radio_loop)
         self.last_store_error = None
         self._values = {}           # the decoder fills this one dict for every telegram
 
@@ -127,6 +128,7 @@ class Collector:
              "frames": self.frames,
              "coded_meters": len(self.coding),
              "store_errors": self.store_errors,
+             "memory_errors": self.memory_errors,
              "last_store_error": self.last_store_error,
              "totals": self.stats.totals()}
         st = getattr(self.store, "status", None)

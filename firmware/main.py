@@ -81,7 +81,14 @@ async def radio_loop(radio, coll, app):
     handle = coll.handle_frame
     while True:
         f = await radio.next_frame()
-        handle(f.data, f.rssi_dbm)
+        try:
+            handle(f.data, f.rssi_dbm)
+        except MemoryError:
+            # the heap had no block for this telegram (fragmentation at the limit): it is
+            # dropped and counted, the collector goes on; the meter repeats it in minutes, and
+            # the store's own writes are all-or-nothing
+            coll.memory_errors += 1
+            gc.collect()
         # next_frame() returns at once while frames are queued: yield, so that a backlog of
         # telegrams never starves the uplink and the console
         await asyncio.sleep_ms(0)

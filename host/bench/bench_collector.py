@@ -124,13 +124,26 @@ def app_heap():
     port and on the 32-bit webassembly port, side by side. The telegrams are unencrypted
     (mode 0): the webassembly port has no cryptolib."""
     prop = SimProperty(apartments=100, hca_per_apartment=3, seed=9, mode=0)
+    for label, r in app_heap_runs(prop, HOURS * 3600).items():
+        if isinstance(r, str):
+            row("whole app, 500 meters, " + label, r, "")
+            continue
+        bits, start, peak, stored, n = r
+        row("whole app, 500 meters, %s: heap after start" % label, start, "B")
+        row("whole app, 500 meters, %s: peak live heap, %d telegrams, %d stored"
+            % (label, n, stored), peak, "B", "<= 98304")
+
+
+def app_heap_runs(prop, seconds, wasm=True):
+    """{build: (pointer bits, heap after start, peak, stored, telegrams) or why it failed}"""
     sc = Scenario(prop)
-    sc.run(None, HOURS * 3600)
+    sc.run(None, seconds)
     frames = [s.frame for s in sc.sent]
-    step_ms = int(1000 * HOURS * 3600 / len(frames))
+    step_ms = int(1000 * seconds / len(frames))
     driver = paths.FIRMWARE / "tools" / "bench_app_heap_mp.py"
     rom = mpybuild.romfs_image(paths.ROOT / "build" / "bench-app.romfs", extra=[driver])
     cap = "%dK" % (256 + (rom.stat().st_size + 1023) // 1024)
+    out = {}
     with tempfile.TemporaryDirectory() as td:
         td = pathlib.Path(td)
         tel = td / "telegrams.bin"
@@ -144,28 +157,27 @@ def app_heap():
                 "collector_id": "bench", "upload_url": "http://127.0.0.1:9/upload",
                 "upload_key": "00" * 16}))
             return [str(flash), str(tel), str(step_ms)]
+
         runs = [("unix port (64-bit)",
                  [paths.micropython_binary(), "-X", "heapsize=" + cap, "-c",
                   RUNNER.replace("bench_collector_mp", "bench_app_heap_mp")] + args("unix"),
                  dict(os.environ, FORDEL_ROMFS=str(rom), MICROPYPATH=".frozen"))]
-        mjs, why = wasm_port()
-        if mjs:
-            runs.append(("webassembly port (32-bit)",
-                         ["node", str(pathlib.Path(__file__).parent / "wasm" / "app_heap.mjs"),
-                          str(mjs), str(rom)] + args("wasm"), None))
-        else:
-            row("whole app, 500 meters, webassembly port (32-bit)", "not measured: " + why, "")
+        if wasm:
+            mjs, why = wasm_port()
+            if mjs:
+                runs.append(("webassembly port (32-bit)",
+                             ["node", str(pathlib.Path(__file__).parent / "wasm" / "app_heap.mjs"),
+                              str(mjs), str(rom)] + args("wasm"), None))
+            else:
+                out["webassembly port (32-bit)"] = "not measured: " + why
         for label, cmd, env in runs:
             proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
             res = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT")]
-            if not res:
-                row("whole app, 500 meters, " + label, "failed: " +
-                    (proc.stdout + proc.stderr).strip()[-200:], "")
-                continue
-            bits, start, peak, stored, n = (int(x) for x in res[0].split()[1:])
-            row("whole app, 500 meters, %s: heap after start" % label, start, "B")
-            row("whole app, 500 meters, %s: peak live heap, %d telegrams, %d stored"
-                % (label, n, stored), peak, "B", "<= 98304")
+            if res:
+                out[label] = tuple(int(x) for x in res[0].split()[1:])
+            else:
+                out[label] = "failed: " + (proc.stdout + proc.stderr).strip()[-200:]
+    return out
 
 
 if __name__ == "__main__":
