@@ -39,6 +39,8 @@ class CodingError(Exception):
 class CodingTable:
     """All coded meters, looked up by meter id (the 8-digit A-field id as an int)."""
 
+    error = None        # why the coding file could not be used (main.build), for `status`
+
     def __init__(self, capacity=512, key_file=None):
         self.capacity = capacity
         self.n = 0

@@ -127,6 +127,7 @@ class Collector:
              "free_heap": gc.mem_free(),
              "frames": self.frames,
              "coded_meters": len(self.coding),
+             "coding_error": getattr(self.coding, "error", None),
              "store_errors": self.store_errors,
              "memory_errors": self.memory_errors,
              "last_store_error": self.last_store_error,

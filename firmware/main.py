@@ -106,6 +106,12 @@ def build(flash):
     except OSError:
         print("coding: %s/coding.csv missing: no meters coded yet" % flash)
         table = coding.CodingTable(1)
+    except coding.CodingError as e:
+        # a bad row must not stop the collector: it runs with no meters coded (the meters it
+        # hears show in `uncoded`) and `status` names the file, row and reason until fixed
+        print("coding: %s; no meters coded until the file is fixed" % e)
+        table = coding.CodingTable(1)
+        table.error = str(e)
     dec = Decoder()
 
     def decode(frame, mid, key, driver, out=None):
@@ -145,5 +151,18 @@ async def main():
         await asyncio.sleep(3600)
 
 
+def run():
+    """The app until the board is reset. Anything that escapes it (a bug, a heap exhausted
+    outside the telegram path) is printed and the board restarts: an unattended collector
+    must not sit at the REPL until somebody comes by. Ctrl-C (KeyboardInterrupt, not an
+    Exception) still stops it for the technician and mpremote."""
+    try:
+        asyncio.run(main())
+    except Exception as e:
+        print("collector stopped: %s: %s; restarting the board" % (type(e).__name__, e))
+        sys.print_exception(e)
+        board.restart()
+
+
 if __name__ == "__main__":
-    asyncio.run(main())
+    run()

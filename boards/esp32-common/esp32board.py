@@ -1,5 +1,5 @@
 """What the esp32-* boards share: the radio UART, the status LED, the radio reset line,
-the clock and the record store's flash partition. Each board's board.py only names pins.
+the clock, the board reset and the record store's flash partition. Each board's board.py only names pins.
 
 Deploy: copy this file and the board's board.py to the device root, beside firmware/.
 """
@@ -39,6 +39,12 @@ def pulse_reset(pin, low_ms=10, settle_ms=100):
     p.value(1)
     time.sleep_ms(settle_ms)
     return True
+
+
+def restart():
+    """Reset the board (after the app stopped on an error): the store survives a reset and
+    the collector is back collecting within seconds."""
+    machine.reset()
 
 
 def now():

@@ -69,6 +69,16 @@ def reset_radio():
     return False
 
 
+RESTART_STATUS = 3
+
+
+def restart():
+    """The sim board's reset: the process ends with exit status 3 (a host that supervises it,
+    like SimBoard, can start it again; the flash image keeps the store)."""
+    import sys
+    sys.exit(RESTART_STATUS)
+
+
 def ticks_ms():
     return time.ticks_ms()
 

@@ -24,8 +24,6 @@ else:
     ROM_BYTES = 0
 gc.collect()
 
-import asyncio  # noqa: E402
-
 import main  # noqa: E402
 
-asyncio.run(main.main())
+main.run()
