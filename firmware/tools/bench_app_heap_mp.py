@@ -73,7 +73,7 @@ _s = {}
 
 
 def setup():
-    """What main.main() builds before its loop; returns the live heap after it."""
+    """What main.main() builds before its loop, kept in _s."""
     flash = sys.argv[1]
     cfg, table, coll, st = main.build(flash)
     radio = open_radio(_Board.RADIO_MODULE, _Board.open_radio_uart(), link_mode=cfg["link_mode"])
