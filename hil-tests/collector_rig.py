@@ -68,6 +68,17 @@ class CollectorRig:
     def status(self):
         return self.console.query("status")
 
+    def wait_drained(self, poll_s=0.5):
+        """Until the collector has handled what the module sent: its frame count stays the
+        same for three polls in a row. Returns that status."""
+        last, still = -1, 0
+        while still < 3:
+            time.sleep(poll_s)
+            st = self.status()
+            still = still + 1 if st["frames"] == last else 0
+            last = st["frames"]
+        return st
+
     def wait_uploaded(self, timeout=60):
         """Until everything the store holds has been acknowledged by ingest."""
         def done():

@@ -5,7 +5,6 @@ radio module to the firmware on the sim board, which decodes, codes, stores and 
 Checked from outside, as a technician and the office would: every coded meter's readings
 reach the ingest database with the right coded values, faults are counted per meter on the
 diagnostics console, and the uncoded meter is listed there."""
-import time
 
 import pytest
 
@@ -46,12 +45,7 @@ def day(tmp_path_factory, hil):
         rig.wait_ready(30)
         rig.scenario.run(rig.radio, sim_seconds=DAY, speed=SPEED)
         # let the collector drain what the module sent, then upload it
-        last, still = -1, 0
-        while still < 3:
-            time.sleep(0.5)
-            frames = rig.status()["frames"]
-            still = still + 1 if frames == last else 0
-            last = frames
+        rig.wait_drained()
         rig.wait_uploaded(60)
         yield rig, prop
 
@@ -132,12 +126,7 @@ def test_amber_module_quarter_day(tmp_path, hil):
         st = rig.wait_ready(30)
         assert st["radio_module"] == "amb8465"
         rig.scenario.run(rig.radio, sim_seconds=6 * 3600, speed=SPEED)
-        last, still = -1, 0
-        while still < 3:
-            time.sleep(0.5)
-            frames = rig.status()["frames"]
-            still = still + 1 if frames == last else 0
-            last = frames
+        rig.wait_drained()
         rig.wait_uploaded(60)
         expected = rig.scenario.expected()
         stored = {}

@@ -54,11 +54,7 @@ def run_collector_year(out, apartments, days, speed, module):
                 rig.scenario.run(rig.radio, sim_seconds=n * 86400, speed=speed)
                 done += n
                 bar.update(n)
-        last, still = -1, 0
-        while still < 3:
-            time.sleep(0.5)
-            frames = rig.status()["frames"]
-            still, last = (still + 1 if frames == last else 0), frames
+        rig.wait_drained()
         st = rig.wait_uploaded(120)
         meters = rig.console.query("meters")["items"]
         uncoded = rig.console.query("uncoded")["items"]
