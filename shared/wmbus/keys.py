@@ -21,8 +21,9 @@ def parse_key(text, where=""):
     s = text.strip().replace(" ", "")
     if not s or s.upper() == "NOKEY":
         return None
-    if len(s) != 32:
-        raise WMBusError("%skey must be 32 hex digits (AES-128), got %d" % (where, len(s)))
+    if len(s) != 32 and len(s) != 16:
+        raise WMBusError("%skey must be 32 hex digits (AES-128) or 16 (DES, security mode 2), "
+                         "got %d" % (where, len(s)))
     try:
         return binascii.unhexlify(s)
     except ValueError:

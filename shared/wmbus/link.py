@@ -335,7 +335,9 @@ def _tpl_security(t, f, key, pos, end, long_header):
     if mode not in (5, 7):
         # modes 8-10 (CTR/GCM/CCM) are not sent by allocators or water meters; other values
         # are manufacturers' reuse of the bits: decode as plaintext, as wmbusmeters does
-        if 8 <= mode <= 10 or mode in (2, 3):
+        if mode == 2:
+            return _des_mode2(t, f, key, pos, end, elen)
+        if 8 <= mode <= 10 or mode == 3:
             raise WMBusError("unsupported TPL security mode %d" % mode, t.id)
         t.payload, t.pos, t.end = f, pos, end
         return t
@@ -382,6 +384,33 @@ def _tpl_security(t, f, key, pos, end, long_header):
     aes.cbc_decrypt_into(k, iv, src[pos:pos + elen], t._bmv[pos:pos + elen])
     if out[pos] != 0x2F or out[pos + 1] != 0x2F:
         raise WMBusError("wrong key: decrypted payload does not start with 2F2F", t.id)
+    t.payload, t.pos, t.end = out, pos, end
+    t.decrypted = True
+    return t
+
+
+def _des_mode2(t, f, key, pos, end, elen):
+    """Security mode 2 (EN 13757-3:2004): DES-CBC, zero IV, a 64-bit key (ActisLink)."""
+    if elen == 0:
+        elen = (end - pos) & ~7
+    if pos + elen > end:
+        raise WMBusError("truncated: %d encrypted bytes announced, %d present"
+                         % (elen, end - pos), t.id)
+    if f[pos] == 0x2F and f[pos + 1] == 0x2F:
+        t.payload, t.pos, t.end = f, pos, end     # plaintext given (already decrypted)
+        return t
+    key = _key(t, key)
+    if key is None:
+        raise WMBusError("encrypted (security mode 2, DES) and no key", t.id)
+    if len(key) != 8:
+        raise WMBusError("security mode 2 (DES) needs a 64-bit key, the meter's key has %d "
+                         "bytes" % len(key), t.id)
+    from . import des
+    out = bytearray(f[:pos])
+    out += des.cbc_decrypt(key, bytes(8), bytes(f[pos:pos + elen]))
+    out += f[pos + elen:end]
+    if out[pos] != 0x2F or out[pos + 1] != 0x2F:
+        raise WMBusError("wrong key: DES-decrypted payload does not start with 2F2F", t.id)
     t.payload, t.pos, t.end = out, pos, end
     t.decrypted = True
     return t

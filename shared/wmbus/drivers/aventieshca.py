@@ -1,0 +1,33 @@
+"""Aventies heat cost allocator (AAA, version 0x55): standard OMS records. HCA units at
+storage 0 are the current reading, at storage 1 the reading at the last set (billing)
+date, at storage 2-17 the readings at the set dates before it. Error flags (VIF FD 17)
+by the meter's bit names; other records are listed in unknown_records."""
+from ..driver import Driver, F, error_flag_names, status_text, tpl_status_names
+from . import _unknown
+
+_FLAGS = ((0x02, "SABOTAGE"), (0x04, "BATTERY"), (0x08, "CS"), (0x10, "HF"),
+          (0x20, "RESET"))
+
+_FIELDS = (
+    F("current_consumption_hca", "HeatCostAllocation"),
+    F("consumption_at_set_date_hca", "HeatCostAllocation", storage=1),
+    F("consumption_at_set_date_{storage}_hca", "HeatCostAllocation", storage=(2, 17)),
+    F("set_date", "Date", storage=1),
+    F("set_date_{storage}", "Date", storage=(2, 17)),
+    F("device_datetime", "DateTime"),
+)
+
+
+def _decode(t, rec, out):
+    flags = error_flag_names(rec, _FLAGS)
+    out["error_flags"] = " ".join(sorted(flags))
+    out["status"] = status_text(tpl_status_names(t.tpl_status) + flags)
+    _unknown.report(_FIELDS, rec, out, known_codes=(0x117,))
+
+
+DRIVER = Driver(
+    "aventieshca", "HeatCostAllocationMeter", "heat cost allocation",
+    detect=(("AAA", 0x55, 0x08),),
+    fields=_FIELDS,
+    decode=_decode,
+)
