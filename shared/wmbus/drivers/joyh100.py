@@ -4,7 +4,7 @@ the set-date (billing) reading and its date; storage 2 and 3 dates are the last 
 opening and temperature sensor alarm (all zero: none, printed null); HCA units at storage 7-18 the consumption of the
 12 previous months, 19-21 of the 3 previous billing years. Error flags (VIF FD 17 at
 storage 4) by the maker's bit names; TPL status bit 2 is the radio module's battery."""
-from ..driver import Driver, F, TPL_APP_STATUS, status_text
+from ..driver import TPL_APP_STATUS, Driver, F, status_text
 from . import _unknown
 
 _FLAGS = ((0x01, "OPEN_COVER"), (0x02, "MEMORY_ERROR"), (0x04, "TEMP_SENSOR_ERROR"),
