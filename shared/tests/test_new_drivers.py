@@ -75,7 +75,7 @@ def test_every_example_auto_detected():
 
 def test_every_new_driver_has_an_example_or_is_listed():
     # dmehca: wmbusmeters publishes no telegram for it (covered by the simulator variants)
-    names = set(c["driver"] for c in cases())
+    names = {c["driver"] for c in cases()}
     for d in ("mkradio3a", "mkradio4", "fiowater", "actislink", "aventieshca", "rfmtx1",
               "watertech", "brunatawm", "metronahca", "hydrus_r4", "engelmann_faw_ri",
               "joyh100", "zennerhca", "apatoreitn40"):
@@ -85,7 +85,7 @@ def test_every_new_driver_has_an_example_or_is_listed():
 def test_mkradio3a_month_buckets_early_in_month():
     # the example's telegram with its date set to the 10th (day <= 15): month k is the high
     # half of word k-1 plus the low half of word k; this month only word 0's low half
-    c = [c for c in cases() if c["driver"] == "mkradio3a"][0]
+    c = next(c for c in cases() if c["driver"] == "mkradio3a")
     b = bytearray(unhex(c["telegram"]))
     b[13] = 0x6A            # 0x316A: 2024-11-10 (day 10, month 11, year 24)
     got = Decoder().decode(bytes(b))
@@ -98,7 +98,7 @@ def test_mkradio3a_month_buckets_early_in_month():
 def test_unknown_records_are_reported_not_named():
     # brunatawm example with one record appended that no field takes (VIF 0x5B return
     # temperature, storage 0): listed in unknown_records, not named
-    c = [c for c in cases() if c["driver"] == "brunatawm"][0]
+    c = next(c for c in cases() if c["driver"] == "brunatawm")
     t = unhex(c["telegram"])
     i = t.find(unhex("2F2F2F2F"))
     t2 = bytearray(t[:i] + unhex("015B17") + t[i:])
