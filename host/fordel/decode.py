@@ -102,7 +102,8 @@ def run_as_collector(lines, keys_csv, key, driver, fmt):
 
 @click.command("decode")
 @click.argument("telegrams", nargs=-1)
-@click.option("--key", help="AES-128 key (32 hex digits), or DES (16, security mode 2), for every telegram.")
+@click.option("--key", help="AES-128 key (32 hex digits), or DES (16, security mode 2), "
+              "for every telegram.")
 @click.option("--keys", "keys_csv", type=click.Path(dir_okay=False),
               help="CSV: meter id, key, optional driver (one row per meter).")
 @click.option("--driver", help="Driver name (as in wmbusmeters) where detection is ambiguous.")
