@@ -24,6 +24,8 @@ def _decode(t, rec, out):
     d = t.payload
     o = t.pos
     if t.end - o < 44:
+        out["payload_error"] = "%d bytes after the CI, the layout needs 44" % (
+            t.end - o)
         return
     year, month, day = tm.previous_date(d, o + 2)
     out["total_m3"] = (d[o + 4] | d[o + 5] << 8 | d[o + 6] << 16) / 10

@@ -14,6 +14,8 @@ def _decode(t, rec, out):
     d = t.payload
     o = t.pos
     if t.end - o < 9:
+        out["payload_error"] = "%d bytes after the CI, the layout needs 9" % (
+            t.end - o)
         return
     target = tm.u16(d, o + 3)
     out["target_m3"] = target / 10

@@ -30,6 +30,8 @@ def _decode(t, rec, out):
     d = t.payload
     o = t.pos
     if t.end - o < 19:
+        out["payload_error"] = "%d bytes after the CI, the layout needs 19" % (
+            t.end - o)
         return
     acc = t.tpl_acc
     row = acc & 15
