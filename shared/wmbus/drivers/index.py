@@ -101,7 +101,6 @@ DETECT = {
     'SON3c07': ('supercom587',),
     'SPL2407': ('hydrus_r4',),
     'SPL2507': ('hydrus_r4',),
-    'TCH5062': ('mkradio3a',),
     'TCH5072': ('mkradio3a',),
     'TCH6980': ('fhkvdataiii',),
     'TCH7062': ('mkradio4',),

@@ -48,7 +48,7 @@ def _decode(t, rec, out):
 
 DRIVER = Driver(
     "mkradio3a", "WaterMeter", "water",
-    detect=(("TCH", 0x50, 0x72), ("TCH", 0x50, 0x62)),
+    detect=(("TCH", 0x50, 0x72),),
     media_map={0x62: "warm water", 0x72: "cold water"},
     records=False,
     decode=_decode,
