@@ -1,31 +1,54 @@
 """Records a driver does not understand, reported as such (never named by position):
-`unknown_records` lists each data record no field of the driver took, as
+`unknown_records` lists each data record no field of the driver takes, as
 VIF code/storage/tariff/subunit/function and the data bytes (most significant first), e.g.
 "013/s2/t0/u0/f0=00001234"; the manufacturer-specific tail (DIF 0F/1F) as "mfct=...".
-The field is absent when every record was understood."""
+The field is absent when every record was understood. Checking allocates nothing; only
+the text of unknown records does."""
+
+
+def _in(v, want):
+    if isinstance(want, tuple):
+        return want[0] <= v <= want[1]
+    return want < 0 or v == want
+
+
+def _taken(fields, a, b):
+    code = a[b]
+    for f in fields:
+        for lo, hi in f.ranges:
+            if lo <= code <= hi:
+                break
+        else:
+            continue
+        if f.mtype >= 0 and a[b + 1] != f.mtype:
+            continue
+        if not _in(a[b + 2], f.storage) or not _in(a[b + 3], f.tariff):
+            continue
+        if f.subunit >= 0 and a[b + 4] != f.subunit:
+            continue
+        c = f.comb
+        if (c == -1 and a[b + 10]) or (c >= 0 and a[b + 8] != c):
+            continue
+        return True
+    return False
 
 
 def report(fields, rec, out, known_codes=()):
     """Add `unknown_records` to out for the records none of `fields` matches; records whose
     VIF code is in known_codes are read by the driver's own code (not unknown)."""
-    taken = set()
-    for f in fields:
-        for i, _ in f.matches(rec):
-            taken.add(i)
     a = rec.a
-    parts = []
+    parts = None
     for i in range(rec.n):
-        if i in taken:
-            continue
         b = i * 11
         code = a[b]
-        if code in known_codes:
+        if code in known_codes or _taken(fields, a, b):
             continue
-        data = rec.hexstr(i)
+        if parts is None:
+            parts = []
         if code == 0x3FF:
             parts.append("mfct=" + "".join("%02x" % x for x in rec.bytes_of(i)))
         else:
             parts.append("%03X/s%d/t%d/u%d/f%d=%s" % (code, a[b + 2], a[b + 3], a[b + 4],
-                                                     a[b + 1], data))
+                                                     a[b + 1], rec.hexstr(i)))
     if parts:
         out["unknown_records"] = " ".join(parts)
