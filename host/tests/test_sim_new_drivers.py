@@ -422,3 +422,9 @@ def test_apatoreitn40_variants():
     # another length is reported, not decoded
     got = _dec(_mfct_frame("APA", "00000001", 0x0A, 0x08, 0xA0, bytes(40)), "apatoreitn40")
     assert "payload_error" in got and "current_hca" not in got
+
+
+def test_izar_rcig4_variants():
+    r = random.Random(17)
+    for ver in (0x68, 0x7C, 0x7E):
+        _water_std(r, "DME", ver, 0x07, "izar_rcig4")

@@ -56,7 +56,7 @@ def test_every_example_named():
         if b:
             bad.append((c["driver"], c["source"], b))
     assert not bad, bad
-    assert n == 20
+    assert n == 21
 
 
 def test_every_example_auto_detected():
@@ -78,7 +78,7 @@ def test_every_new_driver_has_an_example_or_is_listed():
     names = {c["driver"] for c in cases()}
     for d in ("mkradio3a", "mkradio4", "fiowater", "actislink", "aventieshca", "rfmtx1",
               "watertech", "brunatawm", "metronahca", "hydrus_r4", "engelmann_faw_ri",
-              "joyh100", "zennerhca", "apatoreitn40"):
+              "joyh100", "zennerhca", "apatoreitn40", "izar_rcig4"):
         assert d in names, d
 
 
