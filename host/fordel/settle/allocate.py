@@ -608,7 +608,7 @@ def reduction_of(a, uses):
                      % " / ".join(dk.percent(r, 1) for r in product))
     if not where:
         return Reduction(False, "", "")
-    return Reduction(True, "udsat beliggenhed", "Reduktionen er givet: %s." % "; ".join(where))
+    return Reduction(True, "; ".join(where), "")
 
 
 def reading_row(u, part):
@@ -616,9 +616,8 @@ def reading_row(u, part):
     first, last = part.first, part.last
     consumption = part.amount
     note = "; ".join(x for x in [part.shared] + (u.span.notes if u.span else []) if x)
+    # the collector records behind the readings: kept for the export and audit, not printed
     refs = tuple(r.ref for r in (first, last) if r is not None and r.ref)
-    if refs:
-        note = (note + "; " if note else "") + "telegrammer " + ", ".join(refs)
     if u.span is None:
         note = "beregnet forbrug (punkt 5)" + ("; " + part.shared if part.shared else "")
     return Reading(

@@ -17,6 +17,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from . import danish as dk
 from .property import crosses_set_date
 
 GAP_DAYS = 31
@@ -42,14 +43,15 @@ def rise(readings, kind):
     total, notes = Decimal(0), []
     for r0, r1 in zip(readings, readings[1:]):
         if r0.kind == "final" and r1.kind == "start":
-            notes.append("målerudskiftning %s: %s til %s" % (r1.date.isoformat(), r0.value,
-                                                             r1.value))
+            notes.append("målerudskiftning %s: slut %s, ny start %s" % (
+                dk.date(r1.date), r0.value, r1.value))
             continue
         if kind == "hca" and crosses_set_date(r0, r1):
             if r1.set_value is not None:
                 total += (r1.set_value - r0.value) + r1.value
-                notes.append("nulstillet på skæringsdatoen %s (værdi da %s)"
-                             % (r1.set_date.isoformat(), r1.set_value))
+                notes.append("nulstillet på skæringsdatoen %s (værdi da %s): (%s − %s) + %s"
+                             % (dk.date(r1.set_date), r1.set_value, r1.set_value, r0.value,
+                                r1.value))
                 continue
             if r1.value < r0.value:
                 total += r1.value
@@ -78,10 +80,10 @@ def over_period(meter, readings, start, end, degree_days):
     span = MeterSpan(inside[0], inside[-1], amount, notes)
     if meter.replaced_by:
         span.notes.append("udskiftet af måler %s; talt til slutaflæsningen %s"
-                          % (meter.replaced_by, inside[-1].date.isoformat()))
+                          % (meter.replaced_by, dk.date(inside[-1].date)))
     if meter.replaces:
         span.notes.append("erstatter måler %s; talt fra første aflæsning %s"
-                          % (meter.replaces, inside[0].date.isoformat()))
+                          % (meter.replaces, dk.date(inside[0].date)))
     late = not meter.replaces and inside[0].date > start + datetime.timedelta(days=GAP_DAYS)
     early = not meter.replaced_by and inside[-1].date < end - datetime.timedelta(days=GAP_DAYS)
     if late or early:
@@ -103,7 +105,7 @@ def _extrapolate(span, kind, start, end, degree_days):
     span.scale = Decimal(str(whole / seen))
     span.amount = (span.amount * span.scale).quantize(Decimal("0.001"))
     span.how = ("aflæst %s–%s, skønnet for hele perioden efter %s: × %s"
-                % (lo.isoformat(), hi.isoformat(), basis, span.scale.quantize(Decimal("0.0001"))))
+                % (dk.date(lo), dk.date(hi), basis, dk.number(span.scale, 4)))
     span.notes.append(span.how)
 
 

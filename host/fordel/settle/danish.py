@@ -84,9 +84,29 @@ def number(value, decimals=2, group=True):
     return sign + out
 
 
+SINGULAR = {"enheder": "enhed", "andele": "andel", "dage": "dag", "målere": "måler",
+            "aflæsninger": "aflæsning", "lejemål": "lejemål", "fordelingstal": "fordelingstal"}
+
+
+def singular(unit):
+    """'enheder' -> 'enhed' (units that are not plural stay as they are)."""
+    return SINGULAR.get(unit, unit)
+
+
+def quantity(value, unit, decimals=3):
+    """'1 enhed', '2 enheder', '1,500 enheder': singular only for exactly one."""
+    d = _decimal(value)
+    return "%s %s" % (number(d, decimals), singular(unit) if d == 1 else unit)
+
+
+def count(n, one, many):
+    """'1 måler', '3 målere'."""
+    return "%d %s" % (n, one if n == 1 else many)
+
+
 def unit_price(value, unit, decimals=4):
-    """Unit price: 38.68916 DKK per m³ -> '38,6892 kr./m³'."""
-    return "%s kr./%s" % (number(value, decimals), unit)
+    """Unit price: 38.68916 DKK per m³ -> '38,6892 kr./m³', per unit 'kr./enhed'."""
+    return "%s kr./%s" % (number(value, decimals), singular(unit))
 
 
 def percent(value, decimals=2):
