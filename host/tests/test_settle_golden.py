@@ -6,7 +6,6 @@ engine must reproduce its pools and unit prices within the tolerances given ther
 import csv
 import json
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 import pytest
 

@@ -2,9 +2,7 @@
 both allocator scales with KQ/KC and reduction, a move (split by days), a meter replacement,
 an estimate for a missing meter, tap shares vs hot-water meters, rounding to the øre; and
 bad input listed completely with file, row and reason, nothing computed."""
-import shutil
 from fractions import Fraction as Fr
-from pathlib import Path
 
 import pytest
 

@@ -53,7 +53,7 @@ def _decimal(value):
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
-        # repr() gives the shortest string that round-trips: 0.1 -> '0.1', not 0.1000000000000000055
+        # repr() gives the shortest string that round-trips: 0.1 -> '0.1'
         return Decimal(repr(value))
     if isinstance(value, str):
         return Decimal(value)

@@ -36,7 +36,8 @@ def build(result, unit_id, series_list):
     label = series_list[0].unit_label or unit_id
     doc = rd.Doc("Forbrugsoplysninger – %s" % label,
                  subtitle="%s · månedligt forbrug fra fjernaflæste målere" % result.property_name,
-                 footer="%s · %s · EED-forbrugsoplysninger · fordel" % (result.property_name, label))
+                 footer="%s · %s · EED-forbrugsoplysninger · fordel" % (result.property_name,
+                                                                        label))
     doc.add(rd.Para("Her kan du følge dit forbrug måned for måned og sammenligne med samme "
                     "måned sidste år og med ejendommens gennemsnit pr. lejemål, omregnet til "
                     "din lejligheds størrelse hvor det er angivet. Tallene er foreløbige: det "
