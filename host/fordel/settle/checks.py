@@ -162,7 +162,8 @@ def run_checks(prop, pools, costs, uses, bases, segs, dd):
     checks += anomalies(prop, uses)
     if any(m.kind in ("hca", "heat") for m in prop.meters) and \
             not dd.covers(prop.start, prop.end) and (
-            prop.split.get("moves") == "degree_days" or any(u.estimate for u in uses)):
+            prop.split.get("moves") == "degree_days"
+            or any(u.estimate and u.meter.kind in ("hca", "heat") for u in uses)):
         checks.append(Check("Graddage", False, "warning", "Årets graddage er ikke oplyst "
                             "(degree_days.csv); %s er brugt" % dd.source(prop.start, prop.end)))
     return checks
