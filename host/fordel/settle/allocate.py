@@ -519,7 +519,7 @@ def settle(prop: Property, progress=None):
     bases, ftal_t = segment_bases(prop, segs, uses, dd)
     audit.append("Puljer dannet: variabel %s (efter fradrag %s), %s" % (
         dk.kr(costs.variable), dk.kr(costs.exclude), ", ".join(
-            "%s %s" % (k, dk.kr(v)) for k, v in costs.amounts.items())))
+            "%s %s" % (POOL_NAMES[k][0].lower(), dk.kr(v)) for k, v in costs.amounts.items())))
     pools, amounts, fallback = distribute(costs, bases, ftal_t, progress)
     audit.append("Fordelt med største rest: hver pulje til øre, %d lejemål" % len(segs))
     statements = [statement_of(prop, s, j, pools, amounts, bases, uses)
@@ -591,7 +591,7 @@ def statement_of(prop, s, j, pools, amounts, bases, uses):
 
 
 def reduction_of(a, uses):
-    """Where the apartment's reduction for exposed location is given (seed 001 ¶63: in the
+    """Where the apartment's reduction for exposed location is given (seed 001 ¶32: in the
     fordelingstal, in the units or on the meter's scale)."""
     where = []
     if a.reduction > 0:

@@ -13,7 +13,7 @@ silently applied), each as the seeds state it:
 - a meter with no reading all period (its consumption is estimated), a stopped meter, and
   consumption above 3 × the property's median per m² (seed 002 names anomalies);
 - a reduction given both in the fordelingstal and on the apartment's allocators (seed 001
-  ¶63 names these as alternatives: counting both reduces twice).
+  ¶32 names these as alternatives: counting both reduces twice).
 """
 import datetime
 from dataclasses import dataclass

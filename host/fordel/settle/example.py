@@ -33,7 +33,7 @@ def make_property(folder, meters, readings_csv=None, period=None, name="Simulere
             area = rng.choice((54, 68, 75, 82, 96, 110))
             # the coding gives an exposed flat's reduction on its allocators (ista codes it
             # into the meters, seed 004 ¶49-51); giving it in the fordelingstal as well would
-            # reduce twice (seed 001 ¶63 names the places as alternatives)
+            # reduce twice (seed 001 ¶32 names the places as alternatives)
             w.writerow([a, a, area, area, "0", 3 + area // 40, 1])
     with open(folder / "meters.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)

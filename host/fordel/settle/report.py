@@ -53,11 +53,12 @@ def checks_blocks(result):
     failed = [c for c in result.checks if not c.ok and c.severity != "warning"]
     warned = [c for c in result.checks if not c.ok and c.severity == "warning"]
     if failed:
-        out.append(rd.Para("%d kontrol(ler) fejlede: regnskabet bør ikke frigives, før de er "
-                           "rettet." % len(failed), "warn"))
+        out.append(rd.Para("%s fejlede: regnskabet bør ikke frigives, før %s er rettet."
+                           % (dk.count(len(failed), "kontrol", "kontroller"),
+                              "den" if len(failed) == 1 else "de"), "warn"))
     elif warned:
-        out.append(rd.Para("Alle kontroller bestået, men %d advarsel(er) bør gennemgås."
-                           % len(warned), "warn"))
+        out.append(rd.Para("Ingen kontrol fejlede, men %s bør gennemgås."
+                           % dk.count(len(warned), "advarsel", "advarsler"), "warn"))
     else:
         out.append(rd.Para("Alle kontroller bestået.", "ok"))
     return out
