@@ -229,11 +229,12 @@ class Segment:
 
 def segments(prop, index):
     """Every apartment-day of the period is somebody's: tenancies, and vacancies between."""
-    out = []
+    out, by_apt = [], {}
+    for t in prop.tenancies:
+        if t.move_in <= prop.end and t.move_out >= prop.start:
+            by_apt.setdefault(t.apartment, []).append(t)
     for a in prop.apartments:
-        own = sorted((t for t in prop.tenancies if t.apartment == a.id
-                      and t.move_in <= prop.end and t.move_out >= prop.start),
-                     key=lambda t: t.move_in)
+        own = sorted(by_apt.get(a.id, ()), key=lambda t: t.move_in)
         d = prop.start
         for t in own:
             lo, hi = max(t.move_in, prop.start), min(t.move_out, prop.end)
@@ -285,35 +286,35 @@ class SegmentUse:
 
 
 class EstimateContext:
-    """What the estimate methods need to know about the read meters."""
+    """What the estimate methods need to know about the read meters, indexed once."""
 
     def __init__(self, prop, uses):
         self.start, self.end, self.days = prop.start, prop.end, prop.days
         self.degree_days = DegreeDays(prop.degree_days)
         self._area = {a.id: a.area_m2 for a in prop.apartments}
-        self._uses = uses
+        self._read, self._unread, self._flats = {}, {}, {}
+        for u in uses:
+            key = (u.meter.apartment, u.meter.kind)
+            read = u.span is not None and not u.span.how
+            if read:
+                self._read.setdefault(key, []).append(u.span.amount * u.factor)
+            elif u.span is None:
+                self._unread[key] = self._unread.get(key, 0) + 1
+            ok, total = self._flats.get(key, (True, Decimal(0)))
+            self._flats[key] = (ok and read, total + (u.span.amount * u.factor if read else 0))
 
     def area(self, apt):
         return self._area[apt]
 
     def read_bases(self, apt, kind):
-        return [u.span.amount * u.factor for u in self._uses if u.span is not None
-                and (u.meter.apartment, u.meter.kind) == (apt, kind) and not u.span.how]
+        return self._read.get((apt, kind), [])
 
     def unread_in_flat(self, apt, kind):
-        return sum(1 for u in self._uses if u.span is None
-                   and (u.meter.apartment, u.meter.kind) == (apt, kind))
+        return self._unread.get((apt, kind), 0)
 
     def fully_read(self, kind):
         """Σ basis and Σ area of the apartments whose meters of `kind` were all read."""
-        flats = {}
-        for u in self._uses:
-            if u.meter.kind == kind:
-                ok, total = flats.get(u.meter.apartment, (True, Decimal(0)))
-                read = u.span is not None and not u.span.how
-                flats[u.meter.apartment] = (ok and read, total + (
-                    u.span.amount * u.factor if read else 0))
-        done = [(apt, t) for apt, (ok, t) in flats.items() if ok]
+        done = [(apt, t) for (apt, k), (ok, t) in self._flats.items() if ok and k == kind]
         return sum((t for _, t in done), Decimal(0)), sum((self._area[a] for a, _ in done),
                                                           Decimal(0))
 
@@ -522,7 +523,13 @@ def settle(prop: Property, progress=None):
             "%s %s" % (POOL_NAMES[k][0].lower(), dk.kr(v)) for k, v in costs.amounts.items())))
     pools, amounts, fallback = distribute(costs, bases, ftal_t, progress)
     audit.append("Fordelt med største rest: hver pulje til øre, %d lejemål" % len(segs))
-    statements = [statement_of(prop, s, j, pools, amounts, bases, uses)
+    uses_of = {}
+    for u in uses:
+        uses_of.setdefault(u.meter.apartment, []).append(u)
+    heat = "heat_hca" if bases["heat_hca"].sum() > 0 else "heat_kwh"
+    per_m2 = float(bases[heat].sum()) / float(sum(a.area_m2 for a in prop.apartments))
+    shares = Shares(pools, amounts, bases, heat, per_m2)
+    statements = [statement_of(prop, s, j, shares, uses_of.get(s.apartment.id, []))
                   for j, s in enumerate(segs)]
     checks = run_checks(prop, pools, costs, uses, bases, segs, dd)
     for key in fallback:
@@ -565,16 +572,26 @@ def distribute(costs, bases, ftal_t, progress=None):
     return pools, amounts, fallback
 
 
-def statement_of(prop, s, j, pools, amounts, bases, uses):
+@dataclass
+class Shares:
+    """The distributed pools: øre and basis per pool and segment, and the property's
+    heating consumption per m² for the comparison."""
+    pools: list
+    amounts: dict
+    bases: dict
+    heat_key: str
+    heat_per_m2: float
+
+
+def statement_of(prop, s, j, shares, own):
+    """The statement of segment j; `own`: the MeterUse of its apartment's meters."""
     a = s.apartment
+    bases, heat = shares.bases, shares.heat_key
     lines = [Line(p.key, Decimal(str(round(float(bases[p.key][j]), 6))),
-                  int(amounts[p.key][j])) for p in pools if bases[p.key][j] > 0]
+                  int(shares.amounts[p.key][j])) for p in shares.pools if bases[p.key][j] > 0]
     total = sum(line.amount_ore for line in lines)
-    own = [u for u in uses if u.meter.apartment == a.id]
     readings = [reading_row(u, part) for u in own for seg, part in u.per_segment if seg is s]
     shared = sorted({r.note.split(";")[0] for r in readings if "fordelt efter" in r.note})
-    heat = "heat_hca" if "heat_hca" in bases and bases["heat_hca"].sum() > 0 else "heat_kwh"
-    area_total = float(sum(x.area_m2 for x in prop.apartments))
     frac = s.days / prop.days
     own_heat = float(bases[heat][j]) / float(a.area_m2) / frac if frac else 0.0
     return Statement(
@@ -585,7 +602,7 @@ def statement_of(prop, s, j, pools, amounts, bases, uses):
          FixedKey("Haneandele", a.taps, Decimal(str(round(float(a.taps) * frac, 6))))],
         reduction_of(a, own), readings,
         [Comparison("Varme pr. m² (helt år)", Decimal(str(round(own_heat, 2))),
-                    Decimal(str(round(float(bases[heat].sum()) / area_total, 2))),
+                    Decimal(str(round(shares.heat_per_m2, 2))),
                     "enheder/m²" if heat == "heat_hca" else "kWh/m²")],
         s.vacant, "; ".join(shared))
 

@@ -116,9 +116,9 @@ def unread(uses):
 
 def double_reduction(prop):
     out = []
+    reduced = {m.apartment for m in prop.meters if m.kind == "hca" and m.reduction > 0}
     for a in prop.apartments:
-        if a.reduction > 0 and any(m.apartment == a.id and m.kind == "hca"
-                                   and m.reduction > 0 for m in prop.meters):
+        if a.reduction > 0 and a.id in reduced:
             out.append(Check("Reduktion", False, "warning",
                              "Lejlighed %s har reduktion både i fordelingstallet og på "
                              "varmefordelingsmålerne: reduktionen gives to gange" % a.id))
