@@ -31,7 +31,8 @@ def tenancies_table(result):
         tot += st.total_ore
         acon += st.aconto_ore
         bal += st.balance_ore
-        rows.append([st.tenancy_id, st.unit_label or st.unit_id, st.tenant_name or "",
+        tenant = "Ledigt (ejer/udlejer)" if getattr(st, "vacant", False) else st.tenant_name
+        rows.append([st.tenancy_id, st.unit_label or st.unit_id, tenant or "",
                      dk.period(st.liable_from, st.liable_to), dk.ore(st.total_ore),
                      dk.ore(st.aconto_ore), dk.ore(st.balance_ore),
                      dk.result_word(st.balance_ore)])

@@ -194,7 +194,9 @@ def readings_section(st):
     out.append(rd.Para("Start og slut er aflæsningerne ved din periodes begyndelse og "
                        "afslutning, med dato og hvordan de er fremkommet (aflæsning ved "
                        "periodens start eller slutning, flytteaflæsning, aflæsning ved "
-                       "målerudskiftning). Grundlag = forbrug × faktor.", "note"))
+                       "målerudskiftning). Hvor der ikke findes en aflæsning på flyttedagen, "
+                       "vises de nærmeste aflæsninger, og forbruget mellem dem er fordelt som "
+                       "anført under måleren. Grundlag = forbrug × faktor.", "note"))
     for n in notes:
         out.append(rd.Para(n, "note"))
     return out
