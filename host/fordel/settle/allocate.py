@@ -346,14 +346,17 @@ def read_meters(prop, dd):
     return uses
 
 
-def share_weights(segs, kind, prop, dd):
-    """How an apartment's consumption is shared where no move reading exists: calendar
-    days, or for heating with [split] moves = degree_days the degree days of each part."""
+def share_weights(segs, kind, prop, dd, lo=None, hi=None):
+    """How consumption between two readings (dates lo..hi, default the period) is shared by
+    the segments where no move reading exists: each segment's calendar days inside lo..hi,
+    or for heating with [split] moves = degree_days its degree days there."""
+    lo, hi = max(lo or prop.start, prop.start), min(hi or prop.end, prop.end)
+    parts = [(max(s.start, lo), min(s.end, hi)) for s in segs]
     if kind in cu.HEATING and prop.split.get("moves") == "degree_days":
         period = (prop.start, prop.end)
-        return [dd.between(s.start, s.end, period) for s in segs], \
+        return [dd.between(a, b, period) if a <= b else 0.0 for a, b in parts], \
             "graddage (%s)" % dd.source(*period)
-    return [float(s.days) for s in segs], "kalenderdage"
+    return [float((b - a).days + 1) if a <= b else 0.0 for a, b in parts], "kalenderdage"
 
 
 def split_at_moves(use, segs, prop, dd):
@@ -362,8 +365,8 @@ def split_at_moves(use, segs, prop, dd):
     share_weights, and say so. An estimated meter is shared by share_weights; a meter read
     over part of the period keeps its read part per segment, and the extrapolated rest is
     shared over the time its readings do not cover."""
-    weights, wname = share_weights(segs, use.meter.kind, prop, dd)
     if use.span is None:
+        weights, wname = share_weights(segs, use.meter.kind, prop, dd)
         use.per_segment = _shared(segs, 0, len(segs), weights, wname, use.consumption,
                                   None, None)
         return
@@ -377,6 +380,8 @@ def split_at_moves(use, segs, prop, dd):
         amount, _ = cu.rise(part, use.meter.kind)
         if not use.span.how:
             amount *= use.span.scale        # the EN 834 allowance, pro rata
+        weights, wname = share_weights(segs, use.meter.kind, prop, dd, anchors[k0].date,
+                                       anchors[k1].date)
         out += _shared(segs, k0, k1, weights, wname, amount, anchors[k0], anchors[k1])
     if use.span.how:
         _share_extrapolated(use, out, prop, dd)
@@ -590,7 +595,8 @@ def statement_of(prop, s, j, shares, own):
     lines = [Line(p.key, Decimal(str(round(float(bases[p.key][j]), 6))),
                   int(shares.amounts[p.key][j])) for p in shares.pools if bases[p.key][j] > 0]
     total = sum(line.amount_ore for line in lines)
-    readings = [reading_row(u, part) for u in own for seg, part in u.per_segment if seg is s]
+    readings = [reading_row(u, part) for u in own for seg, part in u.per_segment
+                if seg is s and not _outside_its_time(u, part)]
     shared = sorted({r.note.split(";")[0] for r in readings if "fordelt efter" in r.note})
     frac = s.days / prop.days
     own_heat = float(bases[heat][j]) / float(a.area_m2) / frac if frac else 0.0
@@ -628,6 +634,12 @@ def reduction_of(a, uses):
     return Reduction(True, "; ".join(where), "")
 
 
+def _outside_its_time(u, part):
+    """A replaced meter after its final reading, or its successor before its first."""
+    return (u.meter.replaced_by or u.meter.replaces) and part.first is part.last \
+        and part.amount == 0
+
+
 def reading_row(u, part):
     m = u.meter
     first, last = part.first, part.last
@@ -654,6 +666,10 @@ def _how(u, r, end):
         return "slutaflæsning (måler udskiftet)"
     if r.kind == "start" or (end == "start" and u.meter.replaces and r is u.span.first):
         return "første aflæsning (ny måler)"
+    if u.span is not None and u.span.late and r is u.span.first:
+        return "første aflæsning; tiden før er skønnet"
+    if u.span is not None and u.span.early and r is u.span.last:
+        return "sidste aflæsning; tiden efter er skønnet"
     if u.span is not None and r is u.span.first:
         return "aflæsning ved periodens start"
     if u.span is not None and r is u.span.last:

@@ -35,6 +35,8 @@ class MeterSpan:
     notes: list = field(default_factory=list)
     scale: Decimal = Decimal(1)  # extrapolation factor (1 = fully read)
     how: str = ""                # extrapolation method text, "" when read
+    late: bool = False           # readings start late / stop early: extrapolated there
+    early: bool = False
 
 
 def rise(readings, kind):
@@ -87,6 +89,7 @@ def over_period(meter, readings, start, end, degree_days):
     late = not meter.replaces and inside[0].date > start + datetime.timedelta(days=GAP_DAYS)
     early = not meter.replaced_by and inside[-1].date < end - datetime.timedelta(days=GAP_DAYS)
     if late or early:
+        span.late, span.early = late, early
         _extrapolate(span, meter.kind, start, end, degree_days)
     return span
 
