@@ -227,6 +227,8 @@ def test_heat_meter_beside_allocators(tmp_path):
     ({"readings.csv": READ_HEAD + "A1,2023-01-01,0,reading,,\n"},
      "readings.csv row 2: unknown meter A1 (meters.csv has a1: ids differ only in case)"),
     ({"meters.csv": METERS_HEAD + "a1,A,hca,unit,0,1,0,,,,\n"}, "KQ 0 and KC 1 must be positive"),
+    ({"tenancies.csv": TENANCIES + "TX,a,Xena,2024-01-01,,0\n"},
+     "tenancies.csv row 4: unknown apartment 'a' (apartments.csv has 'A': ids differ only in case)"),
     ({"costs.csv": COSTS + "variable,Kreditnota,-2000.00\n"},
      "pool variable totals -1000.00 DKK"),
     ({"costs.csv": "pool,text,amount_dkk\nvariable,x,Infinity\n"}, "is not a finite number"),

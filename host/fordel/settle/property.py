@@ -28,6 +28,7 @@ from typing import NamedTuple
 KINDS = ("hca", "heat", "hot_water", "cold_water")
 COST_POOLS = ("fixed", "variable", "exclude", "cold_water", "fee")
 READING_KINDS = ("reading", "start", "final")
+SET_VALUE_COLUMNS = ("set_date_value", "consumption_at_set_date_hca", "consumption_at_set_date")
 LIMIT = Decimal("1e12")          # no meter, area or bill of a property reaches this
 
 
@@ -217,6 +218,12 @@ def _rows(folder, name, required, problems, notes=None):
     return Table(rows, delimiter != ",")
 
 
+def _unknown_apartment(apartment, apartment_ids):
+    same = [a for a in apartment_ids if a.casefold() == apartment.casefold()]
+    return "unknown apartment %r" % apartment + (
+        " (apartments.csv has %r: ids differ only in case)" % same[0] if same else "")
+
+
 def _ids_once(name, rows_ids, what, problems):
     """Each id once, and no two ids that differ only in case."""
     seen = {}
@@ -353,7 +360,7 @@ def _meters(folder, apartment_ids, split, problems, notes):
         if not m.id:
             problems.append(("meters.csv", row, "meter id missing"))
         if m.apartment not in apartment_ids:
-            problems.append(("meters.csv", row, "unknown apartment %r" % m.apartment))
+            problems.append(("meters.csv", row, _unknown_apartment(m.apartment, apartment_ids)))
         if m.kind not in KINDS:
             problems.append(("meters.csv", row, "kind %r is not one of %s" % (m.kind, KINDS)))
         if m.scale not in ("unit", "product"):
@@ -406,7 +413,8 @@ def _tenancies(folder, apartment_ids, problems, notes):
         if not ten.id:
             problems.append(("tenancies.csv", row, "tenancy id missing"))
         if ten.apartment not in apartment_ids:
-            problems.append(("tenancies.csv", row, "unknown apartment %r" % ten.apartment))
+            problems.append(("tenancies.csv", row, _unknown_apartment(ten.apartment,
+                                                                      apartment_ids)))
         if ten.move_out < ten.move_in:
             problems.append(("tenancies.csv", row, "moves out before moving in"))
         for _, o in tenancies:
@@ -456,7 +464,8 @@ def _readings(folder, meters, problems, notes):
         try:
             d, v = _date(r["date"]), _dec(r["value"], danish=t.danish)
             sd = _date(r["set_date"]) if r.get("set_date") else None
-            sv = _dec(r["set_date_value"], danish=t.danish) if r.get("set_date_value") else None
+            sv_text = next((r[c] for c in SET_VALUE_COLUMNS if r.get(c)), "")
+            sv = _dec(sv_text, danish=t.danish) if sv_text else None
         except ValueError as e:
             problems.append(("readings.csv", row, str(e)))
             continue
