@@ -278,10 +278,8 @@ class MeterUse:
 class SegmentUse:
     """A meter's consumption in one segment, with the readings that bound it."""
     amount: Decimal
-    first: object = None
+    first: object = None                # MeterReading that opens it (None: estimated)
     last: object = None
-    first_how: str = ""
-    last_how: str = ""
     shared: str = ""                    # how it was shared where readings are missing
 
 
@@ -296,9 +294,9 @@ class EstimateContext:
         for u in uses:
             key = (u.meter.apartment, u.meter.kind)
             read = u.span is not None and not u.span.how
-            if read:
+            if u.span is not None:      # read, or read in part and extrapolated
                 self._read.setdefault(key, []).append(u.span.amount * u.factor)
-            elif u.span is None:
+            else:
                 self._unread[key] = self._unread.get(key, 0) + 1
             ok, total = self._flats.get(key, (True, Decimal(0)))
             self._flats[key] = (ok and read, total + (u.span.amount * u.factor if read else 0))
@@ -400,6 +398,8 @@ def _share_extrapolated(use, out, prop, dd):
         return sum(dd.between(a, b, period) if heat else (b - a).days + 1
                    for a, b in parts if a <= b)
     w = [unread(s) for s, _ in out]
+    if not sum(w):
+        w = [float(s.days) for s, _ in out]
     total = sum(w)
     for (s, p), wi in zip(out, w):
         if total and wi:
@@ -419,6 +419,8 @@ def _anchor(use, rs, last_day):
 def _shared(segs, k0, k1, weights, wname, amount, first, last):
     part = segs[k0:k1]
     w = weights[k0:k1]
+    if not sum(w):
+        w, wname = [1.0] * len(part), "lige dele"     # no days between them: never drop it
     total = sum(w)
     out = []
     for i, s in enumerate(part):
@@ -429,7 +431,7 @@ def _shared(segs, k0, k1, weights, wname, amount, first, last):
                 wname, dk.number(w[i], 1 if "grad" in wname else 0),
                 dk.number(total, 1 if "grad" in wname else 0))
         out.append((s, SegmentUse(amount * share if len(part) > 1 else amount, first, last,
-                                  "", "", note)))
+                                  note)))
     return out
 
 
