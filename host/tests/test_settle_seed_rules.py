@@ -267,3 +267,31 @@ def test_ambiguous_danish_number_is_a_problem(tmp_path):
     costs = "pool;text;amount_dkk\nvariable;Energi;1000.5\n"
     with pytest.raises(PropertyError, match="decimals with a comma"):
         load(make(tmp_path, "a1,A,hca,,,,,,,,\n", "", extra={"costs.csv": costs}))
+
+
+def test_nothing_is_lost_between_moves_replacements_and_estimates(tmp_path):
+    """A replaced meter, a move with and one without a reading, a vacancy, a meter read
+    only until mid-June and an unread one: every unit reaches exactly one statement."""
+    apts = APTS + "C,1. tv,60,60,0,1,1\n"
+    tenancies = MOVE + "TC,C,Dan,2023-03-01,2023-08-31,0\n"
+    meters = ("old,B,hca,unit,1.2,1,0,,new,,\nnew,B,hca,unit,1.3,1,0,,,,\n"
+              "b2,B,hca,unit,1,1,0,,,,\na1,A,hca,,,,,,,,\nc1,C,hca,,,,,,,,\n"
+              "c2,C,hca,,,,,,,12,\n")
+    readings = ("old,2023-01-01,0,reading,,\nold,2023-05-31,40,reading,,\n"
+                "new,2023-06-01,0,reading,,\nnew,2023-07-01,7,reading,,\n"
+                "new,2023-12-31,50,reading,,\n" + year("b2", 0, 30) +
+                "b2,2023-07-01,20,reading,,\n" + year("a1", 0, 100) +
+                "c1,2023-01-01,0,reading,,\nc1,2023-06-15,30,reading,,\n")
+    r = settle(tmp_path, meters, readings, apts=apts, tenancies=tenancies)
+    # c1 read to 15 June and extrapolated by the normal year's degree days (no year's given)
+    seen = Fr(519 + 486 + 444 + 311 + 154) + Fr(58 * 15, 30)
+    c1 = 30 * Fr(3112) / seen
+    want = Fr(40) * Fr(12, 10) + 50 * Fr(13, 10) + 30 + 100 + c1 + 12
+    pool = {p.key: p for p in r.pools}["heat_hca"]
+    assert float(pool.basis_total) == pytest.approx(float(want), abs=2e-3)
+    assert sum(st.total_ore for st in r.statements) == sum(p.amount_ore for p in r.pools)
+    # Bo: old 0 -> 40 (x 1.2), new 0 -> 7 at the move reading on 1 July (x 1.3), b2 0 -> 20
+    bo = {x.meter_id: x for x in r.statements[1].readings}
+    assert (bo["old"].basis, bo["new"].basis, bo["b2"].basis) == (48, Fr(91, 10), 20)
+    cai = {x.meter_id: x for x in r.statements[2].readings}
+    assert "old" not in cai and (cai["new"].start, cai["new"].end) == (7, 50)
