@@ -534,7 +534,8 @@ def settle(prop: Property, progress=None):
     for u in uses:
         uses_of.setdefault(u.meter.apartment, []).append(u)
     heat = "heat_hca" if bases["heat_hca"].sum() > 0 else "heat_kwh"
-    per_m2 = float(bases[heat].sum()) / float(sum(a.area_m2 for a in prop.apartments))
+    area = float(sum(a.area_m2 for a in prop.apartments))
+    per_m2 = float(bases[heat].sum()) / area if area else 0.0
     shares = Shares(pools, amounts, bases, heat, per_m2)
     statements = [statement_of(prop, s, j, shares, uses_of.get(s.apartment.id, []))
                   for j, s in enumerate(segs)]

@@ -337,6 +337,8 @@ def _apartments(folder, problems, notes):
                              "reduction a fraction 0..<1"))
         apartments.append((row, ap))
     _ids_once("apartments.csv", [(row, a.id) for row, a in apartments], "apartment", problems)
+    if not t.rows and not any(p[0] == "apartments.csv" for p in problems):
+        problems.append(("apartments.csv", 0, "no apartments"))
     return [a for _, a in apartments]
 
 
