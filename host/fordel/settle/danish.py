@@ -6,7 +6,7 @@ printed figure is exactly the øre the engine computed. Quantities (m³, kWh, un
 go through Decimal and are rounded half up only for display.
 """
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
           "september", "oktober", "november", "december")
@@ -69,7 +69,9 @@ def number(value, decimals=2, group=True):
     if not d.is_finite():
         raise ValueError("cannot print %r" % (value,))
     q = Decimal(1).scaleb(-decimals) if decimals > 0 else Decimal(1)
-    d = d.quantize(q, rounding=ROUND_HALF_UP)
+    with localcontext() as ctx:
+        ctx.prec = max(28, d.adjusted() + decimals + 2)     # every digit of a large figure
+        d = d.quantize(q, rounding=ROUND_HALF_UP)
     sign = MINUS if d < 0 else ""
     text = format(abs(d), "f")
     whole, _, frac = text.partition(".")

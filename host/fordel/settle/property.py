@@ -218,6 +218,14 @@ def _rows(folder, name, required, problems, notes=None):
     return Table(rows, delimiter != ",")
 
 
+FILE_NAME_CHARS = re.compile(r"[A-Za-z0-9]")
+
+
+def _nameable(ident):
+    """An id that names output files needs a letter or digit a file name can hold."""
+    return bool(FILE_NAME_CHARS.search(ident))
+
+
 def _unknown_apartment(apartment, apartment_ids):
     same = [a for a in apartment_ids if a.casefold() == apartment.casefold()]
     return "unknown apartment %r" % apartment + (
@@ -330,6 +338,9 @@ def _apartments(folder, problems, notes):
             continue
         if not ap.id:
             problems.append(("apartments.csv", row, "apartment id missing"))
+        elif not _nameable(ap.id):
+            problems.append(("apartments.csv", row, "apartment id %r needs a letter A-Z or a "
+                             "digit (it names the output files)" % ap.id))
         if ap.area_m2 <= 0:
             problems.append(("apartments.csv", row, "area %s m² must be positive" % ap.area_m2))
         if ap.fordelingstal < 0 or not 0 <= ap.reduction < 1 or ap.taps < 0:
@@ -414,6 +425,9 @@ def _tenancies(folder, apartment_ids, problems, notes):
             continue
         if not ten.id:
             problems.append(("tenancies.csv", row, "tenancy id missing"))
+        elif not _nameable(ten.id):
+            problems.append(("tenancies.csv", row, "tenancy id %r needs a letter A-Z or a "
+                             "digit (it names the statement's files)" % ten.id))
         if ten.apartment not in apartment_ids:
             problems.append(("tenancies.csv", row, _unknown_apartment(ten.apartment,
                                                                       apartment_ids)))
