@@ -46,7 +46,8 @@ def header(result, st):
     pairs += [("Lejemål", st.unit_label or st.unit_id),
               ("Beboer", OWNER if getattr(st, "vacant", False) else st.tenant_name or "–"),
               ("Regnskabsperiode", dk.period(result.period_start, result.period_end)),
-              ("Din periode", "%s (%s af %s)" % (
+              ("Ledig periode" if getattr(st, "vacant", False) else "Din periode",
+               "%s (%s af %s)" % (
                   dk.period(st.liable_from, st.liable_to), dk.days(st.days),
                   dk.days(result.period_days)))]
     pairs.append(("Udstedt", dk.date(result.issued)))
@@ -70,8 +71,8 @@ def result_section(st):
 def payment_section(result, st):
     if getattr(st, "vacant", False):
         return [rd.Heading("2. Betaling"),
-                rd.Para("Lejemålet stod ledigt i perioden %s. Udgiften for disse dage afholdes "
-                        "af ejeren/udlejeren: %s. Den indgår ikke i nogen lejers opgørelse."
+                rd.Para("Lejemålet stod ledigt i perioden %s. Udgiften for disse dage, %s, "
+                        "afholdes af ejeren/udlejeren og indgår ikke i nogen lejers opgørelse."
                         % (dk.period(st.liable_from, st.liable_to), dk.kr(st.total_ore)))]
     text = getattr(result, "payment_text", "") or (
         "Beløbet afregnes med din administrator eller udlejer, som du også betaler aconto "
