@@ -20,6 +20,7 @@ consumption shared by days (or degree days, [split] moves). Fixed keys are share
 Each pool is split over tenancies by largest remainder: floor of each exact share, the
 remaining øre to the largest fractions, so every pool is distributed to the øre.
 """
+import bisect
 import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -746,28 +747,31 @@ def _add(acc, vals):
 
 
 def _cumulative(readings, kind):
-    """[(day ordinal, consumption since the first reading)] with resets and replacements."""
-    out, total = [], Decimal(0)
+    """(day ordinals, consumption since the first reading) with resets and replacements."""
+    days, values, total = [], [], Decimal(0)
     for k, r in enumerate(readings):
         if k:
             total += cu.rise(readings[k - 1:k + 1], kind)[0]
-        out.append((r.date.toordinal(), float(total)))
-    return out
+        if days and days[-1] == r.date.toordinal():
+            values[-1] = float(total)              # a replacement's final and start
+            continue
+        days.append(r.date.toordinal())
+        values.append(float(total))
+    return days, values
 
 
 def _value_at(curve, day):
     """(consumption at the end of `day`, interpolated?): the reading of that day or the
     next (as at the period's start), else linear between readings at most MAX_GAP days
-    apart; None without."""
-    exact = [p for p in curve if p[0] in (day, day + 1)]
-    if exact:
-        return exact[0][1], False
-    before = [p for p in curve if p[0] < day]
-    after = [p for p in curve if p[0] > day]
-    if not before or not after or after[0][0] - before[-1][0] > MAX_GAP:
+    apart; None without. `curve`: (days, values) sorted by day."""
+    days, values = curve
+    i = bisect.bisect_left(days, day)
+    if i < len(days) and days[i] in (day, day + 1):
+        return values[i], False
+    if i == 0 or i == len(days) or days[i] - days[i - 1] > MAX_GAP:
         return None
-    b, a = before[-1], after[0]
-    return b[1] + (a[1] - b[1]) * (day - b[0]) / (a[0] - b[0]), True
+    d0, d1, v0, v1 = days[i - 1], days[i], values[i - 1], values[i]
+    return v0 + (v1 - v0) * (day - d0) / (d1 - d0), True
 
 
 def _month_use(curve, y, mo):

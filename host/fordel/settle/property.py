@@ -503,16 +503,17 @@ def _readings(folder, meters, problems, notes):
     dropped = 0
     for mid, rs in readings.items():
         rs.sort(key=lambda x: (x.date, x.kind != "final", x.row))
-        keep = []
+        keep, first = [], {}
         for r in rs:
-            same = [k for k in keep if k.date == r.date and k.kind == r.kind]
-            if same and same[0].value != r.value:
+            same = first.get((r.date, r.kind))
+            if same is not None and same.value != r.value:
                 problems.append(("readings.csv", r.row, "meter %s has two %s values on %s: %s "
-                                 "(row %d) and %s" % (mid, r.kind, r.date, same[0].value,
-                                                      same[0].row, r.value)))
-            elif same:
+                                 "(row %d) and %s" % (mid, r.kind, r.date, same.value,
+                                                      same.row, r.value)))
+            elif same is not None:
                 dropped += 1
             else:
+                first[(r.date, r.kind)] = r
                 keep.append(r)
         readings[mid] = keep
         _decreases(by_id[mid], keep, problems)
