@@ -269,6 +269,9 @@ def load(folder, period=None):
     usd = _toml_date(toml, "utility_statement_date", problems)
     if problems:
         raise PropertyError(problems)
+    if issued is None:
+        notes.append("property.toml: issued ikke oplyst; dags dato %s er brugt som "
+                     "udstedelsesdato" % datetime.date.today().strftime("%d-%m-%Y"))
     return Property(folder, toml.get("name", folder.name), toml.get("address", ""), start, end,
                     issued or datetime.date.today(), usd, split, apartments, meters, tenancies,
                     costs, readings, degree_days, notes)
