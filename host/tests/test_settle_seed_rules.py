@@ -197,6 +197,12 @@ def test_year_degree_days_split_a_move_without_reading(tmp_path):
     assert amounts(r, "heat_hca") == lr(100000, [Fr(100), 80 * Fr(first, whole),
                                                  80 * Fr(whole - first, whole)])
     assert not any(c.name == "Graddage" for c in r.checks)
+    # the same figures in property.toml [degree_days]
+    table = "\n[degree_days]\n" + "".join('"%s" = %s\n' % tuple(x.split(","))
+                                          for x in dd.splitlines()[1:])
+    r3 = settle(tmp_path, "a1,A,hca,,,,,,,,\nb1,B,hca,,,,,,,,\n", readings, toml=toml + table,
+                tenancies=MOVE, extra={"degree_days.csv": "month,degree_days\n"})
+    assert amounts(r3, "heat_hca") == amounts(r, "heat_hca")
     r2 = settle(tmp_path, "a1,A,hca,,,,,,,,\nb1,B,hca,,,,,,,,\n", readings, toml=toml,
                 tenancies=MOVE, extra={"degree_days.csv": "month,degree_days\n"})
     assert any(c.name == "Graddage" and "normalår" in c.message for c in r2.checks)

@@ -28,7 +28,8 @@ from typing import NamedTuple
 KINDS = ("hca", "heat", "hot_water", "cold_water")
 COST_POOLS = ("fixed", "variable", "exclude", "cold_water", "fee")
 READING_KINDS = ("reading", "start", "final")
-SET_VALUE_COLUMNS = ("set_date_value", "consumption_at_set_date_hca", "consumption_at_set_date")
+SET_VALUE_COLUMNS = ("set_date_value", "consumption_at_set_date_hca", "consumption_at_set_date",
+                     "set_value", "value_at_set_date")
 LIMIT = Decimal("1e12")          # no meter, area or bill of a property reaches this
 
 
@@ -174,6 +175,10 @@ def _dec(text, default=None, danish=False):
     return d
 
 
+ALIASES = {("degree_days.csv", "date"): "month", ("degree_days.csv", "graddage"): "degree_days",
+           ("degree_days.csv", "måned"): "month"}
+
+
 class Table(NamedTuple):
     rows: list                 # [(row number, {column: text})]
     danish: bool
@@ -201,7 +206,8 @@ def _rows(folder, name, required, problems, notes=None):
     elif "\t" in head and "," not in head:
         delimiter = "\t"
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    names = [c.strip() for c in (reader.fieldnames or ())]
+    names = [ALIASES.get((name, c.strip().lower()), c.strip())
+             for c in (reader.fieldnames or ())]
     reader.fieldnames = names
     missing = [c for c in required if c not in names]
     if missing:
@@ -264,7 +270,7 @@ def load(folder, period=None):
     tenancies = _tenancies(folder, {a.id for a in apartments}, problems, notes)
     costs = _costs(folder, problems, notes)
     readings = _readings(folder, meters, problems, notes)
-    degree_days = _degree_days(folder, problems, notes)
+    degree_days = _degree_days(folder, toml, problems, notes)
     issued = _toml_date(toml, "issued", problems)
     usd = _toml_date(toml, "utility_statement_date", problems)
     if problems:
@@ -549,22 +555,27 @@ def crosses_set_date(r0, r1):
     return False
 
 
-def _degree_days(folder, problems, notes):
-    """The year's degree days per month, if the folder gives them (degree_days.csv)."""
-    if not (folder / "degree_days.csv").exists():
-        return {}
+def _degree_days(folder, toml, problems, notes):
+    """The year's degree days per month: degree_days.csv (month,degree_days; a day's figures
+    YYYY-MM-DD are added up per month) or property.toml [degree_days] "YYYY-MM" = value."""
+    rows = [(0, {"month": str(k), "degree_days": str(v)})
+            for k, v in (toml.get("degree_days") or {}).items()]
+    danish = False
+    if (folder / "degree_days.csv").exists():
+        t = _rows(folder, "degree_days.csv", ("month", "degree_days"), problems, notes)
+        rows, danish = rows + t.rows, t.danish
     out = {}
-    t = _rows(folder, "degree_days.csv", ("month", "degree_days"), problems, notes)
-    for row, r in t.rows:
+    for row, r in rows:
+        where = "degree_days.csv" if row else "property.toml"
         m = re.match(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$", r["month"])
         try:
             if not m or not 1 <= int(m.group(2)) <= 12:
                 raise ValueError("month %r must be YYYY-MM (or a day YYYY-MM-DD)" % r["month"])
-            v = _dec(r["degree_days"], danish=t.danish)
+            v = _dec(r["degree_days"], danish=danish)
             if v < 0:
                 raise ValueError("degree days %s must be >= 0" % v)
         except ValueError as e:
-            problems.append(("degree_days.csv", row, str(e)))
+            problems.append((where, row, str(e)))
             continue
         key = (int(m.group(1)), int(m.group(2)))
         out[key] = out.get(key, Decimal(0)) + v
