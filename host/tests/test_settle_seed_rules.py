@@ -234,7 +234,8 @@ def test_heat_meter_beside_allocators(tmp_path):
      "readings.csv row 2: unknown meter A1 (meters.csv has a1: ids differ only in case)"),
     ({"meters.csv": METERS_HEAD + "a1,A,hca,unit,0,1,0,,,,\n"}, "KQ 0 and KC 1 must be positive"),
     ({"tenancies.csv": TENANCIES + "TX,a,Xena,2024-01-01,,0\n"},
-     "tenancies.csv row 4: unknown apartment 'a' (apartments.csv has 'A': ids differ only in case)"),
+     "tenancies.csv row 4: unknown apartment 'a' (apartments.csv has 'A': ids differ only "
+     "in case)"),
     ({"costs.csv": COSTS + "variable,Kreditnota,-2000.00\n"},
      "pool variable totals -1000.00 DKK"),
     ({"costs.csv": "pool,text,amount_dkk\nvariable,x,Infinity\n"}, "is not a finite number"),
@@ -301,3 +302,17 @@ def test_nothing_is_lost_between_moves_replacements_and_estimates(tmp_path):
     assert (bo["old"].basis, bo["new"].basis, bo["b2"].basis) == (48, Fr(91, 10), 20)
     cai = {x.meter_id: x for x in r.statements[2].readings}
     assert "old" not in cai and (cai["new"].start, cai["new"].end) == (7, 50)
+
+
+def test_unread_replaced_meter_is_estimated_only_until_its_successor(tmp_path):
+    meters = ("old,A,cold_water,,,,,,new,10,\nnew,A,cold_water,,,,,,,,\n"
+              "cb,B,cold_water,,,,,,,,\na1,A,hca,,,,,,,,\nb1,B,hca,,,,,,,,\n")
+    readings = ("new,2023-07-01,0,reading,,\nnew,2023-12-31,6,reading,,\n" + year("cb", 0, 8)
+                + year("a1", 0, 1) + year("b1", 0, 1))
+    r = settle(tmp_path, meters, readings, costs=COSTS + "cold_water,Vand,100.00\n")
+    # old: last year's 10 m³ x 365/365 days, only for 1 Jan - 30 Jun: x 181/365 (seed 001
+    # ¶45, calendar days), plus the new meter's 6 m³
+    old = Fr(10) * Fr(181, 365)
+    pool = {p.key: p for p in r.pools}["cold_water"]
+    assert float(pool.basis_total) == pytest.approx(float(old + 6 + 8), abs=1e-3)
+    assert "kun for tiden i brug 01-01-2023–30-06-2023" in r.statements[0].estimates[0].method

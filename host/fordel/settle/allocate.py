@@ -338,11 +338,46 @@ def read_meters(prop, dd):
         m = use.meter
         if use.span is None:
             use.estimate = estimate(m, use.factor, KIND_POOL[m.kind], ctx, order)
+            _limit_to_service(use, prop, dd)
         elif use.span.how:
             use.estimate = Estimate(m.id, KIND_POOL[m.kind], "aflæsningerne dækker ikke hele "
                                     "perioden", use.span.how, use.span.amount * use.factor,
                                     {"hca": "enheder", "heat": "kWh"}.get(m.kind, "m³"))
     return uses
+
+
+def in_service(m, prop):
+    """The part of the period a meter hung on the radiator or pipe: until its successor's
+    first reading, from its predecessor's last (meters.csv replaced_by)."""
+    lo, hi = prop.start, prop.end
+    after = prop.readings.get(m.replaced_by) if m.replaced_by else None
+    inside = [r for r in after or () if prop.start <= r.date <= prop.end]
+    if inside:
+        hi = inside[0].date - cu.ONE_DAY
+    before = prop.readings.get(m.replaces) if m.replaces else None
+    inside = [r for r in before or () if prop.start <= r.date <= prop.end]
+    if inside:
+        lo = inside[-1].date + cu.ONE_DAY
+    return lo, hi
+
+
+def _limit_to_service(use, prop, dd):
+    """An unread meter replaced during the period (or replacing one) is estimated only for
+    the time it was in service, by degree days (heating) or days (water)."""
+    lo, hi = in_service(use.meter, prop)
+    if (lo, hi) == (prop.start, prop.end):
+        return
+    period = (prop.start, prop.end)
+    if use.meter.kind in cu.HEATING:
+        part = dd.between(lo, hi, period) if lo <= hi else 0.0
+        whole, how = dd.between(prop.start, prop.end, period), "graddage"
+    else:
+        part, whole, how = max(0, (hi - lo).days + 1), prop.days, "dage"
+    ratio = Decimal(str(part / whole)) if whole else Decimal(0)
+    e = use.estimate
+    e.value = (e.value * ratio).quantize(Decimal("0.001"))
+    e.method += "; kun for tiden i brug %s–%s: × %s (%s)" % (
+        dk.date(lo), dk.date(hi), dk.number(ratio, 4), how)
 
 
 def share_weights(segs, kind, prop, dd, lo=None, hi=None):
@@ -365,7 +400,8 @@ def split_at_moves(use, segs, prop, dd):
     over part of the period keeps its read part per segment, and the extrapolated rest is
     shared over the time its readings do not cover."""
     if use.span is None:
-        weights, wname = share_weights(segs, use.meter.kind, prop, dd)
+        weights, wname = share_weights(segs, use.meter.kind, prop, dd,
+                                       *in_service(use.meter, prop))
         use.per_segment = _shared(segs, 0, len(segs), weights, wname, use.consumption,
                                   None, None)
         return
