@@ -41,7 +41,8 @@ def build(folder):
     bill = inputs("district_heating_bill_2022_23")
     assoc = inputs("association_model_2022_23")
     vat = Decimal(str(bill["vat_rate"]))
-    fixed_ex_vat = sum(Decimal(str(t["m2"])) * Decimal(str(t["price"])) for t in bill["fixed_tiers"])
+    fixed_ex_vat = sum(Decimal(str(t["m2"])) * Decimal(str(t["price"]))
+                       for t in bill["fixed_tiers"])
     fixed = ((fixed_ex_vat + Decimal(str(bill["subscription"]))) * (1 + vat)).quantize(
         Decimal("0.01"), rounding=ROUND_HALF_UP)
     variable = Decimal(str(assoc["bill_total_incl_vat"])) - fixed

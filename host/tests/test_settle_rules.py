@@ -153,7 +153,8 @@ def test_missing_file_named(tmp_path):
 
 
 def test_degree_days_and_previous_year(tmp_path):
-    toml = FILES["property.toml"].replace("tap_share = 0.5", 'tap_share = 0.5\nmoves = "degree_days"')
+    toml = FILES["property.toml"].replace("tap_share = 0.5",
+                                          'tap_share = 0.5\nmoves = "degree_days"')
     meters = FILES["meters.csv"].replace("meter_id,apartment,kind,scale,kq,kc,reduction,installed",
                                          "meter_id,apartment,kind,scale,kq,kc,reduction,installed,"
                                          "previous_year")
@@ -181,8 +182,10 @@ def test_no_heat_allowance_extrapolation_rooms_and_heating_only_check(tmp_path):
     meters = FILES["meters.csv"].replace(
         "meter_id,apartment,kind,scale,kq,kc,reduction,installed",
         "meter_id,apartment,kind,scale,kq,kc,reduction,installed,no_heat_units")
-    meters = meters.replace("h1,A,hca,unit,1.5,0.8,0,2022-01-01", "h1,A,hca,unit,1.5,0.8,0,2022-01-01,10")
-    readings = FILES["readings.csv"].replace("h2,2023-12-31,80,reading,,\n", "h2,2023-06-30,50,reading,,\n")
+    meters = meters.replace("h1,A,hca,unit,1.5,0.8,0,2022-01-01",
+                            "h1,A,hca,unit,1.5,0.8,0,2022-01-01,10")
+    readings = FILES["readings.csv"].replace("h2,2023-12-31,80,reading,,\n",
+                                             "h2,2023-06-30,50,reading,,\n")
     result = allocate.settle(load(folder(tmp_path, **{"meters.csv": meters,
                                                       "readings.csv": readings})))
     st = {s.tenancy_id: s for s in result.statements}
@@ -202,12 +205,14 @@ def test_no_heat_allowance_extrapolation_rooms_and_heating_only_check(tmp_path):
 
 
 def test_room_shares_without_hot_water_meters(tmp_path):
-    meters = "\n".join(l for l in FILES["meters.csv"].splitlines() if ",hot_water," not in l) + "\n"
+    meters = "\n".join(x for x in FILES["meters.csv"].splitlines()
+                       if ",hot_water," not in x) + "\n"
     apts = FILES["apartments.csv"].replace("taps,fee_units", "taps,fee_units,rooms")
     apts = apts.replace("A,st. tv,100,100,0,4,1", "A,st. tv,100,100,0,4,1,3")
     apts = apts.replace("B,st. th,50,50,0.2,2,1", "B,st. th,50,50,0.2,2,1,2")
     toml = FILES["property.toml"].replace("tap_share = 0.5", "tap_share = 0.5\nroom_share = 0.5")
-    readings = "\n".join(l for l in FILES["readings.csv"].splitlines() if not l.startswith("w")) + "\n"
+    readings = "\n".join(x for x in FILES["readings.csv"].splitlines()
+                         if not x.startswith("w")) + "\n"
     result = allocate.settle(load(folder(tmp_path, **{"meters.csv": meters, "apartments.csv": apts,
                                                       "property.toml": toml,
                                                       "readings.csv": readings})))
@@ -221,7 +226,8 @@ def test_eed_months_against_last_year_and_average(tmp_path):
     # h1 read at the start and end of January and February, also a year earlier
     extra = ("h1,2022-01-01,0,reading,,\nh1,2022-01-31,30,reading,,\n"
              "h1,2023-01-31,40,reading,,\nh1,2023-02-01,40,reading,,\nh1,2023-02-28,55,reading,,\n")
-    result = allocate.settle(load(folder(tmp_path, **{"readings.csv": FILES["readings.csv"] + extra})))
+    result = allocate.settle(load(folder(tmp_path,
+                                         **{"readings.csv": FILES["readings.csv"] + extra})))
     heat_a = [s for s in result.eed if s.unit_id == "A" and s.quantity == "Varme"][0]
     jan, feb = heat_a.months[0], heat_a.months[1]
     assert (jan.own, jan.last_year) == (40.0, 30.0)     # 0 -> 40 in Jan 2023, 0 -> 30 in 2022
@@ -237,9 +243,11 @@ def test_eed_months_against_last_year_and_average(tmp_path):
 def test_anomalies_reported_not_applied(tmp_path):
     # c2 stands still all year (stopped meter?); a third flat uses ten times the others' water
     apts = FILES["apartments.csv"] + "C,1. tv,50,50,0,2,1\nD,1. th,50,50,0,2,1\n"
-    meters = FILES["meters.csv"] + "c3,C,cold_water,,,,,2022-01-01\nc4,D,cold_water,,,,,2022-01-01\n"
-    readings = FILES["readings.csv"].replace("c2,2023-06-30,18,final,,\nc2,2023-06-30,0,start,,\n"
-                                             "c2,2023-12-31,12,reading,,\n", "c2,2023-12-31,10,reading,,\n")
+    meters = FILES["meters.csv"] + ("c3,C,cold_water,,,,,2022-01-01\n"
+                                    "c4,D,cold_water,,,,,2022-01-01\n")
+    readings = FILES["readings.csv"].replace(
+        "c2,2023-06-30,18,final,,\nc2,2023-06-30,0,start,,\nc2,2023-12-31,12,reading,,\n",
+        "c2,2023-12-31,10,reading,,\n")
     readings += ("c3,2023-01-01,0,reading,,\nc3,2023-12-31,400,reading,,\n"
                  "c4,2023-01-01,0,reading,,\nc4,2023-12-31,15,reading,,\n")
     tenancies = FILES["tenancies.csv"] + "TC,C,Dan,2020-01-01,,0\nTD,D,Eva,2020-01-01,,0\n"
