@@ -190,7 +190,7 @@ def readings_section(st):
         if r.note:
             notes.append("Måler %s: %s." % (r.meter_id, r.note))
     out.append(rd.Table(["Måler", "Type og placering", "Start", "Slut", "Forbrug", "Faktor",
-                         "Grundlag"], rows, align="lllrrrr",
+                         "Grundlag"], rows, align="llllrrr",
                         widths=[1.5, 2.0, 2.3, 2.3, 1.2, 0.9, 1.7]))
     out.append(rd.Para("Start og slut er aflæsningerne ved din periodes begyndelse og "
                        "afslutning, med dato og hvordan de er fremkommet (aflæsning ved "
