@@ -67,3 +67,42 @@ def pdf_pages_and_text(data):
             s = re.sub(rb"\\(.)", rb"\1", s)
             text.append(s.decode("cp1252"))
     return pages, "\n".join(text)
+
+
+def pdf_text_boxes(data):
+    """Every run of text the PDF draws as (page, x0, x1, baseline y, text), the width
+    measured with the font's metrics (pypdf reads the content streams)."""
+    import io
+
+    from pypdf import PdfReader
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    boxes = []
+    for page_no, page in enumerate(PdfReader(io.BytesIO(data)).pages):
+        def visit(text, cm, tm, font, size, page_no=page_no):
+            if not text.strip() or font is None:
+                return
+            name = str(font.get("/BaseFont", "/Helvetica")).lstrip("/")
+            scale = cm[0] if cm[0] else 1
+            x = tm[4] * scale + cm[4]
+            y = tm[5] * (cm[3] or 1) + cm[5]
+            lead = len(text) - len(text.lstrip())
+            size = size * abs(tm[0] or 1)
+            x += stringWidth(text[:lead], name, size) * scale
+            w = stringWidth(text.strip(), name, size) * scale
+            boxes.append((page_no, x, x + w, round(y, 1), text.strip()))
+        page.extract_text(visitor_text=visit)
+    return boxes
+
+
+def overlapping(boxes, tolerance=0.5):
+    """Pairs of text runs on one page and baseline whose extents overlap."""
+    out = []
+    lines = {}
+    for b in boxes:
+        lines.setdefault((b[0], b[3]), []).append(b)
+    for runs in lines.values():
+        runs.sort(key=lambda b: b[1])
+        for a, b in zip(runs, runs[1:]):
+            if b[1] < a[2] - tolerance:
+                out.append((a, b))
+    return out

@@ -75,9 +75,25 @@ def test_readings_export_one_row_per_meter_and_day(tmp_path, srv):
     out = io.StringIO()
     n = srv.db.export_readings(out)
     lines = out.getvalue().splitlines()
-    assert n == 3 and lines[0] == "meter_id,date,value,kind,source,telegram_ref"
-    assert lines[1:] == ["00000099,2024-03-01,1,reading,collector,c1:3",
-                         "12345678,2024-03-01,12,reading,collector,c1:1",
-                         "12345678,2024-03-02,15,reading,collector,c1:2"]
+    assert n == 3 and lines[0] == ("meter_id,date,value,kind,source,telegram_ref,set_date,"
+                                   "set_date_value")
+    assert lines[1:] == ["00000099,2024-03-01,1,reading,collector,c1:3,,",
+                         "12345678,2024-03-01,12,reading,collector,c1:1,,",
+                         "12345678,2024-03-02,15,reading,collector,c1:2,,"]
     out = io.StringIO()
     assert srv.db.export_readings(out, start=datetime.date(2024, 3, 2)) == 1
+
+
+def test_readings_export_carries_the_allocators_set_date(srv):
+    # an allocator's telegram holds its set date and the register on it; the settlement
+    # books the yearly reset from them (docs/settlement.md, readings)
+    values = {"current_consumption_hca": 30, "set_date": "2023-12-31",
+              "consumption_at_set_date_hca": 70}
+    t = int(datetime.datetime(2024, 2, 1, tzinfo=datetime.timezone.utc).timestamp())
+    body = cbor2.dumps([encode(make_record("c1", 0x12345678, t, -70, values, {}, {},
+                                           b"\x0b\x44"), 0)])
+    assert post(srv, body)[0] == 200
+    out = io.StringIO()
+    srv.db.export_readings(out)
+    assert out.getvalue().splitlines()[1] == \
+        "12345678,2024-02-01,30,reading,collector,c1:0,2023-12-31,70"

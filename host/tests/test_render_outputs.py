@@ -62,7 +62,7 @@ def small_result(tenant0="Anna Hansen"):
                  ("T3", "3", "2. tv", "Dorte Dam", start, end, 150000 * 12)]
     statements = []
     for i, (tid, uid, label, name, a, b, aconto) in enumerate(tenancies):
-        total = sum(l.amount_ore for l in lines[i])
+        total = sum(x.amount_ore for x in lines[i])
         statements.append(NS(
             tenancy_id=tid, unit_id=uid, unit_label=label, tenant_name=name,
             liable_from=a, liable_to=b, days=(b - a).days + 1, lines=lines[i],
@@ -83,7 +83,8 @@ def small_result(tenant0="Anna Hansen"):
                  message="Forbrugsafhængig andel 82,13 % ≥ 40 %"),
               NS(name="Aflæsninger", ok=False, severity="warning",
                  message="HW-2 beregnet (måler defekt)")]
-    month = lambda y, m, own, ly, avg: NS(year=y, month=m, own=own, last_year=ly, average=avg)
+    def month(y, m, own, ly, avg):
+        return NS(year=y, month=m, own=own, last_year=ly, average=avg)
     eed = [NS(unit_id="1", unit_label="1. tv", quantity="Varme", unit="kWh",
               months=[month(2023, 1, 812.0, 900.0, 700.0), month(2023, 2, 640.0, None, 610.0)]),
            NS(unit_id="1", unit_label="1. tv", quantity="Varmt vand", unit="m³",

@@ -5,7 +5,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 
 from fordel.settle import allocate, render
 from fordel.settle import danish as dk

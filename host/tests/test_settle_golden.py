@@ -6,7 +6,6 @@ engine must reproduce its pools and unit prices within the tolerances given ther
 import csv
 import json
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 import pytest
 
@@ -42,7 +41,8 @@ def build(folder):
     bill = inputs("district_heating_bill_2022_23")
     assoc = inputs("association_model_2022_23")
     vat = Decimal(str(bill["vat_rate"]))
-    fixed_ex_vat = sum(Decimal(str(t["m2"])) * Decimal(str(t["price"])) for t in bill["fixed_tiers"])
+    fixed_ex_vat = sum(Decimal(str(t["m2"])) * Decimal(str(t["price"]))
+                       for t in bill["fixed_tiers"])
     fixed = ((fixed_ex_vat + Decimal(str(bill["subscription"]))) * (1 + vat)).quantize(
         Decimal("0.01"), rounding=ROUND_HALF_UP)
     variable = Decimal(str(assoc["bill_total_incl_vat"])) - fixed
@@ -129,3 +129,23 @@ def test_statements_add_up_to_each_pool_to_the_ore(result):
                    if line.pool == p.key) == p.amount_ore
     for st in result.statements:
         assert sum(line.amount_ore for line in st.lines) == st.total_ore
+
+
+def test_forty_percent_rule_has_the_seeds_figures(result):
+    """Seed 002 ¶37 (BEK 563/2014): 40 % of the consumption-dependent part, here the
+    variable costs after the ventilation (fixed charges not included); with hot water
+    metered separately 60 % of the rest by the heat meters."""
+    exp = expected("association_model_2022_23")
+    meters = Decimal(str(exp["pool_heat_meters"]["value"]))
+    hw = Decimal(str(exp["pool_hw_meters"]["value"]))
+    variable = Decimal(str(exp["total_ex_app"]["value"])) - Decimal(
+        str(exp["fixed_incl_vat"]["value"]))
+    share = ((meters + hw) / variable * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    heating = Decimal(str(exp["heating_part"]["value"]))
+    rest = (meters / heating * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    assert (share, rest) == (Decimal("79.05"), Decimal("85.00"))     # domain brief §7
+    by = {c.name: c for c in result.checks}
+    assert by["40 %-reglen"].ok and ("%s %%" % share).replace(".", ",") in \
+        by["40 %-reglen"].message
+    sixty = by["60 %-reglen (varmt vand målt for sig)"]
+    assert sixty.ok and ("%s %%" % rest).replace(".", ",") in sixty.message

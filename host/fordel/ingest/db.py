@@ -29,7 +29,11 @@ CREATE INDEX IF NOT EXISTS records_meter_time ON records (meter_id, time);
 # The reading a settlement uses, per kind of meter, first found wins.
 MAIN_FIELDS = ("current_consumption_hca", "total_m3", "total_energy_consumption_kwh",
                "total_kwh")
-EXPORT_COLUMNS = ("meter_id", "date", "value", "kind", "source", "telegram_ref")
+EXPORT_COLUMNS = ("meter_id", "date", "value", "kind", "source", "telegram_ref", "set_date",
+                  "set_date_value")
+# an allocator's set date (skæringsdato) and its register on it, carried in every telegram:
+# the settlement books the yearly reset from them (docs/settlement.md)
+SET_DATE_FIELDS = ("set_date", "consumption_at_set_date_hca")
 
 
 class ReadingsDB:
@@ -95,11 +99,13 @@ class ReadingsDB:
             field = next((f for f in MAIN_FIELDS if f in r["values"]), None)
             if field is None:
                 continue
+            sd = [r["values"].get(f, "") for f in SET_DATE_FIELDS]
             last[(r["meter_id"], day)] = (r["values"][field], "%s:%d" % (r["collector_id"],
-                                                                         r["seq"]))
+                                                                         r["seq"]),
+                                          sd if all(x != "" for x in sd) else ["", ""])
         n = 0
-        for (mid, day), (value, ref) in sorted(last.items()):
+        for (mid, day), (value, ref, sd) in sorted(last.items()):
             w.writerow((mid, day.isoformat(), repr(float(value)) if isinstance(value, float)
-                        else value, "reading", "collector", ref))
+                        else value, "reading", "collector", ref, *sd))
             n += 1
         return n

@@ -10,19 +10,28 @@ Pools (øre; each derived so the pools add up to the costs exactly):
       heating  = variable − hot water
         pipe     round(heating × pipe_loss_share) by fordelingstal (rørtab, fællesarealer)
         meters   heating − pipe, by consumption: allocator units × KQ × KC × (1 − reduction)
-                 (product scale: units × (1 − reduction)), or heat-meter kWh
-    cold water   Σ cold_water lines by cold-water m³
+                 (product scale: the count as read, seed 004 ¶51), or heat-meter kWh; with
+                 both in one property the energy meters get round(meters × heat_kwh_share)
+    cold water   Σ cold_water lines by water m³: cold plus heated cold water (seed 004 ¶18)
     fees         Σ fee lines by fee units
-Tenancies share their apartment's bases by calendar days. Each pool is split over tenancies
-by largest remainder: floor of each exact share, the remaining øre to the largest fractions,
-so every pool is distributed to the øre and every statement adds up.
+A tenancy's consumption is read between the readings on the days it starts and ends
+(flytteaflæsning, seed 004 ¶26); only where no such reading exists is the apartment's
+consumption shared by days (or degree days, [split] moves). Fixed keys are shared by days.
+Each pool is split over tenancies by largest remainder: floor of each exact share, the
+remaining øre to the largest fractions, so every pool is distributed to the øre.
 """
+import bisect
 import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
+from . import consumption as cu
+from . import danish as dk
+from .checks import deadline, run_checks
+from .degree_days import DegreeDays
+from .estimate import METHODS, Estimate, estimate
 from .property import Property
 
 POOL_NAMES = {
@@ -32,11 +41,15 @@ POOL_NAMES = {
     "heat_kwh": ("Forbrugsudgifter: energimålere", "kWh"),
     "taps": ("Haneandele (cirkulationstab mv.)", "andele"),
     "hot_water": ("Forbrugsudgifter: varmtvandsmålere", "m³"),
-    "cold_water": ("Koldt vand efter måler", "m³"),
+    "cold_water": ("Vand efter måler (koldt vand og vand til opvarmning)", "m³"),
     "fee": ("Gebyrer (app, administration)", "enheder"),
 }
 KIND_DK = {"hca": "varmefordelingsmåler", "heat": "energimåler", "hot_water": "varmtvandsmåler",
            "cold_water": "koldtvandsmåler"}
+KIND_POOL = {"hca": "heat_hca", "heat": "heat_kwh", "hot_water": "hot_water",
+             "cold_water": "cold_water"}
+HEATING_POOLS = ("pipe", "heat_hca", "heat_kwh")
+__all__ = ["Estimate", "settle"]
 
 
 @dataclass
@@ -58,16 +71,6 @@ class Line:
 
 
 @dataclass
-class Estimate:
-    meter_id: str
-    pool: str
-    reason: str
-    method: str
-    value: Decimal
-    unit: str
-
-
-@dataclass
 class FixedKey:
     name: str
     full_year: Decimal
@@ -76,6 +79,8 @@ class FixedKey:
 
 @dataclass
 class Reduction:
+    """Reduction for exposed location and where it is given: in the fordelingstal, as a
+    factor on unit-scale allocators, or already in a product-scale allocator's count."""
     applies: bool
     text: str
     where: str
@@ -83,11 +88,13 @@ class Reduction:
 
 @dataclass
 class Reading:
+    """A meter's readings at the start and end of the tenant's own period, with their dates
+    and how each was obtained, and the consumption that follows."""
     meter_id: str
     kind: str
     location: str
-    start: Decimal
-    end: Decimal
+    start: Decimal | None
+    end: Decimal | None
     consumption: Decimal
     factor: Decimal | None
     basis: Decimal
@@ -95,6 +102,10 @@ class Reading:
     note: str
     decimals: int
     refs: tuple = ()
+    start_date: datetime.date | None = None
+    end_date: datetime.date | None = None
+    start_how: str = ""
+    end_how: str = ""
 
 
 @dataclass
@@ -106,20 +117,13 @@ class Comparison:
 
 
 @dataclass
-class Check:
-    name: str
-    ok: bool
-    severity: str
-    message: str
-
-
-@dataclass
 class Month:
     year: int
     month: int
     own: float | None
     last_year: float | None
     average: float | None
+    interpolated: bool = False      # from readings around the month's ends, not on them
 
 
 @dataclass
@@ -129,6 +133,7 @@ class EEDSeries:
     quantity: str
     unit: str
     months: list
+    note: str = ""
 
 
 @dataclass
@@ -149,6 +154,8 @@ class Statement:
     reduction: Reduction | None = None
     readings: list = field(default_factory=list)
     comparisons: list = field(default_factory=list)
+    vacant: bool = False            # no tenant: the owner (udlejer) carries it
+    share_note: str = ""            # how the apartment's consumption was shared at a move
 
 
 @dataclass
@@ -203,119 +210,284 @@ def allocate_matrix(amounts, bases):
     return out
 
 
-def _round(x):
-    return int(Decimal(str(x)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+@dataclass
+class Segment:
+    """Who is liable for an apartment from `start` to `end`: a tenancy, or a vacancy the
+    owner carries."""
+    apartment: object
+    apt_index: int
+    id: str
+    tenant: str
+    start: datetime.date
+    end: datetime.date
+    aconto_ore: int
+    vacant: bool = False
+
+    @property
+    def days(self):
+        return (self.end - self.start).days + 1
 
 
-def meter_consumption(readings, start, end, kind):
-    """(consumption, start value, end value, refs, note) over [start, end] from a meter's
-    sorted readings, or None when there is no reading to close the period. A heating meter
-    whose readings stop early (more than 31 days before the end) is extrapolated to the end
-    by degree days (Dansk Fjernvarme's normal year); the note says so."""
-    inside = [r for r in readings if start - datetime.timedelta(days=1) <= r[0] <= end]
-    if len(inside) < 2:
-        return None
-    if inside[-1][0] < end - datetime.timedelta(days=31):
-        if kind not in ("hca", "heat"):
-            return None
-        got = meter_consumption(inside, start, inside[-1][0], kind)
-        if got is None:
-            return None
-        from . import degree_days as dd
-        seen = dd.between(max(start, inside[0][0]), inside[-1][0])
-        if seen <= 0:
-            return None
-        scale = Decimal(str(dd.between(max(start, inside[0][0]), end) / seen))
-        c = (got[0] * scale).quantize(Decimal("0.001"))
-        return (c, got[1], got[2], got[3],
-                "skønnet efter graddage fra sidste aflæsning %s" % inside[-1][0].isoformat())
-    total = Decimal(0)
-    note = ""
-    for (d0, v0, k0, _), (d1, v1, k1, _) in zip(inside, inside[1:]):
-        if k0 == "final" and k1 == "start":
-            note = "målerudskiftning %s" % d1.isoformat()
-            continue
-        if v1 < v0:                      # an allocator's yearly reset at its set date
-            total += v1
-            note = "nulstillet på skæringsdatoen"
-        else:
-            total += v1 - v0
-    refs = tuple(r[3] for r in (inside[0], inside[-1]) if r[3])
-    return total, inside[0][1], inside[-1][1], refs, note
+def segments(prop, index):
+    """Every apartment-day of the period is somebody's: tenancies, and vacancies between."""
+    out, by_apt = [], {}
+    for t in prop.tenancies:
+        if t.move_in <= prop.end and t.move_out >= prop.start:
+            by_apt.setdefault(t.apartment, []).append(t)
+    for a in prop.apartments:
+        own = sorted(by_apt.get(a.id, ()), key=lambda t: t.move_in)
+        d = prop.start
+        for t in own:
+            lo, hi = max(t.move_in, prop.start), min(t.move_out, prop.end)
+            if lo > d:
+                out.append(Segment(a, index[a.id], "%s-ledig-%s" % (a.id, d.isoformat()),
+                                   "", d, lo - datetime.timedelta(days=1), 0, True))
+            out.append(Segment(a, index[a.id], t.id, t.tenant, lo, hi, t.aconto_ore))
+            d = hi + datetime.timedelta(days=1)
+        if d <= prop.end:
+            ident = "%s-ledig-%s" % (a.id, d.isoformat()) if own else a.id
+            out.append(Segment(a, index[a.id], ident, "", d, prop.end, 0, True))
+    return out
 
 
-def settle(prop: Property, progress=None):
-    start, end, days = prop.start, prop.end, prop.days
-    apts = prop.apartments
-    index = {a.id: i for i, a in enumerate(apts)}
-    n = len(apts)
-    area = np.array([float(a.area_m2) for a in apts])
-    ftal = np.array([float(a.fordelingstal * (1 - a.reduction)) for a in apts])
-    taps = np.array([float(a.taps) for a in apts])
-    if not any(m.kind == "hot_water" for m in prop.meters):
-        # no hot-water meters: hot water by tap shares plus extra shares per room
-        taps = taps + float(prop.split.get("room_share", 0)) * \
-            np.array([float(a.rooms) for a in apts])
-    fee_units = np.array([float(a.fee_units) for a in apts])
-    cons = {k: np.zeros(n) for k in ("hca", "heat", "hot_water", "cold_water")}
-    measured = {k: np.zeros(n, dtype=bool) for k in cons}
-    readings_of = {a.id: [] for a in apts}
-    estimates_of = {a.id: [] for a in apts}
-    missing = []
-    audit = ["Indlæst og kontrolleret: %d lejligheder, %d målere, %d lejemål, %d udgiftslinjer"
-             % (n, len(prop.meters), len(prop.tenancies), len(prop.costs))]
+def meter_factor(m):
+    """Unit scale: units × KQ × KC × (1 − reduction) (seed 004 ¶50); product scale: the
+    count as read, reductions already in it (seed 004 ¶51)."""
+    if m.kind != "hca" or m.scale == "product":
+        return Decimal(1)
+    return m.kq * m.kc * (1 - m.reduction)
+
+
+@dataclass
+class MeterUse:
+    """One meter over the period: what its readings give (span) or its estimate, the
+    factor, and its consumption per segment of its apartment."""
+    meter: object
+    factor: Decimal
+    span: object = None                 # consumption.MeterSpan, None when not read
+    estimate: Estimate | None = None
+    per_segment: list = field(default_factory=list)   # [(Segment, SegmentUse)]
+
+    @property
+    def consumption(self):
+        if self.span is not None:
+            return self.span.amount
+        return self.estimate.value / self.factor if self.factor else Decimal(0)
+
+
+@dataclass
+class SegmentUse:
+    """A meter's consumption in one segment, with the readings that bound it."""
+    amount: Decimal
+    first: object = None                # MeterReading that opens it (None: estimated)
+    last: object = None
+    shared: str = ""                    # how it was shared where readings are missing
+
+
+class EstimateContext:
+    """What the estimate methods need to know about the read meters, indexed once."""
+
+    def __init__(self, prop, uses):
+        self.start, self.end, self.days = prop.start, prop.end, prop.days
+        self.degree_days = DegreeDays(prop.degree_days)
+        self._area = {a.id: a.area_m2 for a in prop.apartments}
+        self._read, self._unread, self._flats = {}, {}, {}
+        for u in uses:
+            key = (u.meter.apartment, u.meter.kind)
+            read = u.span is not None and not u.span.how
+            if u.span is not None:      # read, or read in part and extrapolated
+                self._read.setdefault(key, []).append(u.span.amount * u.factor)
+            else:
+                self._unread[key] = self._unread.get(key, 0) + 1
+            ok, total = self._flats.get(key, (True, Decimal(0)))
+            self._flats[key] = (ok and read, total + (u.span.amount * u.factor if read else 0))
+
+    def area(self, apt):
+        return self._area[apt]
+
+    def read_bases(self, apt, kind):
+        return self._read.get((apt, kind), [])
+
+    def unread_in_flat(self, apt, kind):
+        return self._unread.get((apt, kind), 0)
+
+    def fully_read(self, kind):
+        """Σ basis and Σ area of the apartments whose meters of `kind` were all read."""
+        done = [(apt, t) for (apt, k), (ok, t) in self._flats.items() if ok and k == kind]
+        return sum((t for _, t in done), Decimal(0)), sum((self._area[a] for a, _ in done),
+                                                          Decimal(0))
+
+
+def read_meters(prop, dd):
+    """MeterUse per meter: read over the period where readings allow, else estimated."""
+    uses = []
     for m in prop.meters:
-        i = index[m.apartment]
-        if m.kind == "hca":
-            factor = m.kq * m.kc * (1 - m.reduction) if m.scale == "unit" else 1 - m.reduction
-        else:
-            factor = Decimal(1)
-        got = meter_consumption(prop.readings.get(m.id, []), start, end, m.kind)
-        if got is None:
-            missing.append((m, i, factor))
-            continue
-        c, v0, v1, refs, note = got
-        if m.no_heat_units and m.kind == "hca":
+        use = MeterUse(m, meter_factor(m))
+        use.span = cu.over_period(m, prop.readings.get(m.id, []), prop.start, prop.end, dd)
+        if use.span is not None and m.no_heat_units and m.kind == "hca":
             # EN 834/835: the registration an allocator may make without heat is deducted
-            c = max(Decimal(0), c - m.no_heat_units)
-            note = (note + "; " if note else "") + "fradrag %s enheder uden varme (EN 834)" \
-                % m.no_heat_units
-        if "graddage" in note:
-            estimates_of[m.apartment].append(Estimate(
-                m.id, "heat_hca" if m.kind == "hca" else "heat_kwh",
-                "aflæsninger stopper før periodens slutning", note, c * factor,
-                "enheder" if m.kind == "hca" else "kWh"))
-        basis = c * factor
-        cons[m.kind][i] += float(basis)
-        measured[m.kind][i] = True
-        unit = {"hca": "enheder", "heat": "kWh"}.get(m.kind, "m³")
-        if refs:        # the collector records (and raw telegrams) behind the readings
-            note = (note + "; " if note else "") + "telegrammer " + ", ".join(refs)
-        readings_of[m.apartment].append(Reading(
-            m.id, KIND_DK[m.kind], m.apartment, v0, v1, c, factor if m.kind == "hca" else None,
-            basis, unit, note, 0 if m.kind == "hca" else 3, refs))
-    # estimates: property average per m² of the same kind (marked on the statement)
-    for m, i, factor in missing:
-        unit = {"hca": "enheder", "heat": "kWh"}.get(m.kind, "m³")
-        pool = {"hca": "heat_hca", "heat": "heat_kwh"}.get(m.kind, m.kind)
-        if m.previous_year is not None:
-            # the meter's consumption last year, for the days of this period
-            est = float(m.previous_year * factor) * days / 365
-            method = "forrige års forbrug × %d / 365 dage" % days
-        else:
-            ok = measured[m.kind]
-            per_m2 = cons[m.kind][ok].sum() / area[ok].sum() if ok.any() else 0.0
-            est = per_m2 * area[i]
-            method = "ejendommens gennemsnit pr. m² × lejlighedens areal"
-        cons[m.kind][i] += est
-        estimates_of[m.apartment].append(Estimate(
-            m.id, pool, "ingen aflæsning ved periodens start/slut", method,
-            Decimal(str(round(est, 3))), unit))
-    if missing:
-        audit.append("Skønnet %d målere uden aflæsninger (forrige år, ellers gennemsnit pr. m²)"
-                     % len(missing))
+            before = use.span.amount
+            use.span.amount = max(Decimal(0), before - m.no_heat_units)
+            use.span.notes.append("fradrag %s enheder uden varme (EN 834)"
+                                  % dk.number(m.no_heat_units, 0))
+            use.span.scale *= use.span.amount / before if before else 1
+        uses.append(use)
+    ctx = EstimateContext(prop, uses)
+    order = prop.split.get("estimate_order") or METHODS
+    for use in uses:
+        m = use.meter
+        if use.span is None:
+            use.estimate = estimate(m, use.factor, KIND_POOL[m.kind], ctx, order)
+            _limit_to_service(use, prop, dd)
+        elif use.span.how:
+            use.estimate = Estimate(m.id, KIND_POOL[m.kind], "aflæsningerne dækker ikke hele "
+                                    "perioden", use.span.how, use.span.amount * use.factor,
+                                    {"hca": "enheder", "heat": "kWh"}.get(m.kind, "m³"))
+    return uses
 
-    # pools
+
+def in_service(m, prop):
+    """The part of the period a meter hung on the radiator or pipe: until its successor's
+    first reading, from its predecessor's last (meters.csv replaced_by)."""
+    lo, hi = prop.start, prop.end
+    after = prop.readings.get(m.replaced_by) if m.replaced_by else None
+    inside = [r for r in after or () if prop.start <= r.date <= prop.end]
+    if inside:
+        hi = inside[0].date - cu.ONE_DAY
+    before = prop.readings.get(m.replaces) if m.replaces else None
+    inside = [r for r in before or () if prop.start <= r.date <= prop.end]
+    if inside:
+        lo = inside[-1].date + cu.ONE_DAY
+    return lo, hi
+
+
+def _limit_to_service(use, prop, dd):
+    """An unread meter replaced during the period (or replacing one) is estimated only for
+    the time it was in service, by degree days (heating) or days (water)."""
+    lo, hi = in_service(use.meter, prop)
+    if (lo, hi) == (prop.start, prop.end):
+        return
+    period = (prop.start, prop.end)
+    if use.meter.kind in cu.HEATING:
+        part = dd.between(lo, hi, period) if lo <= hi else 0.0
+        whole, how = dd.between(prop.start, prop.end, period), "graddage"
+    else:
+        part, whole, how = max(0, (hi - lo).days + 1), prop.days, "dage"
+    ratio = Decimal(str(part / whole)) if whole else Decimal(0)
+    e = use.estimate
+    e.value = (e.value * ratio).quantize(Decimal("0.001"))
+    e.method += "; kun for tiden i brug %s–%s: × %s (%s)" % (
+        dk.date(lo), dk.date(hi), dk.number(ratio, 4), how)
+
+
+def share_weights(segs, kind, prop, dd, lo=None, hi=None):
+    """How consumption between two readings (dates lo..hi, default the period) is shared by
+    the segments where no move reading exists: each segment's calendar days inside lo..hi,
+    or for heating with [split] moves = degree_days its degree days there."""
+    lo, hi = max(lo or prop.start, prop.start), min(hi or prop.end, prop.end)
+    parts = [(max(s.start, lo), min(s.end, hi)) for s in segs]
+    if kind in cu.HEATING and prop.split.get("moves") == "degree_days":
+        period = (prop.start, prop.end)
+        return [dd.between(a, b, period) if a <= b else 0.0 for a, b in parts], \
+            "graddage (%s)" % dd.source(*period)
+    return [float((b - a).days + 1) if a <= b else 0.0 for a, b in parts], "kalenderdage"
+
+
+def split_at_moves(use, segs, prop, dd):
+    """use.per_segment: the meter's consumption in each of its apartment's segments, read
+    between move readings; runs of segments without a reading between them share by
+    share_weights, and say so. An estimated meter is shared by share_weights; a meter read
+    over part of the period keeps its read part per segment, and the extrapolated rest is
+    shared over the time its readings do not cover."""
+    if use.span is None:
+        weights, wname = share_weights(segs, use.meter.kind, prop, dd,
+                                       *in_service(use.meter, prop))
+        use.per_segment = _shared(segs, 0, len(segs), weights, wname, use.consumption,
+                                  None, None)
+        return
+    rs = cu.period_readings(prop.readings.get(use.meter.id, []), prop.start, prop.end)
+    anchors = [use.span.first] + [_anchor(use, rs, s.end) for s in segs[:-1]] + \
+        [use.span.last]
+    known = [k for k, a in enumerate(anchors) if a is not None]
+    out = []
+    for k0, k1 in zip(known, known[1:]):
+        part = rs[rs.index(anchors[k0]):rs.index(anchors[k1]) + 1]
+        amount, _ = cu.rise(part, use.meter.kind)
+        if not use.span.how:
+            amount *= use.span.scale        # the EN 834 allowance, pro rata
+        weights, wname = share_weights(segs, use.meter.kind, prop, dd, anchors[k0].date,
+                                       anchors[k1].date)
+        out += _shared(segs, k0, k1, weights, wname, amount, anchors[k0], anchors[k1])
+    if use.span.how:
+        _share_extrapolated(use, out, prop, dd)
+    use.per_segment = out
+
+
+def _share_extrapolated(use, out, prop, dd):
+    """Add the extrapolated part of a meter to the segments its readings do not cover."""
+    extra = use.span.amount - sum(p.amount for _, p in out)
+    lo, hi = use.span.first.date, use.span.last.date
+    heat = use.meter.kind in cu.HEATING
+    period = (prop.start, prop.end)
+
+    def unread(s):
+        parts = [(s.start, min(s.end, lo - cu.ONE_DAY)), (max(s.start, hi + cu.ONE_DAY), s.end)]
+        return sum(dd.between(a, b, period) if heat else (b - a).days + 1
+                   for a, b in parts if a <= b)
+    w = [unread(s) for s, _ in out]
+    if not sum(w):
+        w = [float(s.days) for s, _ in out]
+    total = sum(w)
+    for (s, p), wi in zip(out, w):
+        if total and wi:
+            p.amount += extra * Decimal(str(wi / total))
+            p.shared = (p.shared + "; " if p.shared else "") + "skønnet for dagene uden " \
+                "aflæsning (%s)" % ("graddage" if heat else "kalenderdage")
+
+
+def _anchor(use, rs, last_day):
+    if last_day < use.span.first.date:
+        return use.span.first           # a successor not yet installed
+    if last_day >= use.span.last.date:
+        return use.span.last            # a replaced meter already taken down
+    return cu.at_move(rs, last_day)
+
+
+def _shared(segs, k0, k1, weights, wname, amount, first, last):
+    part = segs[k0:k1]
+    w = weights[k0:k1]
+    if not sum(w):
+        w, wname = [1.0] * len(part), "lige dele"     # no days between them: never drop it
+    total = sum(w)
+    out = []
+    for i, s in enumerate(part):
+        share = Decimal(str(w[i] / total)) if total else Decimal(0)
+        note = ""
+        if len(part) > 1:
+            note = "ingen aflæsning ved flytningen; fordelt efter %s: %s af %s" % (
+                wname, dk.number(w[i], 1 if "grad" in wname else 0),
+                dk.number(total, 1 if "grad" in wname else 0))
+        out.append((s, SegmentUse(amount * share if len(part) > 1 else amount, first, last,
+                                  note)))
+    return out
+
+
+@dataclass
+class CostSums:
+    """The cost lines summed per pool (øre) and the pool amounts derived from them."""
+    fixed: int
+    variable: int            # after exclude
+    exclude: int
+    cold_water: int
+    fee: int
+    amounts: dict            # pool key -> øre
+
+    @property
+    def heating_total(self):
+        return self.fixed + self.variable
+
+
+def pool_amounts(prop):
     sums = {k: sum(c[2] for c in prop.costs if c[0] == k) for k in
             ("fixed", "variable", "exclude", "cold_water", "fee")}
     variable = sums["variable"] - sums["exclude"]
@@ -323,203 +495,326 @@ def settle(prop: Property, progress=None):
     hot = _round(variable * Decimal(str(sp["hot_water_share"])))
     heating = variable - hot
     pipe = _round(heating * Decimal(str(sp["pipe_loss_share"])))
-    meters_pool = heating - pipe
-    has_hw_meters = any(m.kind == "hot_water" for m in prop.meters)
-    tap_pool = _round(hot * Decimal(str(sp["tap_share"]))) if has_hw_meters else hot
-    hw_pool = hot - tap_pool
-    heat_key = "heat_hca" if any(m.kind == "hca" for m in prop.meters) else "heat_kwh"
-    heat_basis = cons["hca"] if heat_key == "heat_hca" else cons["heat"]
-    pool_defs = [("fixed", sums["fixed"], ftal), ("pipe", pipe, ftal),
-                 (heat_key, meters_pool, heat_basis), ("taps", tap_pool, taps),
-                 ("hot_water", hw_pool, cons["hot_water"]),
-                 ("cold_water", sums["cold_water"], cons["cold_water"]),
-                 ("fee", sums["fee"], fee_units)]
-    audit.append("Puljer dannet: variabel %d øre (efter fradrag %d øre), varmt vand %d, "
-                 "opvarmning %d, rørtab %d" % (variable, sums["exclude"], hot, heating, pipe))
+    meters = heating - pipe
+    kinds = {m.kind for m in prop.meters}
+    tap = _round(hot * Decimal(str(sp["tap_share"]))) if "hot_water" in kinds else hot
+    amounts = {"fixed": sums["fixed"], "pipe": pipe}
+    if "hca" in kinds and "heat" in kinds:
+        kwh = _round(meters * Decimal(str(sp["heat_kwh_share"])))
+        amounts.update(heat_hca=meters - kwh, heat_kwh=kwh)
+    elif "hca" in kinds:
+        amounts["heat_hca"] = meters
+    else:
+        amounts["heat_kwh"] = meters
+    amounts.update(taps=tap, hot_water=hot - tap, cold_water=sums["cold_water"], fee=sums["fee"])
+    return CostSums(sums["fixed"], variable, sums["exclude"], sums["cold_water"], sums["fee"],
+                    amounts)
 
-    # tenancies, with vacancies filled so every apartment-day is somebody's
-    tenancies = []
-    for a in apts:
-        own = sorted((t for t in prop.tenancies if t.apartment == a.id
-                      and t.move_in <= end and t.move_out >= start), key=lambda t: t.move_in)
-        d = start
-        for t in own:
-            lo, hi = max(t.move_in, start), min(t.move_out, end)
-            if lo > d:
-                tenancies.append((a, "%s-ledig-%s" % (a.id, d.isoformat()), "(ledig)", d,
-                                  lo - datetime.timedelta(days=1), 0))
-            tenancies.append((a, t.id, t.tenant, lo, hi, t.aconto_ore))
-            d = hi + datetime.timedelta(days=1)
-        if d <= end:
-            tenancies.append((a, "%s-ledig-%s" % (a.id, d.isoformat()) if own else a.id,
-                              "(ledig)" if own else "", d, end, 0))
-    t_apt = np.array([index[t[0].id] for t in tenancies])
-    t_days = np.array([(t[4] - t[3]).days + 1 for t in tenancies], dtype=np.float64)
-    frac = t_days / days
+
+def segment_bases(prop, segs, uses, dd):
+    """Basis per pool and segment (numpy arrays over segments)."""
+    n = len(segs)
+    frac = np.array([s.days / prop.days for s in segs])
     frac_heat = frac
     if prop.split.get("moves") == "degree_days":
-        # a tenancy's share of the heating pools: its part of the normal year's degree days
-        from . import degree_days as dd
-        whole = dd.between(start, end)
-        frac_heat = np.array([dd.between(t[3], t[4]) / whole for t in tenancies])
-        audit.append("Flytninger: opvarmning fordelt efter graddage (normalår), øvrige efter dage")
+        whole = dd.between(prop.start, prop.end, (prop.start, prop.end))
+        frac_heat = np.array([dd.between(s.start, s.end, (prop.start, prop.end)) / whole
+                              for s in segs])
+    apts = [s.apartment for s in segs]
+    ftal = np.array([float(a.fordelingstal * (1 - a.reduction)) for a in apts])
+    taps = np.array([float(a.taps) for a in apts])
+    if not any(m.kind == "hot_water" for m in prop.meters):
+        # no hot-water meters: tap shares plus extra shares per room (værelseshaneandele)
+        taps = taps + float(prop.split.get("room_share", 0)) * \
+            np.array([float(a.rooms) for a in apts])
+    bases = {"fixed": ftal * frac, "pipe": ftal * frac_heat, "taps": taps * frac,
+             "fee": np.array([float(a.fee_units) for a in apts]) * frac}
+    for key in ("heat_hca", "heat_kwh", "hot_water", "cold_water"):
+        bases[key] = np.zeros(n)
+    pos = {id(s): j for j, s in enumerate(segs)}
+    for u in uses:
+        for s, part in u.per_segment:
+            basis = float(part.amount * u.factor)
+            bases[KIND_POOL[u.meter.kind]][pos[id(s)]] += basis
+            if u.meter.kind == "hot_water":
+                # the water bill covers cold water and the cold water that is heated
+                bases["cold_water"][pos[id(s)]] += basis
+    return bases, ftal * frac
 
-    pools, amounts, bases_t = [], {}, {}
-    fallback = []
-    for key, amount, basis in pool_defs:
-        if amount == 0 and key not in ("fixed",):
+
+def settle(prop: Property, progress=None):
+    index = {a.id: i for i, a in enumerate(prop.apartments)}
+    dd = DegreeDays(prop.degree_days)
+    audit = ["Indlæst og kontrolleret: %d lejligheder, %d målere, %d lejemål, %d udgiftslinjer"
+             % (len(prop.apartments), len(prop.meters), len(prop.tenancies), len(prop.costs))]
+    audit += prop.notes
+    uses = read_meters(prop, dd)
+    segs = segments(prop, index)
+    by_apt = {}
+    for s in segs:
+        by_apt.setdefault(s.apartment.id, []).append(s)
+    for u in uses:
+        split_at_moves(u, by_apt[u.meter.apartment], prop, dd)
+    estimated = [u for u in uses if u.span is None]
+    if estimated:
+        audit.append("Skønnet %d %s uden aflæsninger (%s)" % (
+            len(estimated), "måler" if len(estimated) == 1 else "målere",
+            "; ".join("%s: %s" % (u.meter.id, u.estimate.method) for u in estimated)))
+    costs = pool_amounts(prop)
+    bases, ftal_t = segment_bases(prop, segs, uses, dd)
+    audit.append("Puljer dannet: variabel %s (efter fradrag %s), %s" % (
+        dk.kr(costs.variable), dk.kr(costs.exclude), ", ".join(
+            "%s %s" % (POOL_NAMES[k][0].lower(), dk.kr(v)) for k, v in costs.amounts.items())))
+    pools, amounts, fallback = distribute(costs, bases, ftal_t, progress)
+    audit.append("Fordelt med største rest: hver pulje til øre, %d lejemål" % len(segs))
+    uses_of = {}
+    for u in uses:
+        uses_of.setdefault(u.meter.apartment, []).append(u)
+    heat = "heat_hca" if bases["heat_hca"].sum() > 0 else "heat_kwh"
+    area = float(sum(a.area_m2 for a in prop.apartments))
+    per_m2 = float(bases[heat].sum()) / area if area else 0.0
+    shares = Shares(pools, amounts, bases, heat, per_m2)
+    statements = [statement_of(prop, s, j, shares, uses_of.get(s.apartment.id, []))
+                  for j, s in enumerate(segs)]
+    checks = run_checks(prop, pools, costs, uses, bases, segs, dd)
+    for key in fallback:
+        checks.append(checks_fallback(key))
+    return Result(prop.name, prop.address, prop.start, prop.end, prop.days, prop.issued,
+                  prop.utility_statement_date, deadline(prop), pools, statements, checks,
+                  audit, eed_series(prop))
+
+
+def checks_fallback(key):
+    from .checks import Check
+    return Check("Fordelingsnøgle", False, "warning",
+                 "%s: intet forbrug målt i perioden; fordelt efter fordelingstal"
+                 % POOL_NAMES[key][0])
+
+
+def distribute(costs, bases, ftal_t, progress=None):
+    """Pools with their unit prices, and each pool's øre per segment (largest remainder)."""
+    pools, amounts, fallback = [], {}, []
+    consumption_total = costs.heating_total
+    for key, amount in costs.amounts.items():
+        if amount == 0 and key != "fixed":
             continue
-        if basis.sum() <= 0:
+        b = bases[key]
+        if b.sum() <= 0:
             # nothing measured for this pool: never drop money, share it by fordelingstal
             fallback.append(key)
-            basis = ftal
-        b = basis[t_apt] * (frac_heat if key in ("pipe", "heat_hca", "heat_kwh") else frac)
-        total = Decimal(str(round(float(basis.sum()), 6)))
+            b = bases[key] = ftal_t
+        total = Decimal(str(round(float(b.sum()), 6)))
         if total <= 0:
             raise ValueError("pool %s has %d øre and no basis to share it by" % (key, amount))
         amounts[key] = largest_remainder(amount, b)
-        bases_t[key] = b
         name, unit = POOL_NAMES[key]
-        share = Decimal(amount) / Decimal(sums["fixed"] + variable) \
-            if key in ("fixed", "pipe", heat_key, "taps", "hot_water") and sums["fixed"] + variable else None
+        share = Decimal(amount) / Decimal(consumption_total) \
+            if key not in ("cold_water", "fee") and consumption_total else None
         pools.append(Pool(key, name, unit, int(amount), total,
                           Decimal(amount) / 100 / total, share))
         if progress:
             progress(1)
-    audit.append("Fordelt med største rest: hver pulje til øre, %d lejemål" % len(tenancies))
-
-    # property averages for the comparisons
-    heat_per_m2 = float(heat_basis.sum() / area.sum()) if area.sum() else 0.0
-    statements = []
-    for j, (a, tid, tenant, lo, hi, aconto) in enumerate(tenancies):
-        lines = [Line(p.key, Decimal(str(round(float(bases_t[p.key][j]), 6))),
-                      int(amounts[p.key][j])) for p in pools if bases_t[p.key][j] > 0]
-        total = sum(line.amount_ore for line in lines)
-        i = index[a.id]
-        statements.append(Statement(
-            tid, a.id, a.label, tenant, lo, hi, int(t_days[j]), lines, total, aconto,
-            total - aconto, estimates_of[a.id],
-            [FixedKey("Fordelingstal", a.fordelingstal * (1 - a.reduction),
-                      Decimal(str(round(float(ftal[i] * frac[j]), 6))))],
-            Reduction(a.reduction > 0, "udsat beliggenhed, %s %%" % (a.reduction * 100).normalize(),
-                      "Givet i fordelingstallet." if a.reduction > 0 else ""),
-            readings_of[a.id],
-            [Comparison("Varme pr. m²", Decimal(str(round(float(heat_basis[i] / area[i]), 2))),
-                        Decimal(str(round(heat_per_m2, 2))),
-                        "enheder/m²" if heat_key == "heat_hca" else "kWh/m²")]))
-    checks = run_checks(prop, pools, sums, variable, heat_key, cons, area)
-    for key in fallback:
-        checks.append(Check("Fordelingsnøgle", False, "warning",
-                            "%s: intet forbrug målt i perioden; fordelt efter fordelingstal"
-                            % POOL_NAMES[key][0]))
-    deadline = _add_months(prop.utility_statement_date, 3) if prop.utility_statement_date else None
-    return Result(prop.name, prop.address, start, end, days, prop.issued,
-                  prop.utility_statement_date, deadline, pools, statements, checks, audit,
-                  eed_series(prop, index))
+    return pools, amounts, fallback
 
 
-def _add_months(d, k):
-    m0 = d.month - 1 + k
-    y, m = d.year + m0 // 12, m0 % 12 + 1
-    for day in (d.day, 30, 29, 28):
-        try:
-            return datetime.date(y, m, day)
-        except ValueError:
-            continue
+@dataclass
+class Shares:
+    """The distributed pools: øre and basis per pool and segment, and the property's
+    heating consumption per m² for the comparison."""
+    pools: list
+    amounts: dict
+    bases: dict
+    heat_key: str
+    heat_per_m2: float
 
 
-def run_checks(prop, pools, sums, variable, heat_key, cons, area):
-    """The checks the seeds name, reported (never silently applied)."""
-    checks = []
-    by = {p.key: p.amount_ore for p in pools}
-    heating_total = sums["fixed"] + variable
-    consumption = by.get(heat_key, 0) + by.get("hot_water", 0)
-    share = consumption / heating_total if heating_total else 0
-    checks.append(Check("40 %-reglen", share >= 0.40, "warning",
-                        "Forbrugsafhængig andel %.2f %% af varmeudgifterne (mindst 40 %%)"
-                        % (100 * share)))
-    if by.get("hot_water"):
-        # hot water metered separately: the rule applies to the space heating alone
-        heating_only = heating_total - by.get("taps", 0) - by.get("hot_water", 0)
-        s2 = by.get(heat_key, 0) / heating_only if heating_only else 0
-        checks.append(Check("40 %-reglen (rumvarme)", s2 >= 0.40, "warning",
-                            "Varmtvand måles for sig: forbrugsafhængig andel af rumvarmen "
-                            "%.2f %% (mindst 40 %%)" % (100 * s2)))
-    if prop.utility_statement_date:
-        deadline = _add_months(prop.utility_statement_date, 3)
-        checks.append(Check("Frist", prop.issued <= deadline, "error",
-                            "Udsendt %s, frist %s (3 måneder efter værkets opgørelse)"
-                            % (prop.issued.isoformat(), deadline.isoformat())))
-    for m in prop.meters:
-        if m.kind in ("hot_water", "cold_water") and m.installed and \
-                _add_months(m.installed, 72) <= prop.end:
-            checks.append(Check("Målerkontrol", False, "warning",
-                                "Måler %s (%s) er over 6 år og skal kontrolleres/udskiftes"
-                                % (m.id, m.apartment)))
-    for kind, c in cons.items():
-        ok = c > 0
-        if ok.sum() < 2:
-            continue
-        per = c / area
-        med = float(np.median(per[ok]))
-        for i in np.nonzero((per > 3 * med) & ok)[0]:
-            checks.append(Check("Forbrug", False, "warning",
-                                "Lejlighed %s: %s pr. m² er over 3 × ejendommens median"
-                                % (prop.apartments[i].id, KIND_DK[kind])))
-        for i in np.nonzero(~ok)[0]:
-            if any(m.kind == kind and m.apartment == prop.apartments[i].id for m in prop.meters):
-                checks.append(Check("Forbrug", False, "warning",
-                                    "Lejlighed %s: intet forbrug på %s (stoppet måler?)"
-                                    % (prop.apartments[i].id, KIND_DK[kind])))
-    return checks
+def statement_of(prop, s, j, shares, own):
+    """The statement of segment j; `own`: the MeterUse of its apartment's meters."""
+    a = s.apartment
+    bases, heat = shares.bases, shares.heat_key
+    lines = [Line(p.key, Decimal(str(round(float(bases[p.key][j]), 6))),
+                  int(shares.amounts[p.key][j])) for p in shares.pools if bases[p.key][j] > 0]
+    total = sum(line.amount_ore for line in lines)
+    readings = [reading_row(u, part) for u in own for seg, part in u.per_segment
+                if seg is s and not _outside_its_time(u, part)]
+    shared = sorted({r.note.split(";")[0] for r in readings if "fordelt efter" in r.note})
+    frac = s.days / prop.days
+    own_heat = float(bases[heat][j]) / float(a.area_m2) / frac if frac else 0.0
+    return Statement(
+        s.id, a.id, a.label, s.tenant, s.start, s.end, s.days, lines, total, s.aconto_ore,
+        total - s.aconto_ore, [u.estimate for u in own if u.estimate is not None],
+        [FixedKey("Fordelingstal", a.fordelingstal * (1 - a.reduction),
+                  Decimal(str(round(float(a.fordelingstal * (1 - a.reduction)) * frac, 6)))),
+         FixedKey("Haneandele", a.taps, Decimal(str(round(float(a.taps) * frac, 6))))],
+        reduction_of(a, own), readings,
+        [Comparison("Varme pr. m² (helt år)", Decimal(str(round(own_heat, 2))),
+                    Decimal(str(round(shares.heat_per_m2, 2))),
+                    "enheder/m²" if heat == "heat_hca" else "kWh/m²")],
+        s.vacant, "; ".join(shared))
 
 
-def eed_series(prop, index):
-    """Monthly consumption per apartment (EED information) from the readings: the change of
-    each meter's register between month ends, against the property average."""
-    months = []
-    d = datetime.date(prop.start.year, prop.start.month, 1)
-    while d <= prop.end:
-        months.append((d.year, d.month))
-        d = datetime.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+def reduction_of(a, uses):
+    """Where the apartment's reduction for exposed location is given (seed 001 ¶32: in the
+    fordelingstal, in the units or on the meter's scale)."""
+    where = []
+    if a.reduction > 0:
+        where.append("%s i fordelingstallet" % dk.percent(a.reduction, 1))
+    unit = sorted({u.meter.reduction for u in uses if u.meter.kind == "hca"
+                   and u.meter.scale == "unit" and u.meter.reduction > 0})
+    if unit:
+        where.append("%s som faktor på varmefordelingsmålerne (enhedsskala)"
+                     % " / ".join(dk.percent(r, 1) for r in unit))
+    product = sorted({u.meter.reduction for u in uses if u.meter.kind == "hca"
+                      and u.meter.scale == "product" and u.meter.reduction > 0})
+    if product:
+        where.append("%s allerede i målernes tælling (produktskala; ikke fratrukket igen)"
+                     % " / ".join(dk.percent(r, 1) for r in product))
+    if not where:
+        return Reduction(False, "", "")
+    return Reduction(True, "; ".join(where), "")
+
+
+def _outside_its_time(u, part):
+    """A replaced meter after its final reading, or its successor before its first."""
+    return (u.meter.replaced_by or u.meter.replaces) and part.first is part.last \
+        and part.amount == 0
+
+
+def reading_row(u, part):
+    m = u.meter
+    first, last = part.first, part.last
+    consumption = part.amount
+    note = "; ".join(x for x in [part.shared] + (u.span.notes if u.span else []) if x)
+    # the collector records behind the readings: kept for the export and audit, not printed
+    refs = tuple(r.ref for r in (first, last) if r is not None and r.ref)
+    if u.span is None:
+        note = "beregnet forbrug (punkt 5)" + ("; " + part.shared if part.shared else "")
+    return Reading(
+        m.id, KIND_DK[m.kind], m.room, first.value if first else None,
+        last.value if last else None, consumption.quantize(Decimal("0.001")),
+        u.factor if m.kind == "hca" else None, (consumption * u.factor).quantize(
+            Decimal("0.001")), {"hca": "enheder", "heat": "kWh"}.get(m.kind, "m³"), note,
+        0 if m.kind == "hca" else 3, refs, first.date if first else None,
+        last.date if last else None, _how(u, first, "start"), _how(u, last, "end"))
+
+
+def _how(u, r, end):
+    """How a reading was obtained, for the statement."""
+    if r is None:
+        return "ingen aflæsning"
+    if r.kind == "final":
+        return "slutaflæsning (måler udskiftet)"
+    if r.kind == "start" or (end == "start" and u.meter.replaces and r is u.span.first):
+        return "første aflæsning (ny måler)"
+    if u.span is not None and u.span.late and r is u.span.first:
+        return "første aflæsning; tiden før er skønnet"
+    if u.span is not None and u.span.early and r is u.span.last:
+        return "sidste aflæsning; tiden efter er skønnet"
+    if u.span is not None and r is u.span.first:
+        return "aflæsning ved periodens start"
+    if u.span is not None and r is u.span.last:
+        return "slutaflæsning (måler udskiftet)" if u.meter.replaced_by else \
+            "aflæsning ved periodens slutning"
+    return "flytteaflæsning"
+
+
+def _round(x):
+    return int(Decimal(str(x)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+
+
+def eed_series(prop):
+    """Monthly consumption per apartment (EED information): each meter's register rise
+    between month ends, read where a reading exists on the month's last day (or the next
+    day's first), else interpolated linearly between the readings around it and marked; a
+    month with no readings on both sides is left empty. Against the same month a year
+    earlier and the property's average."""
+    months = [(y, mo) for y, mo in _months(prop.start, prop.end)]
     out = []
     for kind, qty, unit in (("hca", "Varme", "enheder"), ("hot_water", "Varmt vand", "m³"),
                             ("cold_water", "Koldt vand", "m³")):
-        per_apt = {}
-        per_apt_last = {}
+        now, last = {}, {}
         for m in prop.meters:
             if m.kind != kind:
                 continue
-            rs = prop.readings.get(m.id, [])
-            vals = [_month_use(rs, y, mo) for (y, mo) in months]
-            # the same month a year earlier, where the readings file reaches back that far
-            last = [_month_use(rs, y - 1, mo) for (y, mo) in months]
-            acc = per_apt.setdefault(m.apartment, [0.0] * len(months))
-            acc_l = per_apt_last.setdefault(m.apartment, [0.0] * len(months))
-            for k, v in enumerate(vals):
-                acc[k] = None if v is None or acc[k] is None else acc[k] + v
-            for k, v in enumerate(last):
-                acc_l[k] = None if v is None or acc_l[k] is None else acc_l[k] + v
-        if not per_apt:
+            curve = _cumulative(prop.readings.get(m.id, []), kind)
+            _add(now.setdefault(m.apartment, [(0.0, False)] * len(months)),
+                 [_month_use(curve, y, mo) for y, mo in months])
+            _add(last.setdefault(m.apartment, [(0.0, False)] * len(months)),
+                 [_month_use(curve, y - 1, mo) for y, mo in months])
+        if not now:
             continue
         avg = []
         for k in range(len(months)):
-            vs = [v[k] for v in per_apt.values() if v[k] is not None]
+            vs = [v[k][0] for v in now.values() if v[k] is not None]
             avg.append(sum(vs) / len(vs) if vs else None)
         for a in prop.apartments:
-            if a.id not in per_apt:
+            if a.id not in now:
                 continue
-            out.append(EEDSeries(a.id, a.label, qty, unit, [
-                Month(y, mo, per_apt[a.id][k], per_apt_last[a.id][k], avg[k])
-                for k, (y, mo) in enumerate(months)]))
+            series = EEDSeries(a.id, a.label, qty, unit, [
+                Month(y, mo, _val(now[a.id][k]), _val(last[a.id][k]), avg[k],
+                      bool(now[a.id][k] and now[a.id][k][1]))
+                for k, (y, mo) in enumerate(months)])
+            if any(x.interpolated for x in series.months):
+                series.note = ("Måneder markeret * er beregnet ved lineær interpolation mellem "
+                               "de nærmeste aflæsninger omkring månedsskiftet.")
+            out.append(series)
     return out
 
 
-def _month_use(rs, y, mo):
-    """A meter's consumption in month (y, mo): its register's rise between the month's first
-    and last readings, or None without two readings in it."""
-    nxt = datetime.date(y + (mo == 12), mo % 12 + 1, 1)
-    first = [r for r in rs if datetime.date(y, mo, 1) <= r[0] < nxt]
-    if len(first) >= 2 and first[-1][1] >= first[0][1]:
-        return float(first[-1][1] - first[0][1])
-    return None
+MAX_GAP = 62          # days between the readings an EED month is interpolated from
+
+
+def _months(lo, hi):
+    d = datetime.date(lo.year, lo.month, 1)
+    while d <= hi:
+        yield d.year, d.month
+        d = datetime.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+
+
+def _val(x):
+    return None if x is None else x[0]
+
+
+def _add(acc, vals):
+    for k, v in enumerate(vals):
+        acc[k] = None if v is None or acc[k] is None else (acc[k][0] + v[0], acc[k][1] or v[1])
+
+
+def _cumulative(readings, kind):
+    """(day ordinals, consumption since the first reading) with resets and replacements."""
+    days, values, total = [], [], Decimal(0)
+    for k, r in enumerate(readings):
+        if k:
+            total += cu.rise(readings[k - 1:k + 1], kind)[0]
+        if days and days[-1] == r.date.toordinal():
+            values[-1] = float(total)              # a replacement's final and start
+            continue
+        days.append(r.date.toordinal())
+        values.append(float(total))
+    return days, values
+
+
+def _value_at(curve, day):
+    """(consumption at the end of `day`, interpolated?): the reading of that day or the
+    next (as at the period's start), else linear between readings at most MAX_GAP days
+    apart; None without. `curve`: (days, values) sorted by day."""
+    days, values = curve
+    i = bisect.bisect_left(days, day)
+    if i < len(days) and days[i] in (day, day + 1):
+        return values[i], False
+    if i == 0 or i == len(days) or days[i] - days[i - 1] > MAX_GAP:
+        return None
+    d0, d1, v0, v1 = days[i - 1], days[i], values[i - 1], values[i]
+    return v0 + (v1 - v0) * (day - d0) / (d1 - d0), True
+
+
+def _month_use(curve, y, mo):
+    """(a meter's consumption in month (y, mo), interpolated?) or None."""
+    first = datetime.date(y, mo, 1).toordinal() - 1          # end of the day before
+    nxt = datetime.date(y + (mo == 12), mo % 12 + 1, 1).toordinal() - 1
+    lo, hi = _value_at(curve, first), _value_at(curve, nxt)
+    if lo is None or hi is None:
+        return None
+    return hi[0] - lo[0], lo[1] or hi[1]

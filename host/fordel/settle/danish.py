@@ -6,7 +6,7 @@ printed figure is exactly the øre the engine computed. Quantities (m³, kWh, un
 go through Decimal and are rounded half up only for display.
 """
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
           "september", "oktober", "november", "december")
@@ -53,7 +53,7 @@ def _decimal(value):
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
-        # repr() gives the shortest string that round-trips: 0.1 -> '0.1', not 0.1000000000000000055
+        # repr() gives the shortest string that round-trips: 0.1 -> '0.1'
         return Decimal(repr(value))
     if isinstance(value, str):
         return Decimal(value)
@@ -69,7 +69,9 @@ def number(value, decimals=2, group=True):
     if not d.is_finite():
         raise ValueError("cannot print %r" % (value,))
     q = Decimal(1).scaleb(-decimals) if decimals > 0 else Decimal(1)
-    d = d.quantize(q, rounding=ROUND_HALF_UP)
+    with localcontext() as ctx:
+        ctx.prec = max(28, d.adjusted() + decimals + 2)     # every digit of a large figure
+        d = d.quantize(q, rounding=ROUND_HALF_UP)
     sign = MINUS if d < 0 else ""
     text = format(abs(d), "f")
     whole, _, frac = text.partition(".")
@@ -84,9 +86,29 @@ def number(value, decimals=2, group=True):
     return sign + out
 
 
+SINGULAR = {"enheder": "enhed", "andele": "andel", "dage": "dag", "målere": "måler",
+            "aflæsninger": "aflæsning", "lejemål": "lejemål", "fordelingstal": "fordelingstal"}
+
+
+def singular(unit):
+    """'enheder' -> 'enhed' (units that are not plural stay as they are)."""
+    return SINGULAR.get(unit, unit)
+
+
+def quantity(value, unit, decimals=3):
+    """'1 enhed', '2 enheder', '1,500 enheder': singular only for exactly one."""
+    d = _decimal(value)
+    return "%s %s" % (number(d, decimals), singular(unit) if d == 1 else unit)
+
+
+def count(n, one, many):
+    """'1 måler', '3 målere'."""
+    return "%d %s" % (n, one if n == 1 else many)
+
+
 def unit_price(value, unit, decimals=4):
-    """Unit price: 38.68916 DKK per m³ -> '38,6892 kr./m³'."""
-    return "%s kr./%s" % (number(value, decimals), unit)
+    """Unit price: 38.68916 DKK per m³ -> '38,6892 kr./m³', per unit 'kr./enhed'."""
+    return "%s kr./%s" % (number(value, decimals), singular(unit))
 
 
 def percent(value, decimals=2):

@@ -36,7 +36,8 @@ def build(result, unit_id, series_list):
     label = series_list[0].unit_label or unit_id
     doc = rd.Doc("Forbrugsoplysninger – %s" % label,
                  subtitle="%s · månedligt forbrug fra fjernaflæste målere" % result.property_name,
-                 footer="%s · %s · EED-forbrugsoplysninger · fordel" % (result.property_name, label))
+                 footer="%s · %s · EED-forbrugsoplysninger · fordel" % (result.property_name,
+                                                                        label))
     doc.add(rd.Para("Her kan du følge dit forbrug måned for måned og sammenligne med samme "
                     "måned sidste år og med ejendommens gennemsnit pr. lejemål, omregnet til "
                     "din lejligheds størrelse hvor det er angivet. Tallene er foreløbige: det "
@@ -46,10 +47,11 @@ def build(result, unit_id, series_list):
         groups, rows = [], []
         for m in s.months:
             when = dk.month_short(m.year, m.month)
-            groups.append((when, [(SERIES[0], m.own or 0.0, _fmt(m.own, s.unit)),
+            own = _fmt(m.own, s.unit) + ("*" if getattr(m, "interpolated", False) else "")
+            groups.append((when, [(SERIES[0], m.own or 0.0, own),
                                   (SERIES[1], m.last_year or 0.0, _fmt(m.last_year, s.unit)),
                                   (SERIES[2], m.average or 0.0, _fmt(m.average, s.unit))]))
-            rows.append([dk.month(m.year, m.month), _fmt(m.own, s.unit),
+            rows.append([dk.month(m.year, m.month), own,
                          _fmt(m.last_year, s.unit), _change(m.own, m.last_year),
                          _fmt(m.average, s.unit)])
         doc.add(rd.Bars(groups, list(SERIES), s.unit))

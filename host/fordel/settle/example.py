@@ -31,16 +31,18 @@ def make_property(folder, meters, readings_csv=None, period=None, name="Simulere
                     "fee_units"])
         for i, a in enumerate(apts):
             area = rng.choice((54, 68, 75, 82, 96, 110))
-            exposed = any(m.get("reduction") for m in meters if m["apartment"] == a)
-            w.writerow([a, a, area, area, "0.10" if exposed else "0", 3 + area // 40, 1])
+            # the coding gives an exposed flat's reduction on its allocators (ista codes it
+            # into the meters, seed 004 ¶49-51); giving it in the fordelingstal as well would
+            # reduce twice (seed 001 ¶32 names the places as alternatives)
+            w.writerow([a, a, area, area, "0", 3 + area // 40, 1])
     with open(folder / "meters.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["meter_id", "apartment", "kind", "scale", "kq", "kc", "reduction",
-                    "installed"])
+                    "installed", "room"])
         for m in meters:
             w.writerow([m["meter_id"], m["apartment"], m["kind"], m.get("scale") or "unit",
                         m.get("kq") or 1, m.get("kc") or 1, m.get("reduction") or 0,
-                        "2023-06-01"])
+                        "2023-06-01", m.get("room") or ""])
     with open(folder / "tenancies.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["tenancy", "apartment", "tenant", "move_in", "move_out", "aconto_dkk"])

@@ -4,21 +4,33 @@ computed. Every problem is collected with file, row and reason (docs/settlement.
     property.toml    name, address, period, dates, the property's choices ([split])
     apartments.csv   apartment,label,area_m2,fordelingstal,reduction,taps,fee_units,rooms
     meters.csv       meter_id,apartment,kind,scale,kq,kc,reduction,installed,replaced_by,
-                     previous_year,no_heat_units
+                     previous_year,no_heat_units,room
     tenancies.csv    tenancy,apartment,tenant,move_in,move_out,aconto_dkk
     costs.csv        pool,text,amount_dkk     (pool: fixed | variable | exclude | cold_water | fee)
-    readings.csv     meter_id,date,value,kind,source,telegram_ref   (kind: reading|start|final)
+    readings.csv     meter_id,date,value,kind,source,telegram_ref[,set_date,set_date_value]
+                     (kind: reading|start|final)
+    degree_days.csv  month,degree_days        (optional: the year's degree days, YYYY-MM)
+
+CSV files may be comma-separated with decimal points, or semicolon-separated with decimal
+commas (a Danish spreadsheet); dates ISO (2024-01-31) or Danish (31-01-2024). Ids are kept
+as written; two ids that differ only in case are a problem, never merged.
 """
 import csv
 import datetime
+import io
+import re
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import NamedTuple
 
 KINDS = ("hca", "heat", "hot_water", "cold_water")
 COST_POOLS = ("fixed", "variable", "exclude", "cold_water", "fee")
 READING_KINDS = ("reading", "start", "final")
+SET_VALUE_COLUMNS = ("set_date_value", "consumption_at_set_date_hca", "consumption_at_set_date",
+                     "set_value", "value_at_set_date")
+LIMIT = Decimal("1e12")          # no meter, area or bill of a property reaches this
 
 
 class PropertyError(ValueError):
@@ -56,6 +68,20 @@ class Meter:
     replaced_by: str
     previous_year: Decimal | None = None     # last year's consumption (estimates)
     no_heat_units: Decimal = Decimal(0)      # EN 834/835 registration without heat
+    room: str = ""                           # where it hangs (the coding's room)
+    replaces: str = ""                       # the meter this one replaced (from replaced_by)
+
+
+class MeterReading(NamedTuple):
+    """One row of readings.csv. An allocator's telegram also carries its set date
+    (skæringsdato) and the register's value on it, the value before the yearly reset."""
+    date: datetime.date
+    value: Decimal
+    kind: str
+    ref: str
+    set_date: datetime.date | None = None
+    set_value: Decimal | None = None
+    row: int = 0
 
 
 @dataclass
@@ -82,190 +108,475 @@ class Property:
     meters: list
     tenancies: list
     costs: list                      # (pool, text, amount_ore)
-    readings: dict = field(default_factory=dict)   # meter id -> [(date, value, kind, ref)]
+    readings: dict = field(default_factory=dict)   # meter id -> [MeterReading] by date
+    degree_days: dict = field(default_factory=dict)  # (year, month) -> Decimal, the year's
+    notes: list = field(default_factory=list)      # how the input was read (audit trail)
 
     @property
     def days(self):
         return (self.end - self.start).days + 1
 
 
+DANISH_DATE = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$")
+GROUPED = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
+
+
 def _date(text):
-    return datetime.date.fromisoformat(text.strip())
+    t = str(text).strip()
+    m = DANISH_DATE.match(t)
+    try:
+        if m:
+            return datetime.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        return datetime.date.fromisoformat(t)
+    except ValueError:
+        raise ValueError("%r is not a date (YYYY-MM-DD or DD-MM-YYYY)" % text)
 
 
-def _dec(text, default=None):
-    t = (text or "").strip().replace(",", ".")
+def _toml_date(toml, key, problems):
+    """A date from property.toml, written as a TOML date (2024-02-01) or a string."""
+    v = toml.get(key)
+    if v is None or v == "":
+        return None
+    if isinstance(v, datetime.datetime):
+        return v.date()
+    if isinstance(v, datetime.date):
+        return v
+    try:
+        return _date(v)
+    except ValueError as e:
+        problems.append(("property.toml", 0, "%s: %s" % (key, e)))
+        return None
+
+
+def _dec(text, default=None, danish=False):
+    """A number as written in the file; decimal comma in a Danish (semicolon) file, where a
+    dot only groups thousands (1.234,5). Refuses NaN, infinities and absurd magnitudes."""
+    t = (text or "").strip()
     if not t:
         if default is None:
             raise ValueError("missing number")
         return Decimal(default)
+    if danish:
+        if GROUPED.match(t):
+            t = t.replace(".", "")
+        elif "." in t:
+            raise ValueError("%r: a Danish (semicolon) file writes decimals with a comma" % text)
+        t = t.replace(",", ".")
+    elif "," in t and "." not in t:
+        t = t.replace(",", ".")
     try:
-        return Decimal(t)
+        d = Decimal(t)
     except InvalidOperation:
         raise ValueError("%r is not a number" % text)
+    if not d.is_finite():
+        raise ValueError("%r is not a finite number" % text)
+    if abs(d) >= LIMIT:
+        raise ValueError("%r is out of range (at most %s)" % (text, LIMIT))
+    return d
 
 
-def _rows(folder, name, required, problems):
+ALIASES = {("degree_days.csv", "date"): "month", ("degree_days.csv", "graddage"): "degree_days",
+           ("degree_days.csv", "måned"): "month"}
+
+
+class Table(NamedTuple):
+    rows: list                 # [(row number, {column: text})]
+    danish: bool
+
+
+def _rows(folder, name, required, problems, notes=None):
+    """The rows of a CSV file as (row number, dict); a missing file, a file that is not
+    UTF-8 or missing columns are listed in problems."""
     path = folder / name
     if not path.is_file():
         problems.append((name, 0, "file missing"))
-        return []
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        reader = csv.DictReader(f)
-        missing = [c for c in required if c not in (reader.fieldnames or ())]
-        if missing:
-            problems.append((name, 1, "columns missing: %s" % ", ".join(missing)))
-            return []
-        return [(i + 2, {k: (v or "").strip() for k, v in r.items() if k}) for i, r in
-                enumerate(reader)]
+        return Table([], False)
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[:e.start].count(b"\n") + 1
+        problems.append((name, line, "not UTF-8 (byte 0x%02x); save the file as UTF-8"
+                         % data[e.start]))
+        return Table([], False)
+    head = text.split("\n", 1)[0]
+    delimiter = ","
+    if ";" in head and "," not in head:
+        delimiter = ";"
+    elif "\t" in head and "," not in head:
+        delimiter = "\t"
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    names = [ALIASES.get((name, c.strip().lower()), c.strip())
+             for c in (reader.fieldnames or ())]
+    reader.fieldnames = names
+    missing = [c for c in required if c not in names]
+    if missing:
+        hint = ""
+        if ";" in head and delimiter == ",":
+            hint = "; the header mixes ',' and ';': use one separator"
+        problems.append((name, 1, "columns missing: %s%s" % (", ".join(missing), hint)))
+        return Table([], False)
+    if delimiter != "," and notes is not None:
+        notes.append("%s: %s-separeret fil (dansk regneark), decimaltal med komma" % (
+            name, "semikolon" if delimiter == ";" else "tabulator"))
+    rows = [(i + 2, {k: (v or "").strip() if isinstance(v, str) else "" for k, v in r.items()
+                     if k}) for i, r in enumerate(reader)]
+    return Table(rows, delimiter != ",")
+
+
+FILE_NAME_CHARS = re.compile(r"[A-Za-z0-9]")
+
+
+def _nameable(ident):
+    """An id that names output files needs a letter or digit a file name can hold."""
+    return bool(FILE_NAME_CHARS.search(ident))
+
+
+def _unknown_apartment(apartment, apartment_ids):
+    same = [a for a in apartment_ids if a.casefold() == apartment.casefold()]
+    return "unknown apartment %r" % apartment + (
+        " (apartments.csv has %r: ids differ only in case)" % same[0] if same else "")
+
+
+def _ids_once(name, rows_ids, what, problems):
+    """Each id once, and no two ids that differ only in case."""
+    seen = {}
+    for row, ident in rows_ids:
+        if not ident:
+            continue
+        key = ident.casefold()
+        if key in seen:
+            first_row, first = seen[key]
+            if first == ident:
+                problems.append((name, row, "%s %s listed twice (also row %d)"
+                                 % (what, ident, first_row)))
+            else:
+                problems.append((name, row, "%s %s differs from %s (row %d) only in case; "
+                                 "ids are kept as written, never merged" % (what, ident, first,
+                                                                             first_row)))
+        else:
+            seen[key] = (row, ident)
 
 
 def load(folder, period=None):
     """Read and validate a property folder; PropertyError lists every problem found."""
     folder = Path(folder)
-    problems = []
+    problems, notes = [], []
+    toml = _read_toml(folder, problems)
+    start, end = _period(period or toml.get("period", ""), problems)
+    split = _split(toml, problems)
+    apartments = _apartments(folder, problems, notes)
+    meters = _meters(folder, {a.id for a in apartments}, split, problems, notes)
+    tenancies = _tenancies(folder, {a.id for a in apartments}, problems, notes)
+    costs = _costs(folder, problems, notes)
+    readings = _readings(folder, meters, problems, notes)
+    degree_days = _degree_days(folder, toml, problems, notes)
+    issued = _toml_date(toml, "issued", problems)
+    usd = _toml_date(toml, "utility_statement_date", problems)
+    if problems:
+        raise PropertyError(problems)
+    if issued is None:
+        notes.append("property.toml: issued ikke oplyst; dags dato %s er brugt som "
+                     "udstedelsesdato" % datetime.date.today().strftime("%d-%m-%Y"))
+    return Property(folder, toml.get("name", folder.name), toml.get("address", ""), start, end,
+                    issued or datetime.date.today(), usd, split, apartments, meters, tenancies,
+                    costs, readings, degree_days, notes)
+
+
+def _read_toml(folder, problems):
     try:
-        toml = tomllib.loads((folder / "property.toml").read_text(encoding="utf-8"))
+        return tomllib.loads((folder / "property.toml").read_text(encoding="utf-8"))
     except FileNotFoundError:
-        toml = {}
         problems.append(("property.toml", 0, "file missing"))
+    except UnicodeDecodeError:
+        problems.append(("property.toml", 0, "not UTF-8; save the file as UTF-8"))
     except tomllib.TOMLDecodeError as e:
-        toml = {}
         problems.append(("property.toml", 0, "not valid TOML: %s" % e))
-    per = period or toml.get("period", "")
+    return {}
+
+
+def _period(per, problems):
     try:
         a, b = str(per).split("..")
         start, end = _date(a), _date(b)
         if end < start:
             raise ValueError("ends before it starts")
+        return start, end
     except ValueError as e:
         problems.append(("property.toml", 0, "period %r must be YYYY-MM-DD..YYYY-MM-DD (%s)"
                          % (per, e)))
-        start = end = datetime.date(2000, 1, 1)
+        return datetime.date(2000, 1, 1), datetime.date(2000, 1, 1)
+
+
+def _split(toml, problems):
     split = dict(hot_water_share=0.0, pipe_loss_share=0.0, tap_share=1.0)
     split.update(toml.get("split", {}))
     if split.get("moves", "days") not in ("days", "degree_days"):
         problems.append(("property.toml", 0, "split.moves must be days or degree_days"))
-    for k in ("hot_water_share", "pipe_loss_share", "tap_share"):
-        v = split[k]
-        if not isinstance(v, (int, float)) or not 0 <= v <= 1:
+    for k in ("hot_water_share", "pipe_loss_share", "tap_share", "heat_kwh_share"):
+        v = split.get(k)
+        if k == "heat_kwh_share" and v is None:
+            continue
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1:
             problems.append(("property.toml", 0, "split.%s must be a fraction 0..1" % k))
+    order = split.get("estimate_order")
+    if order is not None:
+        from .estimate import METHODS
+        if not isinstance(order, list) or not order or \
+                any(x not in METHODS for x in order):
+            problems.append(("property.toml", 0, "split.estimate_order must list some of %s"
+                             % ", ".join(METHODS)))
+    return split
 
+
+def _apartments(folder, problems, notes):
     apartments = []
-    for row, r in _rows(folder, "apartments.csv", ("apartment", "area_m2", "fordelingstal"),
-                        problems):
+    t = _rows(folder, "apartments.csv", ("apartment", "area_m2", "fordelingstal"), problems,
+              notes)
+    for row, r in t.rows:
         try:
-            ap = Apartment(r["apartment"], r.get("label") or r["apartment"], _dec(r["area_m2"]),
-                           _dec(r["fordelingstal"]), _dec(r.get("reduction"), "0"),
-                           _dec(r.get("taps"), "0"), _dec(r.get("fee_units"), "1"),
-                           _dec(r.get("rooms"), "0"))
+            ap = Apartment(r["apartment"], r.get("label") or r["apartment"],
+                           _dec(r["area_m2"], danish=t.danish),
+                           _dec(r["fordelingstal"], danish=t.danish),
+                           _dec(r.get("reduction"), "0", t.danish),
+                           _dec(r.get("taps"), "0", t.danish),
+                           _dec(r.get("fee_units"), "1", t.danish),
+                           _dec(r.get("rooms"), "0", t.danish))
         except ValueError as e:
             problems.append(("apartments.csv", row, str(e)))
             continue
         if not ap.id:
             problems.append(("apartments.csv", row, "apartment id missing"))
-        elif any(x.id == ap.id for x in apartments):
-            problems.append(("apartments.csv", row, "apartment %s listed twice" % ap.id))
+        elif not _nameable(ap.id):
+            problems.append(("apartments.csv", row, "apartment id %r needs a letter A-Z or a "
+                             "digit (it names the output files)" % ap.id))
         if ap.area_m2 <= 0:
             problems.append(("apartments.csv", row, "area %s m² must be positive" % ap.area_m2))
         if ap.fordelingstal < 0 or not 0 <= ap.reduction < 1 or ap.taps < 0:
             problems.append(("apartments.csv", row, "fordelingstal, taps must be >= 0 and "
                              "reduction a fraction 0..<1"))
-        apartments.append(ap)
-    ids = {a.id for a in apartments}
+        apartments.append((row, ap))
+    _ids_once("apartments.csv", [(row, a.id) for row, a in apartments], "apartment", problems)
+    if not t.rows and not any(p[0] == "apartments.csv" for p in problems):
+        problems.append(("apartments.csv", 0, "no apartments"))
+    return [a for _, a in apartments]
 
+
+def _meters(folder, apartment_ids, split, problems, notes):
     meters = []
-    for row, r in _rows(folder, "meters.csv", ("meter_id", "apartment", "kind"), problems):
+    t = _rows(folder, "meters.csv", ("meter_id", "apartment", "kind"), problems, notes)
+    for row, r in t.rows:
         try:
-            m = Meter(r["meter_id"].lower(), r["apartment"], r["kind"], r.get("scale") or "unit",
-                      _dec(r.get("kq"), "1"), _dec(r.get("kc"), "1"), _dec(r.get("reduction"), "0"),
+            m = Meter(r["meter_id"], r["apartment"], r["kind"], r.get("scale") or "unit",
+                      _dec(r.get("kq"), "1", t.danish), _dec(r.get("kc"), "1", t.danish),
+                      _dec(r.get("reduction"), "0", t.danish),
                       _date(r["installed"]) if r.get("installed") else None,
-                      (r.get("replaced_by") or "").lower(),
-                      _dec(r["previous_year"]) if r.get("previous_year") else None,
-                      _dec(r.get("no_heat_units"), "0"))
+                      r.get("replaced_by") or "",
+                      _dec(r["previous_year"], danish=t.danish) if r.get("previous_year")
+                      else None,
+                      _dec(r.get("no_heat_units"), "0", t.danish),
+                      r.get("room") or r.get("location") or "")
         except ValueError as e:
             problems.append(("meters.csv", row, str(e)))
             continue
-        if m.apartment not in ids:
-            problems.append(("meters.csv", row, "unknown apartment %r" % m.apartment))
+        if not m.id:
+            problems.append(("meters.csv", row, "meter id missing"))
+        if m.apartment not in apartment_ids:
+            problems.append(("meters.csv", row, _unknown_apartment(m.apartment, apartment_ids)))
         if m.kind not in KINDS:
             problems.append(("meters.csv", row, "kind %r is not one of %s" % (m.kind, KINDS)))
         if m.scale not in ("unit", "product"):
             problems.append(("meters.csv", row, "scale %r is not unit or product" % m.scale))
-        meters.append(m)
+        if m.kq <= 0 or m.kc <= 0:
+            problems.append(("meters.csv", row, "KQ %s and KC %s must be positive"
+                             % (m.kq, m.kc)))
+        if not 0 <= m.reduction < 1:
+            problems.append(("meters.csv", row, "reduction %s must be a fraction 0..<1"
+                             % m.reduction))
+        if m.previous_year is not None and m.previous_year < 0 or m.no_heat_units < 0:
+            problems.append(("meters.csv", row, "previous_year and no_heat_units must be >= 0"))
+        meters.append((row, m))
+    _ids_once("meters.csv", [(row, m.id) for row, m in meters], "meter", problems)
+    by_id = {m.id: m for _, m in meters}
+    for row, m in meters:
+        if not m.replaced_by:
+            continue
+        new = by_id.get(m.replaced_by)
+        if new is None:
+            problems.append(("meters.csv", row, "replaced_by %r is not a meter in meters.csv"
+                             % m.replaced_by))
+        elif (new.apartment, new.kind) != (m.apartment, m.kind):
+            problems.append(("meters.csv", row, "meter %s is replaced by %s of another "
+                             "apartment or kind" % (m.id, new.id)))
+        else:
+            new.replaces = m.id
+    kinds = {m.kind for _, m in meters}
+    if "hca" in kinds and "heat" in kinds and split.get("heat_kwh_share") is None:
+        row = next(row for row, m in meters if m.kind == "heat")
+        problems.append(("meters.csv", row, "energy meter (kWh) in a property with heat cost "
+                         "allocators: kWh and allocator units cannot share one price (seed "
+                         "001 ¶48); set [split] heat_kwh_share, the part of the heating "
+                         "consumption cost the energy meters carry (their own pool)"))
+    return [m for _, m in meters]
 
+
+def _tenancies(folder, apartment_ids, problems, notes):
     tenancies = []
-    for row, r in _rows(folder, "tenancies.csv", ("tenancy", "apartment", "move_in"), problems):
+    t = _rows(folder, "tenancies.csv", ("tenancy", "apartment", "move_in"), problems, notes)
+    for row, r in t.rows:
         try:
-            t = Tenancy(r["tenancy"], r["apartment"], r.get("tenant", ""), _date(r["move_in"]),
-                        _date(r["move_out"]) if r.get("move_out") else datetime.date.max,
-                        int((_dec(r.get("aconto_dkk"), "0") * 100).to_integral_value()))
+            ten = Tenancy(r["tenancy"], r["apartment"], r.get("tenant", ""), _date(r["move_in"]),
+                          _date(r["move_out"]) if r.get("move_out") else datetime.date.max,
+                          int((_dec(r.get("aconto_dkk"), "0", t.danish) * 100)
+                              .to_integral_value()))
         except ValueError as e:
             problems.append(("tenancies.csv", row, str(e)))
             continue
-        if t.apartment not in ids:
-            problems.append(("tenancies.csv", row, "unknown apartment %r" % t.apartment))
-        if t.move_out < t.move_in:
+        if not ten.id:
+            problems.append(("tenancies.csv", row, "tenancy id missing"))
+        elif not _nameable(ten.id):
+            problems.append(("tenancies.csv", row, "tenancy id %r needs a letter A-Z or a "
+                             "digit (it names the statement's files)" % ten.id))
+        if ten.apartment not in apartment_ids:
+            problems.append(("tenancies.csv", row, _unknown_apartment(ten.apartment,
+                                                                      apartment_ids)))
+        if ten.move_out < ten.move_in:
             problems.append(("tenancies.csv", row, "moves out before moving in"))
-        for o in tenancies:
-            if o.apartment == t.apartment and t.move_in <= o.move_out and o.move_in <= t.move_out:
+        for _, o in tenancies:
+            if o.apartment == ten.apartment and ten.move_in <= o.move_out and \
+                    o.move_in <= ten.move_out:
                 problems.append(("tenancies.csv", row, "overlaps tenancy %s of apartment %s"
-                                 % (o.id, t.apartment)))
-        tenancies.append(t)
+                                 % (o.id, ten.apartment)))
+        tenancies.append((row, ten))
+    _ids_once("tenancies.csv", [(row, x.id) for row, x in tenancies], "tenancy", problems)
+    return [x for _, x in tenancies]
 
+
+def _costs(folder, problems, notes):
     costs = []
-    for row, r in _rows(folder, "costs.csv", ("pool", "amount_dkk"), problems):
+    t = _rows(folder, "costs.csv", ("pool", "amount_dkk"), problems, notes)
+    for row, r in t.rows:
         try:
-            amount = int((_dec(r["amount_dkk"]) * 100).to_integral_value())
+            amount = int((_dec(r["amount_dkk"], danish=t.danish) * 100).to_integral_value())
         except ValueError as e:
             problems.append(("costs.csv", row, str(e)))
             continue
         if r["pool"] not in COST_POOLS:
-            problems.append(("costs.csv", row, "pool %r is not one of %s" % (r["pool"], COST_POOLS)))
+            problems.append(("costs.csv", row, "pool %r is not one of %s"
+                             % (r["pool"], COST_POOLS)))
         costs.append((r["pool"], r.get("text", ""), amount))
     if not [c for c in costs if c[0] in ("fixed", "variable")] and (folder / "costs.csv").exists():
         problems.append(("costs.csv", 0, "no heating costs (pool fixed or variable)"))
+    sums = {k: sum(c[2] for c in costs if c[0] == k) for k in COST_POOLS}
+    for k, v in sums.items():
+        if v < 0:
+            problems.append(("costs.csv", 0, "pool %s totals %s DKK: a cost to share cannot be "
+                             "negative" % (k, "%d.%02d" % divmod(v, 100) if v >= 0 else
+                                           "-%d.%02d" % divmod(-v, 100))))
+    if sums["exclude"] > sums["variable"]:
+        problems.append(("costs.csv", 0, "exclude (%d øre) is more than the variable costs "
+                         "(%d øre)" % (sums["exclude"], sums["variable"])))
+    return costs
 
+
+def _readings(folder, meters, problems, notes):
+    by_id = {m.id: m for m in meters}
+    folded = {m.id.casefold(): m.id for m in meters}
     readings = {}
-    meter_ids = {m.id for m in meters}
-    for row, r in _rows(folder, "readings.csv", ("meter_id", "date", "value"), problems):
-        mid = r["meter_id"].lower()
+    t = _rows(folder, "readings.csv", ("meter_id", "date", "value"), problems, notes)
+    for row, r in t.rows:
+        mid = r["meter_id"]
         try:
-            d, v = _date(r["date"]), _dec(r["value"])
+            d, v = _date(r["date"]), _dec(r["value"], danish=t.danish)
+            sd = _date(r["set_date"]) if r.get("set_date") else None
+            sv_text = next((r[c] for c in SET_VALUE_COLUMNS if r.get(c)), "")
+            sv = _dec(sv_text, danish=t.danish) if sv_text else None
         except ValueError as e:
             problems.append(("readings.csv", row, str(e)))
             continue
         kind = r.get("kind") or "reading"
-        if mid not in meter_ids:
-            problems.append(("readings.csv", row, "unknown meter %s" % mid))
+        if mid not in by_id:
+            other = folded.get(mid.casefold())
+            problems.append(("readings.csv", row, "unknown meter %s" % mid + (
+                " (meters.csv has %s: ids differ only in case)" % other if other else "")))
             continue
         if kind not in READING_KINDS:
-            problems.append(("readings.csv", row, "kind %r is not one of %s" % (kind, READING_KINDS)))
+            problems.append(("readings.csv", row, "kind %r is not one of %s"
+                             % (kind, READING_KINDS)))
         if v < 0:
             problems.append(("readings.csv", row, "negative reading %s" % v))
-        readings.setdefault(mid, []).append((d, v, kind, r.get("telegram_ref", ""), row))
-    by_id = {m.id: m for m in meters}
+        if (sd is None) != (sv is None):
+            problems.append(("readings.csv", row, "set_date and set_date_value go together"))
+        readings.setdefault(mid, []).append(MeterReading(d, v, kind, r.get("telegram_ref", ""),
+                                                         sd, sv, row))
+    dropped = 0
     for mid, rs in readings.items():
-        rs.sort(key=lambda x: (x[0], x[2] != "final"))
-        m = by_id[mid]
-        for (d0, v0, k0, _, _r0), (d1, v1, k1, _, r1) in zip(rs, rs[1:]):
-            if v1 < v0 and not (m.kind == "hca" and _crosses_set_date(d0, d1)) \
-                    and k0 != "final" and k1 != "start":
-                problems.append(("readings.csv", r1, "meter %s reading %s on %s is below %s on %s "
-                                 "without a replacement" % (mid, v1, d1, v0, d0)))
-    if problems:
-        raise PropertyError(problems)
-    issued = _date(toml["issued"]) if toml.get("issued") else datetime.date.today()
-    usd = _date(toml["utility_statement_date"]) if toml.get("utility_statement_date") else None
-    return Property(folder, toml.get("name", folder.name), toml.get("address", ""), start, end,
-                    issued, usd, split, apartments, meters, tenancies, costs,
-                    {k: [x[:4] for x in v] for k, v in readings.items()})
+        rs.sort(key=lambda x: (x.date, x.kind != "final", x.row))
+        keep, first = [], {}
+        for r in rs:
+            same = first.get((r.date, r.kind))
+            if same is not None and same.value != r.value:
+                problems.append(("readings.csv", r.row, "meter %s has two %s values on %s: %s "
+                                 "(row %d) and %s" % (mid, r.kind, r.date, same.value,
+                                                      same.row, r.value)))
+            elif same is not None:
+                dropped += 1
+            else:
+                first[(r.date, r.kind)] = r
+                keep.append(r)
+        readings[mid] = keep
+        _decreases(by_id[mid], keep, problems)
+    if dropped:
+        notes.append("readings.csv: %d gentagne aflæsninger (samme måler, dato og værdi) "
+                     "talt én gang" % dropped)
+    return readings
 
 
-def _crosses_set_date(d0, d1, month=12, day=31):
-    """True if the allocator's annual set date (skæringsdato) lies in (d0, d1]."""
-    for y in range(d0.year, d1.year + 1):
-        s = datetime.date(y, month, day)
-        if d0 <= s < d1:
+def _decreases(meter, rs, problems):
+    """A register that goes down without a replacement or an allocator's set date."""
+    for r0, r1 in zip(rs, rs[1:]):
+        if r1.value >= r0.value or r0.kind == "final" or r1.kind == "start":
+            continue
+        if meter.kind == "hca" and crosses_set_date(r0, r1):
+            continue
+        problems.append(("readings.csv", r1.row, "meter %s reading %s on %s is below %s on %s "
+                         "without a replacement" % (meter.id, r1.value, r1.date, r0.value,
+                                                    r0.date)))
+
+
+def crosses_set_date(r0, r1):
+    """True if an allocator's yearly reset lies between readings r0 and r1: the set date
+    the later telegram carries, else 31 December (the usual skæringsdato)."""
+    if r1.set_date is not None:
+        return r0.date <= r1.set_date < r1.date
+    for y in range(r0.date.year, r1.date.year + 1):
+        if r0.date <= datetime.date(y, 12, 31) < r1.date:
             return True
     return False
+
+
+def _degree_days(folder, toml, problems, notes):
+    """The year's degree days per month: degree_days.csv (month,degree_days; a day's figures
+    YYYY-MM-DD are added up per month) or property.toml [degree_days] "YYYY-MM" = value."""
+    rows = [(0, {"month": str(k), "degree_days": str(v)})
+            for k, v in (toml.get("degree_days") or {}).items()]
+    danish = False
+    if (folder / "degree_days.csv").exists():
+        t = _rows(folder, "degree_days.csv", ("month", "degree_days"), problems, notes)
+        rows, danish = rows + t.rows, t.danish
+    out = {}
+    for row, r in rows:
+        where = "degree_days.csv" if row else "property.toml"
+        m = re.match(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$", r["month"])
+        try:
+            if not m or not 1 <= int(m.group(2)) <= 12:
+                raise ValueError("month %r must be YYYY-MM (or a day YYYY-MM-DD)" % r["month"])
+            v = _dec(r["degree_days"], danish=danish)
+            if v < 0:
+                raise ValueError("degree days %s must be >= 0" % v)
+        except ValueError as e:
+            problems.append((where, row, str(e)))
+            continue
+        key = (int(m.group(1)), int(m.group(2)))
+        out[key] = out.get(key, Decimal(0)) + v
+    return out

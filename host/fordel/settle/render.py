@@ -62,8 +62,8 @@ def index_doc(result, statements, eed_links, failed_checks):
                      dk.period(result.period_start, result.period_end), dk.date(result.issued)),
                  footer="fordel")
     if failed_checks:
-        doc.add(rd.Para("%d kontrol(ler) fejlede – se rapporten før udsendelse."
-                        % failed_checks, "warn"))
+        doc.add(rd.Para("%s fejlede – se rapporten før udsendelse."
+                        % dk.count(failed_checks, "kontrol", "kontroller"), "warn"))
     doc.add(rd.Heading("Regnskab"),
             rd.LinkList([(rd.Link("Rapport til bestyrelsen (HTML)", "report.html"), ""),
                          (rd.Link("Rapport til bestyrelsen (PDF)", "report.pdf"), ""),

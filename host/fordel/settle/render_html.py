@@ -28,7 +28,8 @@ dl.kv dt { color: var(--mute); }
 dl.kv dd { margin: 0; }
 table { border-collapse: collapse; width: 100%; margin: .3rem 0 .8rem; font-size: .92rem; }
 caption { text-align: left; color: var(--mute); padding-bottom: .2rem; }
-th { text-align: left; font-weight: 600; background: var(--band); border-bottom: 1px solid var(--rule);
+th { text-align: left; font-weight: 600; background: var(--band);
+     border-bottom: 1px solid var(--rule);
      padding: .3rem .45rem; }
 td { padding: .25rem .45rem; border-bottom: 1px solid #eef1f4; vertical-align: top; }
 td.r, th.r { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
@@ -42,7 +43,8 @@ ul.links { padding-left: 1.2rem; }
 .s0 { background: var(--accent); } .s1 { background: #9fb7c9; } .s2 { background: #d9a441; }
 .legend span { display: inline-flex; align-items: center; gap: .3rem; margin-right: 1rem; }
 .legend i { display: inline-block; width: .8rem; height: .8rem; border-radius: 2px; }
-footer { margin-top: 2.5rem; color: var(--mute); font-size: .85rem; border-top: 1px solid var(--rule);
+footer { margin-top: 2.5rem; color: var(--mute); font-size: .85rem;
+         border-top: 1px solid var(--rule);
          padding-top: .6rem; }
 @media print { main { padding: 0; max-width: none; } h2 { break-after: avoid; }
                table { break-inside: avoid; } }

@@ -8,10 +8,11 @@ import io
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table,
                                 TableStyle)
 
@@ -47,9 +48,15 @@ STYLES = {
                          spaceAfter=3),
     "big": ParagraphStyle("big", fontName=BOLD, fontSize=12.5, leading=16, spaceBefore=4,
                           spaceAfter=6),
-    "cell": ParagraphStyle("cell", fontName=FONT, fontSize=8, leading=10, alignment=TA_LEFT),
-    "cellb": ParagraphStyle("cellb", fontName=BOLD, fontSize=8, leading=10),
+    "cell": ParagraphStyle("cell", fontName=FONT, fontSize=8, leading=10, alignment=TA_LEFT,
+                           splitLongWords=0),
+    "cellb": ParagraphStyle("cellb", fontName=BOLD, fontSize=8, leading=10, splitLongWords=0),
+    "cellr": ParagraphStyle("cellr", fontName=FONT, fontSize=8, leading=10, alignment=TA_RIGHT,
+                            splitLongWords=0),
+    "cellbr": ParagraphStyle("cellbr", fontName=BOLD, fontSize=8, leading=10,
+                             alignment=TA_RIGHT, splitLongWords=0),
 }
+PAD = 3          # cell padding left and right, points
 
 
 def clean(text):
@@ -63,39 +70,71 @@ def _para(text, style):
     return Paragraph(clean(text), STYLES[style])
 
 
-def _table(t, width):
-    head = [Paragraph(clean(c), STYLES["cellb"]) for c in t.columns]
-    data = [head]
-    for row in list(t.rows) + list(t.foot):
-        data.append([Paragraph(clean(c), STYLES["cell"]) if a == "l" else clean_cell(c)
-                     for a, c in zip(t.align, row)])
+def _widest_word(text, font, size):
+    words = clean_cell(text).split() or [""]
+    return max(stringWidth(w, font, size) for w in words)
+
+
+def column_widths(t, width, size=8):
+    """Column widths that hold each column's widest word (so no word is broken and no
+    figure runs into its neighbour), the rest of the width shared by the table's relative
+    widths; None when the words alone do not fit."""
+    rows = [t.columns] + list(t.rows) + list(t.foot)
+    need = [max(_widest_word(r[i], BOLD, size) for r in rows) + 2 * PAD + 1
+            for i in range(len(t.columns))]
+    if sum(need) > width:
+        return None
     rel = t.widths or [3 if a == "l" else 2 for a in t.align]
     total = float(sum(rel))
-    col_widths = [width * r / total for r in rel]
+    widths = [width * r / total for r in rel]
+    # grow the columns that are too narrow, taking the room from the others in proportion
+    while True:
+        short = [i for i, w in enumerate(widths) if w < need[i] - 1e-6]
+        if not short:
+            return widths
+        extra = sum(need[i] - widths[i] for i in short)
+        for i in short:
+            widths[i] = need[i]
+        rest = [i for i in range(len(widths)) if i not in short and widths[i] > need[i]]
+        room = sum(widths[i] - need[i] for i in rest)
+        for i in rest:
+            widths[i] -= extra * (widths[i] - need[i]) / room
+
+
+def _table(t, width):
+    size = 8
+    col_widths = column_widths(t, width, size)
+    while col_widths is None and size > 5.5:
+        size -= 0.5
+        col_widths = column_widths(t, width, size)
+    if col_widths is None:
+        col_widths = [width / len(t.columns)] * len(t.columns)
+    styles = {k: ParagraphStyle(k + str(size), parent=STYLES[k], fontSize=size,
+                                leading=size * 1.25) for k in ("cell", "cellb", "cellr",
+                                                                "cellbr")}
+    head = [Paragraph(clean(c), styles["cellbr" if a == "r" else "cellb"])
+            for a, c in zip(t.align, t.columns)]
+    data = [head]
+    for row in t.rows:
+        data.append([Paragraph(clean(c), styles["cellr" if a == "r" else "cell"])
+                     for a, c in zip(t.align, row)])
+    for row in t.foot:
+        data.append([Paragraph(clean(c), styles["cellbr" if a == "r" else "cellb"])
+                     for a, c in zip(t.align, row)])
     style = [
-        ("FONT", (0, 0), (-1, -1), FONT, 8),
         ("BACKGROUND", (0, 0), (-1, 0), BAND),
         ("LINEBELOW", (0, 0), (-1, 0), 0.6, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
     ]
-    for i, a in enumerate(t.align):
-        if a == "r":
-            style.append(("ALIGN", (i, 0), (i, -1), "RIGHT"))
     n_rows = len(t.rows)
     for r in range(1, n_rows + 1):
         style.append(("LINEBELOW", (0, r), (-1, r), 0.25, colors.HexColor("#e6eaee")))
     if t.foot:
-        first = n_rows + 1
-        style.append(("LINEABOVE", (0, first), (-1, first), 0.9, colors.black))
-        style.append(("FONT", (0, first), (-1, -1), BOLD, 8))
-        for r in range(first, len(data)):
-            for i, a in enumerate(t.align):
-                if a == "l":
-                    data[r][i] = Paragraph(clean(t.foot[r - first][i]), STYLES["cellb"])
+        style.append(("LINEABOVE", (0, n_rows + 1), (-1, n_rows + 1), 0.9, colors.black))
     table = Table(data, colWidths=col_widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle(style))
     flow = []

@@ -31,7 +31,8 @@ def tenancies_table(result):
         tot += st.total_ore
         acon += st.aconto_ore
         bal += st.balance_ore
-        rows.append([st.tenancy_id, st.unit_label or st.unit_id, st.tenant_name or "",
+        tenant = "Ledigt (ejer/udlejer)" if getattr(st, "vacant", False) else st.tenant_name
+        rows.append([st.tenancy_id, st.unit_label or st.unit_id, tenant or "",
                      dk.period(st.liable_from, st.liable_to), dk.ore(st.total_ore),
                      dk.ore(st.aconto_ore), dk.ore(st.balance_ore),
                      dk.result_word(st.balance_ore)])
@@ -53,11 +54,12 @@ def checks_blocks(result):
     failed = [c for c in result.checks if not c.ok and c.severity != "warning"]
     warned = [c for c in result.checks if not c.ok and c.severity == "warning"]
     if failed:
-        out.append(rd.Para("%d kontrol(ler) fejlede: regnskabet bør ikke frigives, før de er "
-                           "rettet." % len(failed), "warn"))
+        out.append(rd.Para("%s fejlede: regnskabet bør ikke frigives, før %s er rettet."
+                           % (dk.count(len(failed), "kontrol", "kontroller"),
+                              "den" if len(failed) == 1 else "de"), "warn"))
     elif warned:
-        out.append(rd.Para("Alle kontroller bestået, men %d advarsel(er) bør gennemgås."
-                           % len(warned), "warn"))
+        out.append(rd.Para("Ingen kontrol fejlede, men %s bør gennemgås."
+                           % dk.count(len(warned), "advarsel", "advarsler"), "warn"))
     else:
         out.append(rd.Para("Alle kontroller bestået.", "ok"))
     return out

@@ -29,7 +29,10 @@ def check_sums(st):
 
 def _basis(value, unit):
     decimals = 0 if unit in ("lejemål", "enheder") and float(value) == int(value) else 3
-    return "%s %s" % (dk.number(value, decimals), unit)
+    return dk.quantity(value, unit, decimals)
+
+
+OWNER = "Ejer/udlejer (lejemålet stod ledigt)"
 
 
 def _pool_index(result):
@@ -41,9 +44,10 @@ def header(result, st):
     if getattr(result, "address", ""):
         pairs.append(("Adresse", result.address))
     pairs += [("Lejemål", st.unit_label or st.unit_id),
-              ("Beboer", st.tenant_name or "–"),
+              ("Beboer", OWNER if getattr(st, "vacant", False) else st.tenant_name or "–"),
               ("Regnskabsperiode", dk.period(result.period_start, result.period_end)),
-              ("Din periode", "%s (%s af %s)" % (
+              ("Ledig periode" if getattr(st, "vacant", False) else "Din periode",
+               "%s (%s af %s)" % (
                   dk.period(st.liable_from, st.liable_to), dk.days(st.days),
                   dk.days(result.period_days)))]
     pairs.append(("Udstedt", dk.date(result.issued)))
@@ -65,6 +69,11 @@ def result_section(st):
 
 
 def payment_section(result, st):
+    if getattr(st, "vacant", False):
+        return [rd.Heading("2. Betaling"),
+                rd.Para("Lejemålet stod ledigt i perioden %s. Udgiften for disse dage, %s, "
+                        "afholdes af ejeren/udlejeren og indgår ikke i nogen lejers opgørelse."
+                        % (dk.period(st.liable_from, st.liable_to), dk.kr(st.total_ore)))]
     text = getattr(result, "payment_text", "") or (
         "Beløbet afregnes med din administrator eller udlejer, som du også betaler aconto "
         "til. Spørgsmål om betaling og udbetaling rettes dertil.")
@@ -106,7 +115,7 @@ def pools_section(result):
                      align="lrrr", foot=foot, widths=[4, 2, 2.4, 2.6])]
 
 
-def estimates_section(st):
+def estimates_section(result, st):
     out = [rd.Heading("5. Beregnet forbrug")]
     if not st.estimates:
         out.append(rd.Para("Der er ikke beregnet forbrug for dit lejemål: alt forbrug er "
@@ -115,6 +124,9 @@ def estimates_section(st):
     rows = [[e.meter_id, e.reason, e.method, _basis(e.value, e.unit)] for e in st.estimates]
     out.append(rd.Table(["Måler", "Årsag", "Sådan er det beregnet", "Beregnet forbrug"], rows,
                         align="lllr", widths=[1.6, 2.4, 4.6, 1.8]))
+    if st.days != result.period_days:
+        out.append(rd.Para("Det beregnede forbrug gælder lejligheden for hele perioden; din "
+                           "del af det står under punkt 8.", "note"))
     return out
 
 
@@ -122,6 +134,8 @@ def fixed_keys_section(result, st):
     out = [rd.Heading("6. Fordelingstal og haneandele for din periode")]
     rows = []
     for k in st.fixed_keys:
+        if not k.full_year:
+            continue
         rows.append([k.name, dk.number(k.full_year, 3), "%d / %d" % (st.days, result.period_days),
                      dk.number(k.value, 3)])
     if not rows:
@@ -130,9 +144,9 @@ def fixed_keys_section(result, st):
     if st.days == result.period_days:
         out.append(rd.Para("Du har hæftet for lejemålet hele perioden; hele årets tal bruges."))
     else:
-        out.append(rd.Para("Du har hæftet for lejemålet %s af periodens %s. Faste nøgler "
-                           "fordeles efter kalenderdage: årets tal × dine dage / periodens "
-                           "dage." % (dk.days(st.days), dk.days(result.period_days))))
+        out.append(rd.Para("Du har hæftet for lejemålet %s af periodens %s. Fordelingstal og "
+                           "haneandele fordeles efter kalenderdage: årets tal × dine dage / "
+                           "periodens dage." % (dk.days(st.days), dk.days(result.period_days))))
     out.append(rd.Table(["Nøgle", "Hele året", "Dage", "Din andel"], rows, align="lrrr",
                         widths=[4, 2, 2, 2]))
     return out
@@ -149,23 +163,43 @@ def reduction_section(st):
     return out
 
 
+def _reading_cell(value, date, how, decimals):
+    if value is None:
+        return how or "–"
+    text = dk.number(value, decimals)
+    if date is not None:
+        text = "%s: %s" % (dk.date(date), text)
+    return "%s (%s)" % (text, how) if how else text
+
+
 def readings_section(st):
     out = [rd.Heading("8. Aflæsninger")]
     if not st.readings:
         out.append(rd.Para("Ingen målere."))
         return out
-    rows = []
+    rows, notes = [], []
     for r in st.readings:
-        rows.append([r.meter_id, r.kind, r.location or "", dk.number(r.start, r.decimals),
-                     dk.number(r.end, r.decimals), dk.number(r.consumption, r.decimals),
+        rows.append([r.meter_id, "%s%s" % (r.kind, ", " + r.location if r.location else ""),
+                     _reading_cell(r.start, getattr(r, "start_date", None),
+                                   getattr(r, "start_how", ""), r.decimals),
+                     _reading_cell(r.end, getattr(r, "end_date", None),
+                                   getattr(r, "end_how", ""), r.decimals),
+                     dk.number(r.consumption, 3 if r.decimals else 1),
                      dk.number(r.factor, 3) if r.factor is not None else "",
-                     "%s %s" % (dk.number(r.basis, 3), r.unit), r.note or ""])
-    out.append(rd.Table(["Måler", "Type", "Placering", "Start", "Slut", "Forbrug", "Faktor",
-                         "Grundlag", "Bemærkning"], rows, align="lllrrrrrl",
-                        widths=[1.7, 1.7, 1.5, 1.3, 1.3, 1.3, 1, 1.6, 2.2]))
+                     dk.quantity(r.basis, r.unit, 3)])
+        if r.note:
+            notes.append("Måler %s: %s." % (r.meter_id, r.note))
+    out.append(rd.Table(["Måler", "Type og placering", "Start", "Slut", "Forbrug", "Faktor",
+                         "Grundlag"], rows, align="llllrrr",
+                        widths=[1.5, 2.0, 2.3, 2.3, 1.2, 0.9, 1.7]))
     out.append(rd.Para("Start og slut er aflæsningerne ved din periodes begyndelse og "
-                       "afslutning (årsaflæsning, flytteaflæsning eller aflæsning ved "
-                       "målerudskiftning). Grundlag = forbrug × faktor.", "note"))
+                       "afslutning, med dato og hvordan de er fremkommet (aflæsning ved "
+                       "periodens start eller slutning, flytteaflæsning, aflæsning ved "
+                       "målerudskiftning). Hvor der ikke findes en aflæsning på flyttedagen, "
+                       "vises de nærmeste aflæsninger, og forbruget mellem dem er fordelt som "
+                       "anført under måleren. Grundlag = forbrug × faktor.", "note"))
+    for n in notes:
+        out.append(rd.Para(n, "note"))
     return out
 
 
@@ -197,7 +231,7 @@ def build(result, st):
     doc.add(*payment_section(result, st))
     doc.add(*lines_section(result, st))
     doc.add(*pools_section(result))
-    doc.add(*estimates_section(st))
+    doc.add(*estimates_section(result, st))
     doc.add(*fixed_keys_section(result, st))
     doc.add(*reduction_section(st))
     doc.add(*readings_section(st))
