@@ -69,12 +69,14 @@ def open_db(target, **kw):
     return ReadingsDB(target)
 
 
-def record_row(collector_id, rec, raw, now, meter_time):
+_json = json.JSONEncoder(sort_keys=True).encode
+
+
+def record_row(collector_id, rec, h, now, meter_time):
     skew = None if meter_time is None else rec["time"] - meter_time
     return (collector_id, rec["seq"], "%08x" % rec["meter_id"], rec["time"], rec["rssi_dbm"],
-            json.dumps(rec["values"], sort_keys=True), json.dumps(rec["coded"], sort_keys=True),
-            json.dumps(rec["factors"], sort_keys=True), bytes(rec["telegram"]), now,
-            content_hash(raw), skew)
+            _json(rec["values"]), _json(rec["coded"]), _json(rec["factors"]),
+            bytes(rec["telegram"]), now, h, skew)
 
 
 class BatchItem:
@@ -109,39 +111,48 @@ class Storage:
         Returns {"acked", "new", "duplicate", "refused": [(seq, reason)], "conflict"}:
         acked is the highest seq up to which every record of the batch is now held (as a
         reading or a refused record), stopping before a seq held with different content."""
-        lo, hi = items[0].seq, items[-1].seq
         with self._conn() as c:
-            held = {}
-            for seq, h in c.execute(self._q(
-                    "SELECT seq, content_hash FROM records WHERE collector_id=? "
-                    "AND seq BETWEEN ? AND ?"), (collector_id, lo, hi)):
-                held[seq] = bytes(h) if h is not None else None
-            for seq, h in c.execute(self._q(
-                    "SELECT seq, content_hash FROM refused_records WHERE collector_id=? "
-                    "AND seq BETWEEN ? AND ?"), (collector_id, lo, hi)):
-                held.setdefault(seq, bytes(h))
-            rows, refused, acked, dup, conflict = [], [], None, 0, None
-            for it in items:
-                h = content_hash(it.raw)
-                if it.seq in held:
-                    if held[it.seq] not in (h, None):
-                        conflict = ("seq %d already held with different content (held %s, "
-                                    "sent %s)" % (it.seq, held[it.seq].hex(), h.hex()))
-                        break
-                    dup += 1
-                elif it.problem:
-                    refused.append((collector_id, it.seq, h, it.problem, bytes(it.raw), now))
-                else:
-                    rows.append(record_row(collector_id, it.rec, it.raw, now, it.meter_time))
-                held[it.seq] = h
-                acked = it.seq
-            if rows:
-                self._insert_records(c, rows)
-            if refused:
-                self._many(c, "INSERT INTO refused_records VALUES (?,?,?,?,?,?)", refused)
-            self._note(c, collector_id, now, address=address, skew=skew, uploads=1,
-                       seq_conflicts=1 if conflict else 0,
-                       error=conflict or (refused[-1][3] if refused else None))
+            return self._add(c, collector_id, items, now, address, skew)
+
+    def add_batches(self, batches):
+        """add_batch for several (collector_id, items, now, address, skew) in one
+        transaction (group commit); a list of the results."""
+        with self._conn() as c:
+            return [self._add(c, *b) for b in batches]
+
+    def _add(self, c, collector_id, items, now, address, skew):
+        lo, hi = items[0].seq, items[-1].seq
+        held = {}
+        for seq, h in c.execute(self._q(
+                "SELECT seq, content_hash FROM records WHERE collector_id=? "
+                "AND seq BETWEEN ? AND ?"), (collector_id, lo, hi)):
+            held[seq] = bytes(h) if h is not None else None
+        for seq, h in c.execute(self._q(
+                "SELECT seq, content_hash FROM refused_records WHERE collector_id=? "
+                "AND seq BETWEEN ? AND ?"), (collector_id, lo, hi)):
+            held.setdefault(seq, bytes(h))
+        rows, refused, acked, dup, conflict = [], [], None, 0, None
+        for it in items:
+            h = content_hash(it.raw)
+            if it.seq in held:
+                if held[it.seq] not in (h, None):
+                    conflict = ("seq %d already held with different content (held %s, "
+                                "sent %s)" % (it.seq, held[it.seq].hex(), h.hex()))
+                    break
+                dup += 1
+            elif it.problem:
+                refused.append((collector_id, it.seq, h, it.problem, bytes(it.raw), now))
+            else:
+                rows.append(record_row(collector_id, it.rec, h, now, it.meter_time))
+            held[it.seq] = h
+            acked = it.seq
+        if rows:
+            self._insert_records(c, rows)
+        if refused:
+            self._many(c, "INSERT INTO refused_records VALUES (?,?,?,?,?,?)", refused)
+        self._note(c, collector_id, now, address=address, skew=skew, uploads=1,
+                   seq_conflicts=1 if conflict else 0,
+                   error=conflict or (refused[-1][3] if refused else None))
         return {"acked": acked, "new": len(rows), "duplicate": dup,
                 "refused": [(r[1], r[3]) for r in refused], "conflict": conflict}
 
@@ -320,6 +331,10 @@ class ReadingsDB(Storage):
     def add_batch(self, *a, **kw):
         with self._lock:                         # one writer
             return super().add_batch(*a, **kw)
+
+    def add_batches(self, *a, **kw):
+        with self._lock:
+            return super().add_batches(*a, **kw)
 
     def note(self, *a, **kw):
         with self._lock:

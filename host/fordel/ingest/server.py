@@ -107,7 +107,9 @@ class Ingest:
         self.limits = limits or Limits()
         self.status_token = status_token
         self.clock = clock
-        one_writer = not str(getattr(db, "path", "")).startswith("postgres")
+        one_writer = self.one_writer = not str(getattr(db, "path", "")).startswith("postgres")
+        self.queue = []
+        self.writing = False
         self.pool = concurrent.futures.ThreadPoolExecutor(
             max_workers=workers or (1 if one_writer else 8), thread_name_prefix="ingest-db")
         self.buckets = {}
@@ -139,6 +141,41 @@ class Ingest:
     async def run(self, fn, *a, **kw):
         return await asyncio.get_running_loop().run_in_executor(
             self.pool, lambda: fn(*a, **kw))
+
+    async def store(self, *batch):
+        """db.add_batch; on the one-writer SQLite database, batches that arrive while the
+        writer is busy are committed together (group commit)."""
+        if not self.one_writer:
+            return await self.run(self.db.add_batch, *batch)
+        fut = asyncio.get_running_loop().create_future()
+        self.queue.append((batch, fut))
+        if not self.writing:
+            self.writing = True
+            asyncio.get_running_loop().create_task(self._write_queue())
+        return await fut
+
+    async def _write_queue(self):
+        try:
+            while self.queue:
+                group, self.queue = self.queue[:64], self.queue[64:]
+                try:
+                    results = await self.run(self.db.add_batches, [b for b, _ in group])
+                except Exception:  # one bad batch must not fail the others: one by one
+                    results = []
+                    for b, _ in group:
+                        try:
+                            results.append(await self.run(self.db.add_batch, *b))
+                        except Exception as e:
+                            results.append(e)
+                for (_, fut), res in zip(group, results):
+                    if fut.done():
+                        continue
+                    if isinstance(res, Exception):
+                        fut.set_exception(res)
+                    else:
+                        fut.set_result(res)
+        finally:
+            self.writing = False
 
     # --- upload --------------------------------------------------------------------------
     async def upload(self, request):
@@ -270,8 +307,8 @@ class Ingest:
         lock = self.locks.setdefault(cid, asyncio.Lock())
         client = request.scope.get("client")
         async with lock:
-            res = await self.run(self.db.add_batch, cid, items, now,
-                                 address=client[0] if client else None, skew=now - ctime)
+            res = await self.store(cid, items, now, client[0] if client else None,
+                                   now - ctime)
         answer = {"acked": res["acked"], "new": res["new"], "duplicate": res["duplicate"],
                   "refused": res["refused"], "time": self.now()}
         if res["conflict"]:
