@@ -114,7 +114,9 @@ def _same(a, b):
 
 
 class UploadError(Exception):
-    pass
+    def __init__(self, msg, retry_after=None):
+        super().__init__(msg)
+        self.retry_after = retry_after
 
 
 class Uplink:
@@ -142,6 +144,7 @@ class Uplink:
         self.last_error = None
         self.last_ok = None
         self.backoff = 0
+        self.retry_after = None
         self.clock_sets = 0
         self.clock_offset_s = None
         self.refused = 0
@@ -202,6 +205,8 @@ class Uplink:
                 length = int(line.split(b":")[1])
             elif low.startswith(b"x-fordel-signature:"):
                 sig = line.split(b":")[1].strip().decode()
+            elif low.startswith(b"retry-after:") and line.split(b":")[1].strip().isdigit():
+                self.retry_after = int(line.split(b":")[1])
         if length < 0 or length > 65536:
             raise UploadError("server answered %d without a usable Content-Length" % code)
         data = b""
@@ -218,6 +223,7 @@ class Uplink:
         for p in parts:
             length += len(p)
         ctime = self._now()
+        self.retry_after = None
         canon = canonical_request(self.path, self.collector_id, self.key_id, ctime, length)
         sig = binascii.hexlify(hmac_parts(self.key, [canon] + parts)).decode()
         reader, writer = await self._open()
@@ -243,7 +249,8 @@ class Uplink:
             except Exception:  # the connection is gone either way
                 pass
         if code not in (200, 409):
-            raise UploadError("server answered %d: %s" % (code, data[:200]))
+            raise UploadError("server answered %d: %s" % (code, data[:200]),
+                              self.retry_after if code in (429, 503) else None)
         if not _same(asig, answer_signature(self.key, sig, data)):
             raise UploadError("server answer %d is not signed with our key" % code)
         return code, json.loads(data)
@@ -292,7 +299,11 @@ class Uplink:
             except Exception as e:  # network down, server error: keep records, retry later
                 self.failures += 1
                 self.last_error = "%s: %s" % (type(e).__name__, e)
-                self.backoff = min(self.max_backoff, max(5, self.backoff * 2))
+                ra = getattr(e, "retry_after", None)
+                if ra is not None:          # the server said when: no doubling
+                    self.backoff = min(self.max_backoff, ra)
+                else:
+                    self.backoff = min(self.max_backoff, max(5, self.backoff * 2))
                 await asyncio.sleep(self.backoff)
                 continue
             await asyncio.sleep(self.every)

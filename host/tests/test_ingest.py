@@ -284,3 +284,21 @@ def test_sqlite_database_of_the_first_schema_is_migrated(tmp_path):
     finally:
         s.shutdown()
     assert db.count() == 2
+
+
+def test_a_thousand_idle_connections_do_not_lock_out_collectors(tmp_path):
+    """Found on the old server: 1,020 idle connections from one client locked out every
+    collector. Now they cost a descriptor each until the head deadline, and uploads go on."""
+    s = serve(str(tmp_path / "r.sqlite"))
+    idle = []
+    try:
+        for _ in range(1020):
+            idle.append(socket.create_connection(("127.0.0.1", port(s)), timeout=5))
+        t0 = time.monotonic()
+        code, ans, _ = post(port(s), cbor2.dumps([rec(0)]), KEY)
+        assert (code, ans["acked"]) == (200, 0) and time.monotonic() - t0 < 2
+    finally:
+        for c in idle:
+            c.close()
+        s.shutdown()
+        s.db.close()

@@ -51,8 +51,8 @@ class Limits:
     read_timeout_s = 10.0            # between two pieces of the body
     body_timeout_s = 30.0            # the whole body
     keep_alive_s = 5                 # idle between requests
-    rate_per_s = 5.0                 # uploads a collector may make, sustained
-    rate_burst = 20
+    rate_per_s = 5.0                 # uploads a collector may make, sustained (from one address)
+    rate_burst = 30
     uploads_at_once = 256            # bodies being read at the same time
     backlog = 2048
     max_connections = 4000           # beyond: 503
@@ -236,10 +236,15 @@ class Ingest:
                           % (n, self.limits.max_body))
         return n
 
-    def _rate(self, cid):
-        b = self.buckets.get(cid)
+    def _rate(self, cid, client):
+        """Token bucket per collector id and address: a client that only knows a collector's
+        id (not its key) cannot use up that collector's uploads from elsewhere."""
+        k = (cid, client[0] if client else None)
+        b = self.buckets.get(k)
         if b is None:
-            b = self.buckets[cid] = TokenBucket(self.limits.rate_burst)
+            if len(self.buckets) > 100000:
+                self.buckets.clear()
+            b = self.buckets[k] = TokenBucket(self.limits.rate_burst)
         wait = b.take(self.limits.rate_per_s, self.limits.rate_burst)
         if wait:
             self.count(cid, "rate_limited", "over %.1f uploads/s" % self.limits.rate_per_s)
@@ -283,7 +288,7 @@ class Ingest:
         coll, kid, key, sig, ctime = self._authenticate_head(h)
         cid = coll.collector_id
         n = self._length(h)
-        self._rate(cid)
+        self._rate(cid, request.scope.get("client"))
         if self.uploading is None:
             self.uploading = asyncio.Semaphore(self.limits.uploads_at_once)
         if self.uploading.locked():
@@ -479,6 +484,9 @@ def serve_in_thread(db_path, collector_keys, host="127.0.0.1", port=0, meters=No
     """Serve ingest on host:port (0: a free port) in a background thread.
     collector_keys: {collector_id: key bytes} (key id "1"; meters: {id: [meter ids]} or None
     for any meter), or registry: a Registry (the collectors file)."""
+    if limits is None:          # the HIL rig and the demo run days in minutes
+        limits = Limits()
+        limits.rate_per_s, limits.rate_burst = 1000.0, 1000
     reg = registry or Registry(collectors=from_keys(collector_keys, meters))
     db = db_path if hasattr(db_path, "add_batch") else open_db(db_path)
     return IngestHandle(Ingest(db, reg, limits, status_token, clock), host, port, tls)
