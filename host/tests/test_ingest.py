@@ -89,19 +89,21 @@ def test_record_contents_checked_before_storing(srv):
            12: rec(12, values={"current_consumption_hca": math.nan}),
            13: rec(13, values={"total_m3": "12.5"}),
            14: rec(14, values={"total_m3": 1.0, "history": [1, 2]}),
-           15: rec(15, meter=0x55555555)}
-    body = cbor2.dumps([rec(9)] + list(bad.values()) + [rec(16)])
+           15: rec(15, meter=0x55555555), 16: rec(16, t=10 ** 13)}
+    body = cbor2.dumps([rec(9)] + list(bad.values()) + [rec(17)])
     code, ans, _ = post(port(srv), body, KEY)
-    assert code == 200 and ans["acked"] == 16 and ans["new"] == 2
+    assert code == 200 and ans["acked"] == 17 and ans["new"] == 2
     why = dict(ans["refused"])
     assert "before 2020-01-01" in why[10] and "in the future" in why[11]
     assert "finite number" in why[12] and "finite number" in why[13]
     assert "want a number or short text" in why[14]
     assert "meter 55555555 is not registered for collector c1" in why[15]
-    assert [r["seq"] for r in srv.db.records()] == [9, 16]
+    assert "in the future" in why[16]             # 10^13 once broke the whole export
+    assert [r["seq"] for r in srv.db.records()] == [9, 17]
     assert [r[1] for r in srv.db.refused("c1")] == sorted(bad)
-    assert post(port(srv), body, KEY)[1]["duplicate"] == 8      # refused ones are held too
-    assert sum(srv.db.fleet(NOW)["collectors"]["c1"]["refused_records"].values()) == 6
+    assert post(port(srv), body, KEY)[1]["duplicate"] == 9      # refused ones are held too
+    assert sum(srv.db.fleet(NOW)["collectors"]["c1"]["refused_records"].values()) == 7
+    assert srv.db.export_readings(io.StringIO()) == 1
 
 
 def test_meter_clock_disagreement_flagged(srv):
@@ -127,6 +129,8 @@ def test_bad_uploads_are_refused_with_reason(srv):
     assert code == 400 and "record 1 of the batch" in ans["error"]
     code, ans, _ = post(p, cbor2.dumps([rec(2 ** 63)]), KEY)
     assert code == 400 and "seq 9223372036854775808 outside 0..2^63-1" in ans["error"]
+    code, ans, _ = post(p, cbor2.dumps([rec(-5)]), KEY)
+    assert code == 400 and "seq -5 outside" in ans["error"]
     code, ans, _ = post(p, cbor2.dumps([rec(1, collector="c2")]), KEY)
     assert code == 400 and "names collector 'c2'" in ans["error"]
     code, ans, _ = post(p, good, KEY, sig="é" * 64)
@@ -134,7 +138,7 @@ def test_bad_uploads_are_refused_with_reason(srv):
     code, ans, _ = post(p, good, KEY, ctime=2 ** 64)
     assert code == 400 and "X-Fordel-Time" in ans["error"]
     assert srv.db.count() == 0                 # nothing of a refused batch was stored
-    assert srv.refused == 9
+    assert srv.refused == 10
 
 
 def test_broken_http_gets_an_answer_with_reason(srv):

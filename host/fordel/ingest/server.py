@@ -401,8 +401,9 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
 
     def on_message_begin(self):
         super().on_message_begin()
-        if getattr(self, "_head_timer", None) is None:
-            self._arm()
+        if getattr(self, "_head_timer", None) is not None:
+            self._head_timer.cancel()
+        self._arm()                    # the head of this request has its own deadline
 
     def on_headers_complete(self):
         if self._head_timer is not None:
