@@ -104,6 +104,10 @@ class Storage:
         with self._conn() as c:
             return c.execute(self._q(sql), args).fetchall()
 
+    def _iter(self, sql, args=()):
+        """Rows one at a time (an export of millions does not sit in memory)."""
+        yield from self._connection().execute(sql, args)
+
     # --- uploads -------------------------------------------------------------------------
     def add_batch(self, collector_id, items, now, address=None, skew=None):
         """Store one authenticated batch (BatchItems in seq order) in one transaction.
@@ -204,7 +208,7 @@ class Storage:
             q += " WHERE meter_id=?"
             args = (meter_id,)
         q += " ORDER BY meter_id, time, collector_id, seq"
-        for row in self._all(q, args):
+        for row in self._iter(q, args):
             yield {"collector_id": row[0], "seq": row[1], "meter_id": row[2], "time": row[3],
                    "rssi_dbm": row[4], "values": json.loads(row[5]),
                    "coded": json.loads(row[6]), "factors": json.loads(row[7]),

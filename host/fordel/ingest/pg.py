@@ -49,6 +49,13 @@ class PgReadingsDB(Storage):
         with c.cursor() as cur:
             cur.executemany(self._q(sql), rows)
 
+    def _iter(self, sql, args=()):
+        with self.pool.connection() as c:
+            with c.cursor(name="fordel_rows") as cur:       # server-side: streamed
+                cur.itersize = 2000
+                cur.execute(self._q(sql), args)
+                yield from cur
+
     def _insert_records(self, c, rows):
         with c.cursor() as cur:
             with cur.copy("COPY records (%s) FROM STDIN" % ", ".join(RECORD_COLUMNS)) as cp:
