@@ -4,7 +4,8 @@ the store before the server has acknowledged it in a signed answer, and a batch 
 is stored once (the server keys records by collector id and sequence number and compares
 their contents).
 
-    POST /upload HTTP/1.0
+    POST /upload HTTP/1.1          (no Connection: close: a server that refuses from the
+                                    headers then skips the body instead of resetting)
     X-Fordel-Collector: <collector id, UTF-8>
     X-Fordel-Key-Id: <which of the collector's keys signed this>
     X-Fordel-Time: <the collector's clock, unix seconds>
@@ -228,7 +229,7 @@ class Uplink:
         sig = binascii.hexlify(hmac_parts(self.key, [canon] + parts)).decode()
         reader, writer = await self._open()
         try:
-            head = ("POST %s HTTP/1.0\r\nHost: %s\r\nX-Fordel-Collector: %s\r\n"
+            head = ("POST %s HTTP/1.1\r\nHost: %s\r\nX-Fordel-Collector: %s\r\n"
                     "X-Fordel-Key-Id: %s\r\nX-Fordel-Time: %d\r\n"
                     "X-Fordel-Signature: %s\r\nContent-Type: application/cbor\r\n"
                     "Content-Length: %d\r\n\r\n" % (self.path, self.host, self.collector_id,

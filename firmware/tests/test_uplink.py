@@ -266,3 +266,18 @@ out["bad_acked"] = bad.store.acked
         srv.shutdown()
     assert out["r"] == [2, 1, 0] and n == 3
     assert out["bad"][0].startswith(("OSError", "ValueError")) and out["bad_acked"] == -1
+
+
+def test_refusal_from_the_headers_reaches_the_collector_with_its_reason(tmp_path):
+    """A large batch refused from its headers (an unknown key id) must come back as the
+    server's reason, not as a connection reset: the server skips the unread body."""
+    srv = ingest(tmp_path)
+    try:
+        out = run_mp(r"""
+up = make(%(url)r, %(recs)r, upload_key_id="9", batch=100)
+out["r"] = asyncio.run(drain(up))
+""", url="http://127.0.0.1:%d/upload" % srv.server_address[1],
+                     recs=recs_arg([(i, rec(i)) for i in range(100)]))
+    finally:
+        srv.shutdown()
+    assert out["r"][0].startswith("UploadError: server answered 401") and "key id" in out["r"][0]

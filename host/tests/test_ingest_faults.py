@@ -87,7 +87,9 @@ class FaultProxy:
         try:
             w.write(data)
             await w.drain()
-            return await asyncio.wait_for(r.read(), 10)
+            head = await asyncio.wait_for(r.readuntil(b"\r\n\r\n"), 10)
+            n = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+            return head + await asyncio.wait_for(r.readexactly(n), 10)
         finally:
             w.close()
 

@@ -69,9 +69,15 @@ def answer_signature(key, request_sig, body):
 
 
 class Refusal(Exception):
-    def __init__(self, code, reason, counter=None, headers=None):
+    """An upload answered with `code` and the reason. close: the connection cannot carry
+    another request (its body was cut or has no known end); other refusals keep it open
+    and uvicorn skips the unread body as it arrives (not buffered), so the client reads
+    the reason instead of a reset."""
+
+    def __init__(self, code, reason, counter=None, headers=None, close=False):
         super().__init__(reason)
         self.code, self.reason, self.counter, self.headers = code, reason, counter, headers
+        self.close = close or code in (408, 411, 413)
 
 
 class TokenBucket:
@@ -182,7 +188,9 @@ class Ingest:
         try:
             code, obj, headers = await self._upload(request)
         except Refusal as e:
-            code, obj, headers = e.code, {"error": e.reason}, e.headers or {}
+            code, obj, headers = e.code, {"error": e.reason}, dict(e.headers or {})
+            if e.close:
+                headers["Connection"] = "close"
         except Exception as e:  # a bug must still answer, and say what
             log.exception("upload failed")
             code, obj, headers = 500, {"error": "internal error: %s: %s"
@@ -194,8 +202,6 @@ class Ingest:
         sign = headers.pop("_sign", None)
         if sign:
             headers["X-Fordel-Signature"] = answer_signature(sign[0], sign[1], body)
-        if code >= 400 and code != 409:
-            headers.setdefault("Connection", "close")
         await self.flush_notes()
         return Response(body, code, headers=headers, media_type="application/json")
 
@@ -227,7 +233,8 @@ class Ingest:
         if cl is None:
             raise Refusal(411, "Content-Length required")
         if not cl.isdigit():
-            raise Refusal(400, "Content-Length %r is not a number" % cl[:40].decode("latin-1"))
+            raise Refusal(400, "Content-Length %r is not a number" % cl[:40].decode("latin-1"),
+                          close=True)
         n = int(cl)
         if n == 0:
             raise Refusal(400, "empty upload")
@@ -265,16 +272,18 @@ class Ingest:
                 raise Refusal(408, "body: %d of %d bytes, then nothing for %.0f s"
                               % (got, n, left))
             if msg["type"] == "http.disconnect":
-                raise Refusal(400, "client went away after %d of %d bytes" % (got, n))
+                raise Refusal(400, "client went away after %d of %d bytes" % (got, n),
+                              close=True)
             chunk = msg.get("body", b"")
             got += len(chunk)
             if got > n:
-                raise Refusal(400, "body longer than its Content-Length %d" % n)
+                raise Refusal(400, "body longer than its Content-Length %d" % n, close=True)
             parts.append(chunk)
             if not msg.get("more_body"):
                 break
         if got != n:
-            raise Refusal(400, "body of %d bytes, Content-Length said %d" % (got, n))
+            raise Refusal(400, "body of %d bytes, Content-Length said %d" % (got, n),
+                          close=True)
         return b"".join(parts)
 
     async def _upload(self, request):
