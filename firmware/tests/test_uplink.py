@@ -68,10 +68,10 @@ def rec(seq, hca=100, collector="Søndergade-1"):
                               {"current_consumption_hca": hca}, {"kq": 1}, b"\x0b\x44"), seq)
 
 
-def run_mp(script, **kw):
+def run_mp(script, heap="96K", **kw):
     args = {"fw": str(FIRMWARE), "cid": "Søndergade-1", "key": KEY.hex()}
     args.update(kw)
-    p = subprocess.run([micropython_binary(), "-X", "heapsize=96K", "-c",
+    p = subprocess.run([micropython_binary(), "-X", "heapsize=" + heap, "-c",
                         (PRELUDE + script) % args + "\nprint(json.dumps(out))\n"],
                        capture_output=True, text=True, timeout=90)
     assert p.returncode == 0, p.stdout + p.stderr
@@ -269,15 +269,16 @@ out["bad_acked"] = bad.store.acked
 
 
 def test_refusal_from_the_headers_reaches_the_collector_with_its_reason(tmp_path):
-    """A large batch refused from its headers (an unknown key id) must come back as the
-    server's reason, not as a connection reset: the server skips the unread body."""
+    """A large batch (~30 KB) refused from its headers (an unknown key id) must come back as
+    the server's reason, not as a connection reset: the server skips the unread body."""
     srv = ingest(tmp_path)
     try:
         out = run_mp(r"""
-up = make(%(url)r, %(recs)r, upload_key_id="9", batch=100)
+up = make(%(url)r, %(recs)r, upload_key_id="9", batch=300)
 out["r"] = asyncio.run(drain(up))
 """, url="http://127.0.0.1:%d/upload" % srv.server_address[1],
-                     recs=recs_arg([(i, rec(i)) for i in range(100)]))
+                     recs=recs_arg([(i, rec(i, hca=10 ** 6 + i)) for i in range(300)]),
+                     heap="1M")
     finally:
         srv.shutdown()
     assert out["r"][0].startswith("UploadError: server answered 401") and "key id" in out["r"][0]

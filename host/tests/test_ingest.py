@@ -149,6 +149,8 @@ def test_broken_http_gets_an_answer_with_reason(srv):
                  b"X-Fordel-Signature: " + b"0" * 64 + b"\r\nX-Fordel-Time: 1\r\n"
                  b"Content-Length: 4194304\r\n\r\n")
     assert out.startswith(b"HTTP/1.1 413") and b"over the limit" in out
+    out = raw(p, b"POST /upload HTTP/1.1\r\nHost: x\r\n" + b"X-Pad: " + b"a" * 100000)
+    assert out.startswith(b"HTTP/1.1 431") and b"request head over" in out
     out = raw(p, b"GET /nothing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
     assert out.startswith(b"HTTP/1.1 404") and b"/nothing" in out
 

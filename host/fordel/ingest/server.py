@@ -395,12 +395,24 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
     own reason in its 400 answer (e.g. a Content-Length that is not a number)."""
     head_timeout_s = Limits.head_timeout_s
 
+    max_head = 16384
+
     def connection_made(self, transport):
         super().connection_made(transport)
+        self._in_head = True
         self._arm()
 
     def _arm(self):
+        self._head_bytes = 0
         self._head_timer = self.loop.call_later(self.head_timeout_s, self._head_late)
+
+    def data_received(self, data):
+        super().data_received(data)
+        if self._in_head:                        # a request head still incomplete: bounded
+            self._head_bytes += len(data)
+            if self._head_bytes > self.max_head and not self.transport.is_closing():
+                self.send_400_response("request head over %d bytes" % self.max_head,
+                                       code=431)
 
     def _head_late(self):
         if not self.transport.is_closing():
@@ -409,11 +421,13 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
 
     def on_message_begin(self):
         super().on_message_begin()
+        self._in_head = True
         if getattr(self, "_head_timer", None) is not None:
             self._head_timer.cancel()
         self._arm()                    # the head of this request has its own deadline
 
     def on_headers_complete(self):
+        self._in_head = False
         if self._head_timer is not None:
             self._head_timer.cancel()
             self._head_timer = None
@@ -435,8 +449,9 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
         if err is not None:
             msg = "bad HTTP request: %s" % err
         body = json.dumps({"error": msg}).encode("ascii")
-        status = b"HTTP/1.1 408 Request Timeout\r\n" if code == 408 else \
-            b"HTTP/1.1 400 Bad Request\r\n"
+        status = {408: b"HTTP/1.1 408 Request Timeout\r\n",
+                  431: b"HTTP/1.1 431 Request Header Fields Too Large\r\n"}.get(
+                      code, b"HTTP/1.1 400 Bad Request\r\n")
         self.transport.write(status + b"content-type: application/json\r\ncontent-length: "
                              + str(len(body)).encode() + b"\r\nconnection: close\r\n\r\n"
                              + body)
