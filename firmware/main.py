@@ -132,7 +132,7 @@ async def main():
     up = None
     if cfg["upload_url"]:
         import uplink
-        up = uplink.Uplink(cfg, st)
+        up = uplink.Uplink(cfg, st, clock=board.now, set_clock=getattr(board, "set_time", None))
     app = App(cfg, coll, radio, st, up)
     con = console.Console(app)
     coll.console = con

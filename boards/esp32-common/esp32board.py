@@ -52,6 +52,13 @@ def now():
     return time.time() + _EPOCH_OFFSET
 
 
+def set_time(epoch):
+    """Set the RTC from unix seconds (the uplink calls it with the server's time)."""
+    t = time.gmtime(int(epoch) - _EPOCH_OFFSET)
+    machine.RTC().datetime((t[0], t[1], t[2], t[6], t[3], t[4], t[5], 0))
+    return True
+
+
 def mount_flash(path, label="records"):
     """Mount the littlefs data partition `label` (partitions.csv) at `path`.
 

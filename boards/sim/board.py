@@ -95,11 +95,25 @@ else:
     _c_start = None
 
 
+_offset = 0
+
+
 def now():
-    """Wall clock, seconds since 1970: the host clock, or the accelerated simulated clock."""
+    """Wall clock, seconds since 1970: the host clock (plus what set_time moved it by), or
+    the accelerated simulated clock."""
     if _c_start is None:
-        return time.time()
+        return time.time() + _offset
     return int(_c_start + time.ticks_diff(time.ticks_ms(), _c_t0) * _c_speed / 1000)
+
+
+def set_time(epoch):
+    """Set the wall clock (the uplink does, from the server's time). A simulated clock
+    (FORDEL_SIM_CLOCK) belongs to the simulation and is left alone: returns False."""
+    global _offset
+    if _c_start is not None:
+        return False
+    _offset = int(epoch) - time.time()
+    return True
 
 
 def mount_flash(path=FLASH_PATH):

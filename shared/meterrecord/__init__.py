@@ -53,6 +53,11 @@ def decode(data):
         m = loads(data)
     except CBORError as e:
         raise RecordError("broken CBOR: %s" % e)
+    return from_map(m)
+
+
+def from_map(m):
+    """decode() for a record already read from CBOR (the host reads it with cbor2)."""
     if not isinstance(m, dict):
         raise RecordError("record is not a CBOR map")
     if m.get(0) != VERSION:

@@ -72,3 +72,17 @@ def test_no_radio_port_is_a_clear_error():
     out, _ = proc.communicate(timeout=5)
     assert proc.returncode == 1
     assert "sim board: no radio port; set FORDEL_RADIO_PORT" in out
+
+
+def test_set_time_moves_the_host_clock_but_not_a_simulated_one():
+    """The uplink sets the board clock from the server's time (board.set_time)."""
+    script = ("import board, time\nt = board.now()\nok = board.set_time(t + 86400)\n"
+              "print('set', ok, round(board.now() - t))\n")
+    env = dict(os.environ, MICROPYPATH=os.pathsep.join([str(BOARDS / "sim"), ".frozen"]))
+    env.pop("FORDEL_SIM_CLOCK", None)
+    out = run_mp(script, env).communicate(timeout=30)[0]
+    said = out.split()
+    assert said[:2] == ["set", "True"] and abs(int(said[2]) - 86400) <= 1, out
+    env["FORDEL_SIM_CLOCK"] = "1700000000:1"
+    out = run_mp(script, env).communicate(timeout=30)[0]
+    assert "set False 0" in out

@@ -1,90 +1,222 @@
-"""The readings database (SQLite): every record a collector uploaded, once, with its raw
-telegram for audit; and the readings export the settlement reads.
+"""The readings database: every record a collector uploaded, once, with its raw telegram for
+audit and a hash of its bytes; records ingest refused, with the reason; what each collector
+did (contacts, clock skew, security and decode errors); meter keys for host-side re-decode;
+and the readings export the settlement reads.
 
-A record is keyed by (collector id, sequence number): a batch sent twice after a dropped
-connection is stored once.
+Two engines behind one interface: SQLite (the embedded default: a file, WAL, one writer
+thread) and PostgreSQL (`postgresql://...`, psycopg 3 with a connection pool, COPY; see
+pg.py). `open_db(target)` picks by the target's form. The schema is created and migrated by
+the tool (`schema_version`).
+
+A record is keyed by (collector id, sequence number). A batch sent twice after a lost answer
+is stored once; a seq held with different content is refused and named (a collector that
+reuses sequence numbers must not overwrite or lose readings).
 """
 import csv
 import datetime
+import hashlib
 import json
 import sqlite3
+import threading
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS records (
-    collector_id TEXT NOT NULL,
-    seq          INTEGER NOT NULL,
-    meter_id     TEXT NOT NULL,
-    time         INTEGER NOT NULL,
-    rssi_dbm     INTEGER,
-    values_json  TEXT NOT NULL,
-    coded_json   TEXT NOT NULL,
-    factors_json TEXT NOT NULL,
-    telegram     BLOB NOT NULL,
-    received_at  INTEGER NOT NULL,
-    PRIMARY KEY (collector_id, seq)
-);
-CREATE INDEX IF NOT EXISTS records_meter_time ON records (meter_id, time);
-"""
+from .checks import MAIN_FIELDS, METER_CLOCK_TOLERANCE_S
 
-# The reading a settlement uses, per kind of meter, first found wins.
-MAIN_FIELDS = ("current_consumption_hca", "total_m3", "total_energy_consumption_kwh",
-               "total_kwh")
+SCHEMA_VERSION = 2
 EXPORT_COLUMNS = ("meter_id", "date", "value", "kind", "source", "telegram_ref", "set_date",
                   "set_date_value")
 # an allocator's set date (skæringsdato) and its register on it, carried in every telegram:
 # the settlement books the yearly reset from them (docs/settlement.md)
 SET_DATE_FIELDS = ("set_date", "consumption_at_set_date_hca")
+RECORD_COLUMNS = ("collector_id", "seq", "meter_id", "time", "rssi_dbm", "values_json",
+                  "coded_json", "factors_json", "telegram", "received_at", "content_hash",
+                  "meter_skew_s")
+STAT_COUNTERS = ("uploads", "auth_failures", "rate_limited", "bad_uploads", "seq_conflicts")
+
+# BLOB/INTEGER here; pg.py turns them into BYTEA/BIGINT
+TABLES = [
+    """CREATE TABLE IF NOT EXISTS records (
+        collector_id TEXT NOT NULL, seq INTEGER NOT NULL, meter_id TEXT NOT NULL,
+        time INTEGER NOT NULL, rssi_dbm INTEGER, values_json TEXT NOT NULL,
+        coded_json TEXT NOT NULL, factors_json TEXT NOT NULL, telegram BLOB NOT NULL,
+        received_at INTEGER NOT NULL, content_hash BLOB, meter_skew_s INTEGER,
+        PRIMARY KEY (collector_id, seq))""",
+    "CREATE INDEX IF NOT EXISTS records_meter_time ON records (meter_id, time)",
+    """CREATE TABLE IF NOT EXISTS refused_records (
+        collector_id TEXT NOT NULL, seq INTEGER NOT NULL, content_hash BLOB NOT NULL,
+        reason TEXT NOT NULL, record BLOB NOT NULL, received_at INTEGER NOT NULL,
+        PRIMARY KEY (collector_id, seq, content_hash))""",
+    """CREATE TABLE IF NOT EXISTS collector_stats (
+        collector_id TEXT PRIMARY KEY, last_contact INTEGER, last_address TEXT,
+        clock_skew_s INTEGER, uploads INTEGER NOT NULL DEFAULT 0,
+        auth_failures INTEGER NOT NULL DEFAULT 0, rate_limited INTEGER NOT NULL DEFAULT 0,
+        bad_uploads INTEGER NOT NULL DEFAULT 0, seq_conflicts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT, last_error_at INTEGER)""",
+    """CREATE TABLE IF NOT EXISTS meter_keys (
+        meter_id TEXT PRIMARY KEY, key BLOB NOT NULL, source TEXT NOT NULL,
+        imported_at INTEGER NOT NULL)""",
+    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
+]
+# version 1 (before the content hash) -> 2
+MIGRATE_1_2 = ["ALTER TABLE records ADD COLUMN content_hash BLOB",
+               "ALTER TABLE records ADD COLUMN meter_skew_s INTEGER"]
 
 
-class ReadingsDB:
-    def __init__(self, path):
-        self.path = str(path)
-        self.conn = sqlite3.connect(self.path, check_same_thread=False)
-        self.conn.executescript(SCHEMA)
+def content_hash(raw):
+    return hashlib.sha256(raw).digest()[:16]
 
-    def close(self):
-        self.conn.close()
 
-    def add(self, collector_id, records, received_at=None):
-        """Insert decoded records (dicts from meterrecord.decode); returns how many were new."""
-        now = int(received_at if received_at is not None else datetime.datetime.now().timestamp())
-        rows = []
-        for r in records:
-            rows.append((collector_id, r["seq"], "%08x" % r["meter_id"], int(r["time"]),
-                         r.get("rssi_dbm"), json.dumps(r.get("values", {}), sort_keys=True),
-                         json.dumps(r.get("coded", {}), sort_keys=True),
-                         json.dumps(r.get("factors", {}), sort_keys=True),
-                         bytes(r.get("telegram", b"")), now))
-        with self.conn:
-            before = self.conn.total_changes
-            self.conn.executemany("INSERT OR IGNORE INTO records VALUES (?,?,?,?,?,?,?,?,?,?)",
-                                  rows)
-            return self.conn.total_changes - before
+def open_db(target, **kw):
+    """ReadingsDB for a file path, PgReadingsDB for a postgresql:// URL."""
+    if str(target).startswith(("postgresql://", "postgres://")):
+        from .pg import PgReadingsDB
+        return PgReadingsDB(str(target), **kw)
+    return ReadingsDB(target)
 
+
+_json = json.JSONEncoder(sort_keys=True).encode
+
+
+def record_row(collector_id, rec, h, now, meter_time):
+    skew = None if meter_time is None else rec["time"] - meter_time
+    return (collector_id, rec["seq"], "%08x" % rec["meter_id"], rec["time"], rec["rssi_dbm"],
+            _json(rec["values"]), _json(rec["coded"]), _json(rec["factors"]),
+            bytes(rec["telegram"]), now, h, skew)
+
+
+class BatchItem:
+    """One record of an upload: seq, raw bytes, decoded record, why it cannot be a reading
+    (None if it can) and the meter's own clock (unix s) if the telegram has one."""
+    __slots__ = ("seq", "raw", "rec", "problem", "meter_time")
+
+    def __init__(self, seq, raw, rec, problem=None, meter_time=None):
+        self.seq, self.raw, self.rec, self.problem = seq, raw, rec, problem
+        self.meter_time = meter_time
+
+
+class Storage:
+    """What both engines share; subclasses give `_conn()` (a context manager yielding a
+    DB-API connection in a transaction), `P` (placeholder) and `_insert_records`."""
+    P = "?"
+
+    def _q(self, sql):
+        return sql if self.P == "?" else sql.replace("?", self.P)
+
+    def _many(self, c, sql, rows):
+        c.executemany(self._q(sql), rows)
+
+    def _all(self, sql, args=()):
+        with self._conn() as c:
+            return c.execute(self._q(sql), args).fetchall()
+
+    def _iter(self, sql, args=()):
+        """Rows one at a time (an export of millions does not sit in memory)."""
+        yield from self._connection().execute(sql, args)
+
+    # --- uploads -------------------------------------------------------------------------
+    def add_batch(self, collector_id, items, now, address=None, skew=None):
+        """Store one authenticated batch (BatchItems in seq order) in one transaction.
+
+        Returns {"acked", "new", "duplicate", "refused": [(seq, reason)], "conflict"}:
+        acked is the highest seq up to which every record of the batch is now held (as a
+        reading or a refused record), stopping before a seq held with different content."""
+        with self._conn() as c:
+            return self._add(c, collector_id, items, now, address, skew)
+
+    def add_batches(self, batches):
+        """add_batch for several (collector_id, items, now, address, skew) in one
+        transaction (group commit); a list of the results."""
+        with self._conn() as c:
+            return [self._add(c, *b) for b in batches]
+
+    def _add(self, c, collector_id, items, now, address, skew):
+        lo, hi = items[0].seq, items[-1].seq
+        held = {}
+        for seq, h in c.execute(self._q(
+                "SELECT seq, content_hash FROM records WHERE collector_id=? "
+                "AND seq BETWEEN ? AND ?"), (collector_id, lo, hi)):
+            held[seq] = bytes(h) if h is not None else None
+        for seq, h in c.execute(self._q(
+                "SELECT seq, content_hash FROM refused_records WHERE collector_id=? "
+                "AND seq BETWEEN ? AND ?"), (collector_id, lo, hi)):
+            held.setdefault(seq, bytes(h))
+        rows, refused, acked, dup, conflict = [], [], None, 0, None
+        for it in items:
+            h = content_hash(it.raw)
+            if it.seq in held:
+                if held[it.seq] not in (h, None):
+                    conflict = ("seq %d already held with different content (held %s, "
+                                "sent %s)" % (it.seq, held[it.seq].hex(), h.hex()))
+                    break
+                dup += 1
+            elif it.problem:
+                refused.append((collector_id, it.seq, h, it.problem, bytes(it.raw), now))
+            else:
+                rows.append(record_row(collector_id, it.rec, h, now, it.meter_time))
+            held[it.seq] = h
+            acked = it.seq
+        if rows:
+            self._insert_records(c, rows)
+        if refused:
+            self._many(c, "INSERT INTO refused_records VALUES (?,?,?,?,?,?)", refused)
+        self._note(c, collector_id, now, address=address, skew=skew, uploads=1,
+                   seq_conflicts=1 if conflict else 0,
+                   error=conflict or (refused[-1][3] if refused else None))
+        return {"acked": acked, "new": len(rows), "duplicate": dup,
+                "refused": [(r[1], r[3]) for r in refused], "conflict": conflict}
+
+    def note(self, collector_id, now, **kw):
+        """Count an event of a collector (auth_failures=1, error="...", ...)."""
+        with self._conn() as c:
+            self._note(c, collector_id, now, **kw)
+
+    def _note(self, c, collector_id, now, address=None, skew=None, error=None, **counts):
+        inc = [counts.get(k, 0) for k in STAT_COUNTERS]
+        contact = now if counts.get("uploads") else None
+        c.execute(self._q(
+            "INSERT INTO collector_stats (collector_id, last_contact, last_address, "
+            "clock_skew_s, uploads, auth_failures, rate_limited, bad_uploads, seq_conflicts, "
+            "last_error, last_error_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
+            "ON CONFLICT (collector_id) DO UPDATE SET "
+            "last_contact=COALESCE(excluded.last_contact, collector_stats.last_contact), "
+            "last_address=COALESCE(excluded.last_address, collector_stats.last_address), "
+            "clock_skew_s=COALESCE(excluded.clock_skew_s, collector_stats.clock_skew_s), "
+            + ", ".join("%s=collector_stats.%s+excluded.%s" % (k, k, k) for k in STAT_COUNTERS)
+            + ", last_error=COALESCE(excluded.last_error, collector_stats.last_error), "
+            "last_error_at=COALESCE(excluded.last_error_at, collector_stats.last_error_at)"),
+            (collector_id, contact, address, skew, *inc, error, now if error else None))
+
+    # --- reading back --------------------------------------------------------------------
     def count(self, collector_id=None):
         if collector_id is None:
-            return self.conn.execute("SELECT COUNT(*) FROM records").fetchone()[0]
-        return self.conn.execute("SELECT COUNT(*) FROM records WHERE collector_id=?",
-                                 (collector_id,)).fetchone()[0]
+            return self._all("SELECT COUNT(*) FROM records")[0][0]
+        return self._all("SELECT COUNT(*) FROM records WHERE collector_id=?",
+                         (collector_id,))[0][0]
 
     def max_seq(self, collector_id):
-        v = self.conn.execute("SELECT MAX(seq) FROM records WHERE collector_id=?",
-                              (collector_id,)).fetchone()[0]
+        v = self._all("SELECT MAX(seq) FROM records WHERE collector_id=?", (collector_id,))[0][0]
         return -1 if v is None else v
 
+    def refused(self, collector_id=None):
+        q = "SELECT collector_id, seq, reason FROM refused_records"
+        args = ()
+        if collector_id is not None:
+            q += " WHERE collector_id=?"
+            args = (collector_id,)
+        return [tuple(r) for r in self._all(q + " ORDER BY collector_id, seq", args)]
+
     def records(self, meter_id=None):
-        q = "SELECT collector_id, seq, meter_id, time, rssi_dbm, values_json, coded_json, " \
-            "factors_json, telegram FROM records"
+        q = ("SELECT collector_id, seq, meter_id, time, rssi_dbm, values_json, coded_json, "
+             "factors_json, telegram, meter_skew_s FROM records")
         args = ()
         if meter_id:
             q += " WHERE meter_id=?"
             args = (meter_id,)
         q += " ORDER BY meter_id, time, collector_id, seq"
-        for row in self.conn.execute(q, args):
+        for row in self._iter(q, args):
             yield {"collector_id": row[0], "seq": row[1], "meter_id": row[2], "time": row[3],
                    "rssi_dbm": row[4], "values": json.loads(row[5]),
                    "coded": json.loads(row[6]), "factors": json.loads(row[7]),
-                   "telegram": row[8]}
+                   "telegram": bytes(row[8]), "meter_skew_s": row[9]}
 
     def export_readings(self, out, start=None, end=None):
         """Write the readings CSV (one row per meter and day: the day's last reading of the
@@ -109,3 +241,133 @@ class ReadingsDB:
                         else value, "reading", "collector", ref, *sd))
             n += 1
         return n
+
+    # --- meter keys ----------------------------------------------------------------------
+    def put_meter_keys(self, rows, source, now):
+        """Store (meter_id, key bytes) pairs; returns (new, replaced)."""
+        with self._conn() as c:
+            have = {r[0] for r in c.execute("SELECT meter_id FROM meter_keys")}
+            self._many(c, "INSERT INTO meter_keys VALUES (?,?,?,?) ON CONFLICT (meter_id) "
+                       "DO UPDATE SET key=excluded.key, source=excluded.source, "
+                       "imported_at=excluded.imported_at",
+                       [(m, k, source, now) for m, k in rows])
+        replaced = sum(1 for m, _ in rows if m in have)
+        return len(rows) - replaced, replaced
+
+    def meter_key(self, meter_id):
+        r = self._all("SELECT key FROM meter_keys WHERE meter_id=?", (meter_id,))
+        return bytes(r[0][0]) if r else None
+
+    def meter_key_count(self):
+        return self._all("SELECT COUNT(*) FROM meter_keys")[0][0]
+
+    # --- fleet status --------------------------------------------------------------------
+    def fleet(self, now, silent_days=3):
+        """Per collector: last contact, records, gaps in sequence, clock skew, meter-clock
+        disagreements, refused records by reason, security and upload errors; and the meters
+        silent for more than `silent_days`."""
+        out = {}
+        for cid, n, lo, hi, last, flagged in self._all(
+                "SELECT collector_id, COUNT(*), MIN(seq), MAX(seq), MAX(received_at), "
+                "SUM(CASE WHEN meter_skew_s > ? OR meter_skew_s < ? THEN 1 ELSE 0 END) "
+                "FROM records GROUP BY collector_id",
+                (METER_CLOCK_TOLERANCE_S, -METER_CLOCK_TOLERANCE_S)):
+            out[cid] = {"records": n, "first_seq": lo, "last_seq": hi,
+                        "missing_seqs": hi - lo + 1 - n, "last_record_received": last,
+                        "meter_clock_disagreements": int(flagged or 0)}
+        for cid, reason, n in self._all(
+                "SELECT collector_id, reason, COUNT(*) FROM refused_records "
+                "GROUP BY collector_id, reason"):
+            d = out.setdefault(cid, {}).setdefault("refused_records", {})
+            d[reason] = n
+        cols = ("last_contact", "last_address", "clock_skew_s") + STAT_COUNTERS + (
+            "last_error", "last_error_at")
+        for row in self._all("SELECT collector_id, %s FROM collector_stats" % ", ".join(cols)):
+            out.setdefault(row[0], {}).update(zip(cols, row[1:]))
+        for d in out.values():
+            d.setdefault("records", 0)
+            d.setdefault("refused_records", {})
+            lc = d.get("last_contact")
+            d["since_contact_s"] = None if lc is None else now - lc
+        silent = [{"meter_id": m, "last_reading": t, "days": (now - t) // 86400}
+                  for m, t in self._all("SELECT meter_id, MAX(time) FROM records "
+                                        "GROUP BY meter_id HAVING MAX(time) < ? "
+                                        "ORDER BY meter_id", (now - silent_days * 86400,))]
+        return {"time": now, "records": sum(d["records"] for d in out.values()),
+                "collectors": out, "silent_days": silent_days, "silent_meters": silent}
+
+
+class ReadingsDB(Storage):
+    """SQLite: WAL, one connection per thread (reads go on beside the one writer)."""
+
+    def __init__(self, path):
+        self.path = str(path)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        c = self._connection()
+        have = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        with c:
+            for sql in TABLES:
+                c.execute(sql)
+            self._migrate(c, "records" in have)
+
+    def _migrate(self, c, existed):
+        v = c.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
+        if v is None:
+            cols = {r[1] for r in c.execute("PRAGMA table_info(records)")}
+            if existed and "content_hash" not in cols:
+                for sql in MIGRATE_1_2:
+                    c.execute(sql)
+            c.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+        elif v > SCHEMA_VERSION:
+            raise RuntimeError("%s has schema version %d, this fordel knows %d"
+                               % (self.path, v, SCHEMA_VERSION))
+
+    def _connection(self):
+        c = getattr(self._local, "conn", None)
+        if c is None:
+            c = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+            c.execute("PRAGMA journal_mode=WAL")
+            c.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = c
+        return c
+
+    def _conn(self):
+        return _SqliteTx(self._connection())
+
+    def _insert_records(self, c, rows):
+        c.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+
+    def add_batch(self, *a, **kw):
+        with self._lock:                         # one writer
+            return super().add_batch(*a, **kw)
+
+    def add_batches(self, *a, **kw):
+        with self._lock:
+            return super().add_batches(*a, **kw)
+
+    def note(self, *a, **kw):
+        with self._lock:
+            return super().note(*a, **kw)
+
+    def put_meter_keys(self, *a, **kw):
+        with self._lock:
+            return super().put_meter_keys(*a, **kw)
+
+    def close(self):
+        c = getattr(self._local, "conn", None)
+        if c is not None:
+            c.close()
+            self._local.conn = None
+
+
+class _SqliteTx:
+    def __init__(self, conn):
+        self.c = conn
+
+    def __enter__(self):
+        self.c.__enter__()
+        return self.c
+
+    def __exit__(self, *exc):
+        return self.c.__exit__(*exc)

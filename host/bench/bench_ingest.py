@@ -1,0 +1,207 @@
+"""Ingest throughput on loopback: `fordel ingest` as its own process (as deployed), signed
+batches of 100 records from 10 and from 100 concurrent collectors, into SQLite and into
+PostgreSQL (a throwaway cluster, host/tests/pgcluster.py); p50/p99 batch latency; bytes per
+record on the wire; the server's memory under 200 slow clients. Bounded: a fixed number of
+batches per run, loopback only.
+
+Records are the collector's own format (shared/meterrecord) at the size the collector
+writes (~380 bytes: a heat cost allocator's values, coded values, factors and telegram).
+"""
+import asyncio
+import hashlib
+import hmac
+import json
+import os
+import pathlib
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import cbor2
+
+from meterrecord import encode, make_record
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "host" / "tests"))
+KEY = bytes(range(32))
+BATCH = 100
+T0 = int(time.time()) - 86400
+
+
+def row(metric, value, unit, target=""):
+    print(json.dumps({"bench": "ingest", "metric": metric, "value": value, "unit": unit,
+                      "target": target}), flush=True)
+
+
+def record(cid, seq, meter):
+    values = {"current_consumption_hca": 1234 + seq % 100, "set_date": "2024-12-31",
+              "consumption_at_set_date_hca": 1100, "meter_datetime": "2024-11-03 12:00",
+              "status": "OK", "flow_temperature_c": 45.5, "room_temperature_c": 21.5}
+    coded = {"current_consumption_hca": (1234 + seq % 100) * 1.25,
+             "consumption_at_set_date_hca": 1375.0}
+    telegram = bytes(range(40)) * 3
+    return encode(make_record(cid, meter, T0 + seq, -71, values, coded,
+                              {"kq": 1.25, "kc": 1.0, "reduction": 1.0}, telegram), seq)
+
+
+def request(cid, seq0):
+    recs = [record(cid, s, 0x10000000 + s % 50) for s in range(seq0, seq0 + BATCH)]
+    body = cbor2.dumps(recs)
+    ctime = int(time.time())
+    canon = ("fordel-upload-v2\nPOST\n/upload\n%s\n1\n%d\n%d\n"
+             % (cid, ctime, len(body))).encode()
+    sig = hmac.new(KEY, canon + body, hashlib.sha256).hexdigest()
+    head = ("POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Fordel-Collector: %s\r\n"
+            "X-Fordel-Key-Id: 1\r\nX-Fordel-Time: %d\r\nX-Fordel-Signature: %s\r\n"
+            "Content-Type: application/cbor\r\nContent-Length: %d\r\n\r\n"
+            % (cid, ctime, sig, len(body))).encode()
+    return head + body
+
+
+async def collector(port, cid, batches, lat, wire, every=None, phase=0.0):
+    """Send `batches` batches one after the other (every=None: as fast as answered), or one
+    every `every` seconds from `phase` on (an offered load)."""
+    r, w = await asyncio.open_connection("127.0.0.1", port)
+    reqs = [request(cid, i * BATCH) for i in range(batches)]   # built before the clock
+    await start.wait()
+    t0 = time.perf_counter() + phase
+    for k, req in enumerate(reqs):
+        if every is not None:
+            await asyncio.sleep(max(0.0, t0 + k * every - time.perf_counter()))
+        t = time.perf_counter()
+        w.write(req)
+        await w.drain()
+        head = await r.readuntil(b"\r\n\r\n")
+        n = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+        body = await r.readexactly(n)
+        if not head.startswith(b"HTTP/1.1 200"):
+            raise RuntimeError("upload answered %s" % (head + body)[:300])
+        lat.append(time.perf_counter() - t)
+        wire[0] += len(req) + len(head) + n
+    w.close()
+
+
+async def load(port, n_coll, batches_each, prefix, every=None):
+    global start
+    start = asyncio.Event()
+    lat, wire = [], [0]
+    tasks = [asyncio.create_task(collector(
+        port, "%s-%d" % (prefix, i), batches_each, lat, wire, every,
+        (every or 0) * i / n_coll)) for i in range(n_coll)]
+    await asyncio.sleep(0.2 + n_coll * 0.05)       # connected, requests built
+    t0 = time.perf_counter()
+    start.set()
+    await asyncio.gather(*tasks)
+    dt = time.perf_counter() - t0
+    lat.sort()
+    n = n_coll * batches_each * BATCH
+    return n / dt, lat[len(lat) // 2], lat[int(len(lat) * 0.99)], wire[0] / n
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def start_ingest(db, collectors, port):
+    p = subprocess.Popen([sys.executable, "-m", "fordel.cli", "ingest", "--db", db,
+                          "--collectors", collectors, "--host", "127.0.0.1", "--port",
+                          str(port), "--rate", "100000"], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE)
+    for _ in range(300):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return p
+        except OSError:
+            if p.poll() is not None:
+                raise RuntimeError(p.stderr.read().decode())
+            time.sleep(0.1)
+    raise RuntimeError("ingest did not start")
+
+
+def rss_mb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def slow_clients(port, n, seconds):
+    """n clients that send a valid-looking head for a 200 KB body, then a byte a second."""
+    conns = []
+    for i in range(n):
+        r, w = await asyncio.open_connection("127.0.0.1", port)
+        w.write(b"POST /upload HTTP/1.1\r\nHost: x\r\nX-Fordel-Collector: slow-%d\r\n"
+                b"X-Fordel-Key-Id: 1\r\nX-Fordel-Time: 1\r\nX-Fordel-Signature: %s\r\n"
+                b"Content-Length: 200000\r\n\r\n" % (i % 10, b"0" * 64))
+        conns.append(w)
+    for _ in range(int(seconds)):
+        for w in conns:
+            try:
+                w.write(b"x" * 1000)
+            except Exception:
+                pass
+        await asyncio.sleep(1)
+    for w in conns:
+        w.close()
+
+
+def run_engine(name, db, tmp):
+    coll = tmp / ("collectors-%s.csv" % name)
+    ids = ["c10-%d" % i for i in range(10)] + ["c100-%d" % i for i in range(100)] + \
+        ["slow-%d" % i for i in range(10)]
+    coll.write_text("".join("%s,1,%s,*\n" % (c, KEY.hex()) for c in ids))
+    port = free_port()
+    p = start_ingest(db, str(coll), port)
+    try:
+        for n_coll, batches in ((10, 40), (100, 4)):
+            rate, p50, p99, per = asyncio.run(load(port, n_coll, batches, "c%d" % n_coll))
+            label = "%s %d collectors" % (name, n_coll)
+            row("records/s %s, batches of %d" % (label, BATCH), round(rate), "/s",
+                ">= 20000")
+            row("batch latency p50 %s" % label, round(p50 * 1000, 1), "ms")
+            row("batch latency p99 %s" % label, round(p99 * 1000, 1), "ms", "< 250")
+            if n_coll == 10 and name == "SQLite":
+                row("bytes per record on the wire (batches of %d)" % BATCH, round(per), "B")
+        # an offered load of 20,000 records/s: 100 collectors, each a batch every 0.5 s
+        rate, p50, p99, per = asyncio.run(load(port, 100, 8, "c100", every=0.5))
+        label = "%s 100 collectors offering 20,000 records/s" % name
+        row("batch latency p50 %s" % label, round(p50 * 1000, 1), "ms")
+        row("batch latency p99 %s" % label, round(p99 * 1000, 1), "ms", "< 250")
+        if name == "SQLite":
+            before = rss_mb(p.pid)
+            asyncio.run(slow_clients(port, 200, 6))
+            after = rss_mb(p.pid)
+            row("server RSS before -> under 200 slow clients (MB)",
+                "%.0f -> %.0f" % (before, after), "MB", "flat (< +50)")
+    finally:
+        p.terminate()
+        p.wait(20)
+
+
+def main():
+    import pathlib as pl
+    tmp = pl.Path(tempfile.mkdtemp(prefix="fordel-bench-ingest-"))
+    run_engine("SQLite", str(tmp / "bench.sqlite"), tmp)
+    from pgcluster import Cluster, ClusterUnavailable
+    cluster = Cluster()
+    try:
+        url = cluster.start()
+    except (ClusterUnavailable, OSError) as e:
+        row("PostgreSQL: cluster could not start: %s" % str(e)[:120], 0, "")
+        return
+    try:
+        run_engine("PostgreSQL", url, tmp)
+    finally:
+        cluster.stop()
+    os.system("rm -rf %s" % tmp)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,202 @@
+"""Exactly once under faults, on SQLite and on PostgreSQL: the firmware's own store and
+uplink (on the micropython binary) upload through a fault proxy on loopback that drops
+connections mid-body, delays, answers 503 itself, sends a request to ingest twice, and
+loses ingest's answer after ingest stored the batch; meanwhile the ingest process
+(`fordel ingest`) is killed with SIGKILL and started again on the same database. At the end
+every record the collector stored is in the database exactly once, with its contents."""
+import asyncio
+import itertools
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from fordel.ingest.db import open_db
+from fordel.paths import FIRMWARE, SHARED, micropython_binary
+
+KEY = "5a" * 16
+N = 240
+FAULTS = ("ok", "drop_mid_body", "delay", "5xx", "repeat", "answer_lost", "ok")
+
+COLLECTOR = r"""
+import sys, json, asyncio, time
+sys.path.insert(0, %(fw)r)
+sys.path.insert(0, %(shared)r)
+import store, uplink
+from meterrecord import make_record
+st = store.Store(%(root)r)
+t0 = int(time.time()) - 30 * 86400
+for i in range(%(n)d):
+    v = i * 0.25
+    st.append(make_record("fault-1", 0x12345600 + i %% 7, t0 + i * 600, -70, {"total_m3": v},
+                          {"total_m3": v}, {"multiplier": 1}, bytes((0x0b, 0x44, i & 255))))
+up = uplink.Uplink({"collector_id": "fault-1", "upload_key": %(key)r, "batch": 12,
+                    "upload_url": "http://127.0.0.1:%(port)d/upload", "upload_every_s": 0,
+                    "read_timeout_s": 3, "max_backoff_s": 0.2}, st)
+async def go():
+    task = asyncio.create_task(up.run())
+    while st.pending(1):
+        await asyncio.sleep(0.05)
+    task.cancel()
+asyncio.run(asyncio.wait_for(go(), 240))
+print(json.dumps({"uplink": up.status(), "store": st.status()}))
+"""
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+class FaultProxy:
+    """Loopback proxy in front of ingest; each request gets the next fault of FAULTS."""
+
+    def __init__(self, upstream_port):
+        self.upstream = upstream_port
+        self.faults = itertools.cycle(FAULTS)
+        self.seen = {f: 0 for f in FAULTS}
+        self.loop = asyncio.new_event_loop()
+        self.port = None
+        ready = threading.Event()
+        threading.Thread(target=self._run, args=(ready,), daemon=True).start()
+        ready.wait(10)
+
+    def _run(self, ready):
+        asyncio.set_event_loop(self.loop)
+        srv = self.loop.run_until_complete(asyncio.start_server(self.handle, "127.0.0.1", 0))
+        self.port = srv.sockets[0].getsockname()[1]
+        ready.set()
+        self.loop.run_forever()
+
+    async def _request(self, reader):
+        head = await reader.readuntil(b"\r\n\r\n")
+        n = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+        return head, await reader.readexactly(n)
+
+    async def _forward(self, data):
+        r, w = await asyncio.open_connection("127.0.0.1", self.upstream)
+        try:
+            w.write(data)
+            await w.drain()
+            head = await asyncio.wait_for(r.readuntil(b"\r\n\r\n"), 10)
+            n = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+            return head + await asyncio.wait_for(r.readexactly(n), 10)
+        finally:
+            w.close()
+
+    async def handle(self, reader, writer):
+        try:
+            head, body = await self._request(reader)
+            fault = next(self.faults)
+            self.seen[fault] += 1
+            answer = b""
+            if fault == "drop_mid_body":
+                r, w = await asyncio.open_connection("127.0.0.1", self.upstream)
+                w.write(head + body[:len(body) // 2])
+                await w.drain()
+                w.close()
+            elif fault == "5xx":
+                msg = b'{"error": "proxy: upstream unavailable"}'
+                answer = b"HTTP/1.0 503 Service Unavailable\r\nContent-Length: %d\r\n\r\n%s" \
+                    % (len(msg), msg)
+            else:
+                if fault == "delay":
+                    await asyncio.sleep(0.4)
+                if fault == "repeat":
+                    await self._forward(head + body)
+                answer = await self._forward(head + body)
+                if fault == "answer_lost":
+                    answer = b""              # stored by ingest, the collector never hears
+            if answer:
+                writer.write(answer)
+                await writer.drain()
+        except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError, IndexError):
+            pass                              # ingest down or killed: the collector retries
+        finally:
+            writer.close()
+
+    def close(self):
+        self.loop.call_soon_threadsafe(self.loop.stop)
+
+
+def start_ingest(db, collectors, port):
+    p = subprocess.Popen([sys.executable, "-m", "fordel.cli", "ingest", "--db", db,
+                          "--collectors", collectors, "--host", "127.0.0.1", "--port",
+                          str(port), "--rate", "1000"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return p
+        except OSError:
+            if p.poll() is not None:
+                raise AssertionError("ingest did not start: %s" % p.stderr.read().decode())
+            time.sleep(0.1)
+    p.kill()
+    raise AssertionError("ingest did not listen on %d" % port)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_target(request, tmp_path):
+    if request.param == "sqlite":
+        return str(tmp_path / "r.sqlite")
+    url = request.getfixturevalue("pg_url")
+    from fordel.ingest.pg import reset_for_tests
+    reset_for_tests(url)
+    return url
+
+
+def test_every_record_exactly_once_through_faults_and_a_killed_ingest(tmp_path, db_target):
+    collectors = tmp_path / "collectors.csv"
+    collectors.write_text("fault-1,1,%s,%s\n" % (KEY, " ".join("%08x" % (0x12345600 + i)
+                                                              for i in range(7))))
+    port = free_port()
+    ingest = start_ingest(db_target, str(collectors), port)
+    proxy = FaultProxy(port)
+    db = open_db(db_target)
+    mp = subprocess.Popen([micropython_binary(), "-X", "heapsize=512K", "-c", COLLECTOR % {
+        "fw": str(FIRMWARE), "shared": str(SHARED), "root": str(tmp_path / "store"), "n": N,
+        "key": KEY, "port": proxy.port}], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True)
+    killed = False
+    try:
+        deadline = time.monotonic() + 200
+        while mp.poll() is None and time.monotonic() < deadline:
+            if not killed and db.count() >= N // 3:
+                os.kill(ingest.pid, signal.SIGKILL)       # no graceful anything
+                ingest.wait(10)
+                killed = True
+                time.sleep(0.5)
+                ingest = start_ingest(db_target, str(collectors), port)
+            time.sleep(0.05)
+        out, err = mp.communicate(timeout=30)
+    finally:
+        if mp.poll() is None:
+            mp.kill()
+        ingest.send_signal(signal.SIGINT)
+        try:
+            ingest.wait(15)
+        except subprocess.TimeoutExpired:
+            ingest.kill()
+        proxy.close()
+    assert mp.returncode == 0, out + err
+    st = json.loads(out.strip().splitlines()[-1])
+    assert killed and st["store"]["acked"] == N - 1
+    recs = list(db.records())
+    db.close()
+    assert sorted(r["seq"] for r in recs) == list(range(N))        # each once, none missing
+    for r in recs:
+        assert r["values"] == {"total_m3": r["seq"] * 0.25}
+        assert r["telegram"] == bytes((0x0b, 0x44, r["seq"] & 255))
+    assert all(proxy.seen[f] for f in FAULTS), proxy.seen          # every fault happened
+    assert st["uplink"]["failures"] >= proxy.seen["5xx"]
