@@ -143,7 +143,7 @@ async def main():
     if up is not None:
         tasks.append(asyncio.create_task(up.run()))
     reader = board.console_reader() if hasattr(board, "console_reader") else \
-        asyncio.StreamReader(sys.stdin)
+        asyncio.StreamReader(getattr(sys.stdin, "buffer", sys.stdin))
     await con.run(reader)
     # the console's input ended (sim board run without a terminal): keep collecting until
     # the board is reset or the process is stopped; the store survives either
@@ -158,6 +158,8 @@ def run():
     Exception) still stops it for the technician and mpremote."""
     try:
         asyncio.run(main())
+    except KeyboardInterrupt:
+        print("collector stopped by Ctrl-C: at the REPL; Ctrl-D or a reset starts it again")
     except Exception as e:
         print("collector stopped: %s: %s; restarting the board" % (type(e).__name__, e))
         sys.print_exception(e)

@@ -8,12 +8,10 @@ process, its radio module a byte-exact simulator on a pty. With real hardware:
 
 Tests that need the simulator (they inject faults) are skipped with a reason on real hardware.
 """
-import pathlib
-import sys
 
 import pytest
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+
 
 
 def pytest_addoption(parser):

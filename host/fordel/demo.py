@@ -12,7 +12,6 @@ import datetime
 import json
 import pathlib
 import shutil
-import sys
 import time
 
 import click
@@ -26,8 +25,7 @@ def _stage(msg):
 
 def run_collector_year(out, apartments, days, speed, module):
     """Play `days` of the property through the firmware; returns (prop, rig facts, csv)."""
-    sys.path.insert(0, str(paths.ROOT / "hil-tests"))
-    from collector_rig import CollectorRig
+    from fordel.device.rig import CollectorRig
     from fordel.sim.property import SimProperty
     from fordel.sim.scenario import Faults
 

@@ -1,4 +1,4 @@
-"""A collector rig for HIL tests and the demo: simulated property -> simulated (or real)
+"""A collector rig for the HIL suite and the demo: simulated property -> simulated (or real)
 radio module -> firmware on the sim board -> upload -> ingest database.
 
     with CollectorRig(workdir, prop, module="im871a") as rig:
