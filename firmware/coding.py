@@ -25,15 +25,9 @@ room stay in the CSV on flash and are read only when diagnostics ask for them.
 """
 import array
 
-KINDS = ("hca", "hot_water", "cold_water", "heat")
-SCALES = ("unit", "product")
-COLUMNS = ("meter_id", "key", "apartment", "room", "kind", "scale", "kq", "kc",
-           "reduction", "multiplier", "driver")
+from meterrecord.coding import COLUMNS, KINDS, SCALES, CodingError  # noqa: F401  (one rule set)
+
 _HAS_KEY = 0x80
-
-
-class CodingError(Exception):
-    """A coding file row that cannot be used; the message names file, row and reason."""
 
 
 class CodingTable:
