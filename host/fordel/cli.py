@@ -10,6 +10,7 @@ COMMANDS = {
     "demo": "fordel.demo:demo_cmd",
     "diag": "fordel.device.diag:diag_cmd",
     "sim": "fordel.sim.cli:sim_cmd",
+    "provision": "fordel.device.provision:provision_cmd",
     "ingest": "fordel.ingest.cli:ingest_cmd",
     "readings": "fordel.ingest.cli:readings_cmd",
     "settle": "fordel.settle.settle_cmd:settle_cmd",

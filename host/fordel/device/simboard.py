@@ -189,7 +189,9 @@ class SimBoard:
                 self._restart(proc.returncode)
 
     def _restart(self, rc):
-        raw = self.raw_repl
+        # a soft reset (status 0) at the raw REPL comes back to it; board.restart() (status
+        # RESTART_STATUS, a hard reset) and a soft reset at the friendly REPL run the app
+        raw = self.raw_repl and rc == 0
         self.restarts += 1
         os.close(self.master)
         self._log.write(b"[sim board: firmware ended with status %d; %s]\n"
