@@ -95,11 +95,36 @@ else:
     _c_start = None
 
 
-def now():
-    """Wall clock, seconds since 1970: the host clock, or the accelerated simulated clock."""
+_set_offset = 0            # set_time(): seconds added to the host or simulated clock
+NET = {"wifi": "none (sim board: the host's network)", "clock": "host",
+       "server_time_sets": 0, "last_time_set": None}
+
+
+def _clock():
     if _c_start is None:
         return time.time()
     return int(_c_start + time.ticks_diff(time.ticks_ms(), _c_t0) * _c_speed / 1000)
+
+
+def now():
+    """Wall clock, seconds since 1970: the host clock, or the accelerated simulated clock,
+    moved by set_time()."""
+    return _clock() + _set_offset
+
+
+def set_time(epoch, source="server"):
+    """Set the board's clock to `epoch` (seconds since 1970 UTC), as esp32board.set_time
+    sets the RTC: the uplink calls it with the ingest server's time."""
+    global _set_offset
+    _set_offset = int(epoch) - _clock()
+    NET["clock"] = source
+    NET["last_time_set"] = int(epoch)
+    if source == "server":
+        NET["server_time_sets"] += 1
+
+
+def network_status():
+    return dict(NET)
 
 
 def mount_flash(path=FLASH_PATH):
