@@ -8,7 +8,7 @@ before anything is written to the board.
     link_mode        wM-Bus mode the radio module listens in: S1, T1, C1 or C1T1
     upload_url       http(s)://host[:port]/path of the ingest server; empty: no uploads
     upload_key       hex HMAC-SHA256 key shared with the ingest server (16..64 bytes)
-    upload_every_s   seconds between upload attempts (5..86400)
+    upload_every_s   seconds between upload attempts (1..86400)
     store_every_h    hours between stored readings of an unchanged meter (0.25..168)
     batch            records per upload (1..100)
     wifi_ssid        Wi-Fi network (ESP32 boards); empty: no Wi-Fi (the sim board)
@@ -83,7 +83,7 @@ RULES = {
     "link_mode": lambda v: None if v in LINK_MODES else "must be one of " + "/".join(LINK_MODES),
     "upload_url": _url,
     "upload_key": _hex_key,
-    "upload_every_s": lambda v: _number(v, 5, 86400, True),
+    "upload_every_s": lambda v: _number(v, 1, 86400, True),
     "store_every_h": lambda v: _number(v, 0.25, 168),
     "batch": lambda v: _number(v, 1, 100, True),
     "wifi_ssid": _text,
