@@ -209,6 +209,13 @@ class SimBoard:
         """Powered: the firmware runs, or is being started again after a reset."""
         return self.proc is not None and (self._running or self.proc.poll() is None)
 
+    def power_cut(self):
+        """Pull the plug and put it back: the firmware is killed (SIGKILL, nothing flushed)
+        and powers up again behind the same console port, as a board on its USB port."""
+        n = self.restarts
+        self.proc.kill()
+        self.wait_for(lambda: self.restarts > n, 10, "the board to power up again")
+
     def stop(self, hard=True):
         """Stop the firmware: SIGKILL is a power cut; SIGTERM otherwise."""
         if self.proc is None:
