@@ -12,6 +12,7 @@ COMMANDS = {
     "sim": "fordel.sim.cli:sim_cmd",
     "provision": "fordel.device.provision:provision_cmd",
     "flash": "fordel.device.flash:flash_cmd",
+    "listen": "fordel.device.listen:listen_cmd",
     "ingest": "fordel.ingest.cli:ingest_cmd",
     "readings": "fordel.ingest.cli:readings_cmd",
     "settle": "fordel.settle.settle_cmd:settle_cmd",
