@@ -86,10 +86,8 @@ def test_faults_counted_per_meter_and_uncoded_listed(day):
     sc = rig.scenario
     link = rig.console
     meters = {m["id"]: m for m in link.query("meters")["items"]}
-    rep = sc.report()["meters"]
     caught = injected = 0
     for mid, m in meters.items():
-        r = rep[mid]
         mine = [s for s in sc.sent if s.meter_id == mid and s.delivered]
         corrupt = sum(1 for s in mine if s.fault == "corrupt")
         uart = sum(1 for s in mine if s.fault == "uart")    # dropped by the radio driver

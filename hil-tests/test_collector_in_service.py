@@ -15,7 +15,6 @@ import time
 
 import pytest
 
-from fordel.device import flash
 from fordel.device.diag import ConsoleLink, DiagError
 from fordel.device.rig import radio_simulator
 from fordel.device.simboard import SimBoard
