@@ -168,14 +168,23 @@ def provision(port, toml_path, csv_path, echo=print, timeout=10):
 
 
 @click.command("provision")
-@click.option("--port", required=True, help="the collector's USB serial port (or sim board pty)")
+@click.option("--port", default=None, help="the collector's USB serial port (or sim board pty)")
+@click.option("--check", "check_only", is_flag=True,
+              help="only check the two files (no board needed)")
 @click.option("--timeout", default=10, show_default=True, help="seconds to wait for the REPL")
 @click.argument("collector_toml", type=click.Path(dir_okay=False))
 @click.argument("coding_csv", type=click.Path(dir_okay=False))
-def provision_cmd(port, timeout, collector_toml, coding_csv):
+def provision_cmd(port, check_only, timeout, collector_toml, coding_csv):
     """Check COLLECTOR_TOML and CODING_CSV, write them to the collector on PORT, read them
     back and restart it."""
     try:
+        if check_only:
+            cfg, _, meters = check_files(collector_toml, coding_csv)
+            click.echo("%s and %s are fine: collector %s, %d meters"
+                       % (collector_toml, coding_csv, cfg["collector_id"], meters))
+            return
+        if not port:
+            raise ProvisionError("give --port (the collector's USB port), or --check")
         provision(port, collector_toml, coding_csv, echo=click.echo, timeout=timeout)
     except ProvisionError as e:
         raise click.ClickException(str(e)) from e
