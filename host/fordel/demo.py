@@ -38,7 +38,7 @@ def run_collector_year(out, apartments, days, speed, module):
     (out / "coding.csv").write_text(prop.coding_csv())
     with CollectorRig(out / "collector", prop, module=module, speed=speed,
                       faults=Faults(corrupt=0.005, duplicate=0.02, uart=0.005),
-                      store_every_h=6, batch=60, flash_mb=4) as rig:
+                      store_every_h=6, batch=60, flash_mb=4, with_tools=_stage) as rig:
         st = rig.wait_ready(60)
         _stage("collector firmware up on the sim board (radio %s %s, free heap %d B)"
                % (st["radio_info"].get("module"), st["radio_info"].get("firmware"),
