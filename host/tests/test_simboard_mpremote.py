@@ -1,6 +1,6 @@
 """`fordel sim board` as a technician's tools see it: unmodified mpremote (exec, fs ls, cp)
-reaches the firmware's REPL through the console pty, a soft reset starts the app again as a
-board does, and the diagnostics console answers between the two."""
+reaches the firmware's REPL through the port it prints, a soft reset starts the app again
+as a board does, and `fordel provision` and `fordel diag` work on the same port."""
 import json
 import os
 import subprocess
@@ -9,57 +9,77 @@ import time
 
 import pytest
 
-from fordel.device.simboard import SimBoard
-from fordel.sim.im871a import Im871aSimulator
+from fordel.device.diag import ConsoleLink, DiagError
+from fordel.sim.property import SimProperty
 
-MPREMOTE = os.path.join(os.path.dirname(sys.executable), "mpremote")
+BIN = os.path.dirname(sys.executable)
 
 
-def mpremote(port, *args):
-    p = subprocess.run([MPREMOTE, "connect", port, *args], capture_output=True, text=True,
-                       timeout=60)
+def run(tool, *args, timeout=120):
+    p = subprocess.run([os.path.join(BIN, tool), *args], capture_output=True, text=True,
+                       timeout=timeout, env=dict(os.environ, COLUMNS="200"))
     assert p.returncode == 0, p.stdout + p.stderr
     return p.stdout
 
 
 @pytest.fixture
-def board(tmp_path):
-    sim = Im871aSimulator()
-    b = SimBoard(tmp_path / "board")
-    b.put_files({"config.json": json.dumps({"collector_id": "mpr-1"})})
-    b.start(sim.start())
-    yield b
-    b.stop()
-    sim.close()
+def port(tmp_path):
+    proc = subprocess.Popen([os.path.join(BIN, "fordel"), "sim", "board", "--speed", "60",
+                             "--workdir", str(tmp_path / "board")],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    port = proc.stdout.readline().strip()
+    assert port.startswith("/dev/"), port
+    yield port
+    proc.terminate()
+    proc.wait(30)
 
 
-def status(b):
-    con = b.console(timeout=10)
-    try:
-        return b.wait_for(lambda: con.query("status"), 30, "the collector's console")
-    finally:
-        con.close()
+def status(port, timeout=30):
+    end = time.monotonic() + timeout
+    while True:
+        link = ConsoleLink(port, timeout=5)
+        try:
+            return link.query("status")
+        except DiagError:
+            if time.monotonic() > end:
+                raise
+        finally:
+            link.close()
 
 
-def test_mpremote_exec_ls_cp_and_soft_reset(board, tmp_path):
-    assert status(board)["collector_id"] == "mpr-1"
-    assert mpremote(board.port, "exec", "print(6*7)").strip() == "42"
+def test_mpremote_provision_and_diag_on_fordel_sim_board(port, tmp_path):
+    assert status(port)["collector_id"] == "unnamed"           # a blank board
+    assert run("mpremote", "connect", port, "exec", "print(6*7)").strip() == "42"
     # fs cp into the board's flash and back: the same bytes
     src = tmp_path / "note.txt"
     src.write_bytes(b"meter 12345678 in the attic\n" * 50)
-    mpremote(board.port, "fs", "cp", str(src), ":/flash/note.txt")
-    listing = mpremote(board.port, "fs", "ls", ":/flash")
-    assert "note.txt" in listing and "config.json" in listing
+    run("mpremote", "connect", port, "fs", "cp", str(src), ":/flash/note.txt")
+    assert "note.txt" in run("mpremote", "connect", port, "fs", "ls", ":/flash")
     back = tmp_path / "back.txt"
-    mpremote(board.port, "fs", "cp", ":/flash/note.txt", str(back))
+    run("mpremote", "connect", port, "fs", "cp", ":/flash/note.txt", str(back))
     assert back.read_bytes() == src.read_bytes()
-    # each mpremote run soft-resets the board into the raw REPL: the firmware restarted
-    assert board.restarts >= 4
-    # mpremote leaves the board at the REPL, as on an ESP32; a soft reset (Ctrl-D at the
-    # friendly REPL) runs the app again, which answers on its console
-    with open(board.port, "r+b", buffering=0) as port:
-        port.write(b"\r\x04")
-    t0 = board.restarts
-    board.wait_for(lambda: board.restarts > t0, 10, "the soft reset")
-    time.sleep(0.5)
-    assert status(board)["collector_id"] == "mpr-1"
+    # mpremote leaves the board at the REPL with the app stopped, as on an ESP32: diag says
+    # so; a soft reset (Ctrl-D at the friendly REPL) runs the app again
+    p = subprocess.run([os.path.join(BIN, "fordel"), "diag", "--port", port, "status"],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode != 0 and "at the MicroPython REPL" in p.stderr, p.stderr
+    with open(port, "r+b", buffering=0) as f:
+        f.write(b"\r\x04")
+    assert status(port)["collector_id"] == "unnamed"
+    # provision the meters `fordel sim board` puts on air by default, then diag shows them
+    prop = SimProperty()
+    (tmp_path / "coding.csv").write_text(prop.coding_csv())
+    (tmp_path / "c.toml").write_text('collector_id = "sim-7"\n')
+    out = run("fordel", "provision", "--port", port, str(tmp_path / "c.toml"),
+              str(tmp_path / "coding.csv"))
+    assert "sim-7 is collecting: %d meters coded" % len(prop.rows) in out
+    end = time.monotonic() + 60
+    while True:
+        meters = run("fordel", "diag", "--port", port, "--json", "meters")
+        heard = [m for m in json.loads(meters)["items"] if m["ok"] > 0]
+        if heard or time.monotonic() > end:
+            break
+        time.sleep(2)
+    assert heard, meters
+    text = run("fordel", "diag", "--port", port, "meters")
+    assert heard[0]["id"] in text and heard[0]["apartment"] in text
