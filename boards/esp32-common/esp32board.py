@@ -2,8 +2,8 @@
 the clock (NTP and the ingest server's time), Wi-Fi with reconnects, the board reset and the
 record store's flash partition. Each board's board.py only names pins.
 
-Deploy: `fordel flash --board esp32-im871a` (boards/esp32-common/README.md: the partition
-table, the app image and the boot files).
+Deploy: `fordel flash --board esp32-im871a` writes the partition table (partitions.csv
+here, which says what lives where), the app image and boot.py/main.py from this folder.
 """
 import os
 import time
