@@ -114,3 +114,68 @@ def test_build_only_writes_the_images(tmp_path):
     assert p.returncode == 0, p.stderr
     assert sorted(f.name for f in tmp_path.iterdir()) == ["0x008000.bin", "0x200000.bin",
                                                           "0x280000.bin"]
+
+
+def test_micropython_image_goes_first_and_our_table_after_it(tmp_path):
+    fw = tmp_path / "ESP32_GENERIC.bin"
+    fw.write_bytes(b"\xe9" + bytes(0x17FFFF))        # a merged image: 1.5 MiB from 0x1000
+    regions = flash.images("esp32-im871a", fw)
+    offsets = [off for off, _, _ in regions]
+    assert offsets[:2] == [0x1000, 0x8000]           # our table overwrites the one inside
+    assert regions[0][1] == fw.read_bytes()
+    big = tmp_path / "big.bin"
+    big.write_bytes(b"\xe9" + bytes(0x200000))
+    with pytest.raises(flash.FlashError, match="does not fit before the romfs partition"):
+        flash.images("esp32-im871a", big)
+
+
+class FakeChip:
+    """The calls `flash.write` makes on esptool's loader, on a 4 MiB bytearray."""
+
+    def __init__(self, corrupt_at=None):
+        self.mem = bytearray(b"\xff" * (4 << 20))
+        self.corrupt_at = corrupt_at
+        self.reset = False
+
+        class Port:
+            def close(self):
+                pass
+        self._port = Port()
+
+    def change_baud(self, baud):
+        pass
+
+    def flash_md5sum(self, addr, size):
+        return hashlib.md5(self.mem[addr:addr + size]).hexdigest()
+
+
+def fake_esptool(monkeypatch, chip):
+    import esptool.cmds as cmds
+
+    def write_flash(esp, addr_data, **kw):
+        for off, data in addr_data:
+            esp.mem[off:off + len(data)] = data
+            if esp.corrupt_at == off:
+                esp.mem[off + 100] ^= 0xFF
+    monkeypatch.setattr(cmds, "detect_chip", lambda port, baud=115200: chip)
+    monkeypatch.setattr(cmds, "run_stub", lambda esp: esp)
+    monkeypatch.setattr(cmds, "attach_flash", lambda esp: None)
+    monkeypatch.setattr(cmds, "write_flash", write_flash)
+    monkeypatch.setattr(cmds, "reset_chip", lambda esp, mode: setattr(esp, "reset", True))
+
+
+def test_write_verifies_each_region_by_the_chips_md5(monkeypatch):
+    regions = flash.images("esp32-im871a")
+    chip = FakeChip()
+    fake_esptool(monkeypatch, chip)
+    said = []
+    flash.write("/dev/fake", regions, echo=said.append)
+    for off, data, _ in regions:
+        assert chip.mem[off:off + len(data)] == data
+    assert len([s for s in said if s.startswith("verified")]) == len(regions) and chip.reset
+    # a bit that does not stick is caught by the read-back hash, and the board not reset
+    bad = FakeChip(corrupt_at=regions[1][0])
+    fake_esptool(monkeypatch, bad)
+    with pytest.raises(flash.FlashError, match="reads back with MD5"):
+        flash.write("/dev/fake", regions, echo=said.append)
+    assert not bad.reset

@@ -102,12 +102,15 @@ def images(board, firmware=None):
         if data[:1] != b"\xe9":
             raise FlashError("%s is not an ESP32 firmware image (no E9 header byte): give "
                              "MicroPython's ESP32_GENERIC .bin" % firmware)
-        if FIRMWARE_OFFSET + len(data) > TABLE_OFFSET and len(data) < 0x10000:
-            raise FlashError("%s is too small to be MicroPython" % firmware)
+        if len(data) < 0x10000:
+            raise FlashError("%s (%d bytes) is too small to be MicroPython"
+                             % (firmware, len(data)))
         limit = parts["factory"].offset + parts["factory"].size - FIRMWARE_OFFSET
         if len(data) > limit:
             raise FlashError("%s (%d bytes) does not fit before the romfs partition"
                              % (firmware, len(data)))
+        # MicroPython's .bin holds bootloader, its own partition table and the app: ours is
+        # written after it, over that table
         out.append((FIRMWARE_OFFSET, data, "MicroPython " + pathlib.Path(firmware).name))
     out.append((TABLE_OFFSET, table_binary(parts.values()), "partition table"))
     app = app_image(board)
@@ -116,21 +119,12 @@ def images(board, firmware=None):
                                                                     parts["romfs"].size))
     out.append((parts["romfs"].offset, app, "collector app (ROMFS)"))
     out.append((parts["vfs"].offset, root_image(parts["vfs"].size), "boot.py, main.py"))
-    if firmware:
-        _check_overlaps(out)
     return out
 
 
-def _check_overlaps(regions):
-    end = 0
-    for off, data, what in sorted(regions, key=lambda r: r[0]):
-        if off < end:
-            raise FlashError("%s at 0x%x overlaps the region before it" % (what, off))
-        end = off + len(data)
-
-
 def write(port, regions, echo=click.echo, baud=460800):
-    """Write and verify every region with esptool; hard-reset the board after."""
+    """Write and verify every region with esptool, in order (the partition table after the
+    firmware that carries another one); hard-reset the board after."""
     from esptool.cmds import attach_flash, detect_chip, reset_chip, run_stub, write_flash
     from esptool.util import FatalError
     try:
