@@ -50,3 +50,12 @@ def test_listen(tmp_path, module):
                                              or "total_m3" in rows[mid]), rows[mid]
     log = (tmp_path / "log.txt").read_text().splitlines()
     assert log == ["telegram=|%s|" % s.frame.hex().upper() for s in delivered]
+
+
+def test_results_without_and_with_keys():
+    from fordel.device.listen import classify
+    from wmbus import WMBusError
+    e = WMBusError("encrypted (security mode 5) and no key", "12345678")
+    assert classify(e, has_key=False, coded=True) == "no key"
+    assert classify(WMBusError("decryption failed (no 2F2F)"), True, True) == "wrong key"
+    assert classify(e, has_key=False, coded=False) == "not coded"

@@ -39,12 +39,13 @@ class Heard:
     value: str = "-"
 
 
-def classify(err, coded):
+def classify(err, has_key, coded):
+    """The result column for a telegram that did not decode."""
     text = str(err).lower()
     if not coded:
         return "not coded"
     if "key" in text or "decrypt" in text or "2f2f" in text:
-        return "wrong key"
+        return "wrong key" if has_key else "no key"
     return "error: " + getattr(err, "reason", str(err))
 
 
@@ -73,7 +74,7 @@ class Listener:
         try:
             r = self.dec.decode(raw)
         except WMBusError as e:
-            h.result = classify(e, mid in self.keys or not self.keys)
+            h.result = classify(e, mid in self.keys, mid in self.keys or not self.keys)
             return h
         h.manufacturer = r.get("manufacturer", h.manufacturer)
         h.result = "ok" if (mid in self.keys or not self.keys) else "not coded"
@@ -91,7 +92,8 @@ class Listener:
                             ("result", False), ("reading (raw)", False)):
             t.add_column(head, justify="right" if right else "left")
         for h in sorted(self.meters.values(), key=lambda h: h.meter):
-            style = {"ok": None, "not coded": "yellow"}.get(h.result, "red")
+            style = {"ok": None, "not coded": "yellow", "no key": "yellow"}.get(h.result,
+                                                                               "red")
             dt = "-" if h.device_type is None else "0x%02X %s" % (
                 h.device_type, media_name(h.device_type) or "")
             t.add_row(h.meter, h.manufacturer, dt, str(h.telegrams),

@@ -157,6 +157,7 @@ class SimBoard:
                                      env=env, cwd=str(self.workdir))
         os.close(slave)
         self.master = master
+        self._spawned = time.monotonic()
         self.raw_repl = False
         if not app:         # back in the raw REPL mpremote asked for before the soft reset
             os.write(master, b"\r\x01")
@@ -198,6 +199,8 @@ class SimBoard:
                         % (rc, b"soft reset to the raw REPL" if raw else b"restarting"))
         self._log.flush()
         self._serial.write(b"soft reboot\r\n")
+        if time.monotonic() - self._spawned < 1.0:     # a boot loop: as slow as a board's
+            time.sleep(0.5)
         self._spawn(app=not raw)
 
     def console(self, timeout=5.0):
