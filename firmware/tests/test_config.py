@@ -58,3 +58,24 @@ def test_missing_and_broken_file(tmp_path):
 def test_upload_url_without_key_does_not_upload(tmp_path):
     out = load(tmp_path, json.dumps({"upload_url": "http://127.0.0.1:9/upload"}))
     assert out["cfg"]["upload_url"] == "" and "upload_key is empty" in out["err"]
+
+
+def test_typo_on_the_sim_board_keeps_it_collecting(tmp_path):
+    """The whole firmware with a link_mode typo: no boot loop, the radio up on the default
+    mode, the reason in `status`."""
+    from fordel.device.simboard import SimBoard
+    from fordel.sim.im871a import Im871aSimulator
+    sim = Im871aSimulator()
+    board = SimBoard(tmp_path / "board")
+    try:
+        board.put_files({"config.json": json.dumps({"collector_id": "t", "link_mode": "T2"})})
+        board.start(sim.start())
+        con = board.console(timeout=15)
+        st = board.wait_for(lambda: (lambda s: s if s["radio"]["state"] == "ok" else None)(
+            con.query("status")), 30, "the radio")
+        con.close()
+        assert "link_mode 'T2' must be one of S1/T1/C1/C1T1; using 'C1T1'" in st["config_error"]
+        assert st["radio"]["link_mode"] == "C1T1" and board.restarts == 0
+    finally:
+        board.stop()
+        sim.close()
