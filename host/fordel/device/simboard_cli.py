@@ -9,6 +9,7 @@ The firmware runs behind the printed pty; a soft reset (Ctrl-D) or a board resta
 again, as a board does. Its radio module is the simulator fed with the property's telegrams,
 or a real dongle (--radio-port). The flash image stays in --workdir between runs.
 """
+import datetime
 import pathlib
 import sys
 import threading
@@ -42,7 +43,7 @@ def board_cmd(module, radio_port, workdir, speed, faults, seconds, **prop_kw):
         from fordel.device.rig import radio_simulator
         sim = radio_simulator(module)
         radio_port = sim.start()
-    start = int(prop.start.timestamp())
+    start = int(prop.start.replace(tzinfo=datetime.UTC).timestamp())
     board = SimBoard(pathlib.Path(workdir), module=module,
                      clock=(start, speed) if speed != 1 else None)
     board.start(radio_port)
