@@ -61,6 +61,10 @@ def status(site, timeout=60):
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, hil):
+    for opt in ("port", "board_port"):        # hardware asked for and absent is a failure
+        if hil[opt] and not os.path.exists(hil[opt]):
+            pytest.fail("--%s %s does not exist: is the device plugged in?"
+                        % (opt.replace("_", "-"), hil[opt]))
     work = tmp_path_factory.mktemp("site")
     key = secrets.token_bytes(16)
     srv = serve_in_thread(str(work / "readings.sqlite"), {COLLECTOR: key},
