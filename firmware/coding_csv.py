@@ -5,8 +5,7 @@ needed at boot: CodingTable.load imports this module and drops it again, so its 
 not stay in the collector's RAM."""
 import array
 
-from coding import _HAS_KEY, KINDS, SCALES, CodingError
-from meterrecord.coding import check_header, is_data_line, parse_row
+from meterrecord.coding import KINDS, SCALES, CodingError, check_header, is_data_line, parse_row
 
 
 def load(cls, path, capacity=None):
@@ -66,7 +65,7 @@ def _add(self, row, where="coding", lineno=0):
     self.ids[i] = num
     if self.rows is not None:
         self.rows[i] = lineno
-    self.flags[i] = KINDS.index(kind) | (SCALES.index(scale) << 4) | (_HAS_KEY if key else 0)
+    self.flags[i] = KINDS.index(kind) | (SCALES.index(scale) << 4) | (self.HAS_KEY if key else 0)
     if key:
         if self._kw is not None:
             self._kw.write(key)
