@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from fordel.paths import BOARDS, FIRMWARE, ROOT, SHARED, given_data, micropython_binary
+from fordel.paths import BOARDS, FIRMWARE, SHARED, given_data, micropython_binary
 from fordel.sim.amb8465 import Amb8465Simulator
 from fordel.sim.im871a import Im871aSimulator
 
