@@ -25,27 +25,20 @@ room stay in the CSV on flash and are read only when diagnostics ask for them.
 """
 import array
 
-KINDS = ("hca", "hot_water", "cold_water", "heat")
-SCALES = ("unit", "product")
-COLUMNS = ("meter_id", "key", "apartment", "room", "kind", "scale", "kq", "kc",
-           "reduction", "multiplier", "driver")
-_HAS_KEY = 0x80
-
-
-class CodingError(Exception):
-    """A coding file row that cannot be used; the message names file, row and reason."""
+from meterrecord.coding import COLUMNS, KINDS, SCALES, CodingError  # noqa: F401  (one rule set)
 
 
 class CodingTable:
     """All coded meters, looked up by meter id (the 8-digit A-field id as an int)."""
 
     error = None        # why the coding file could not be used (main.build), for `status`
+    HAS_KEY = 0x80      # in flags: the meter has a key (coding_csv sets it)
 
     def __init__(self, capacity=512, key_file=None):
         self.capacity = capacity
         self.n = 0
         self.ids = array.array("I", bytes(4 * capacity))
-        self.flags = bytearray(capacity)          # kind index | scale << 4 | _HAS_KEY
+        self.flags = bytearray(capacity)          # kind index | scale << 4 | HAS_KEY
         # AES keys: in RAM (16 B a meter), or on flash in key_file (read per telegram into
         # one 16-byte buffer; 500 meters' keys would take 8 kB of a 96 kB heap)
         self.key_file = key_file
@@ -96,7 +89,7 @@ class CodingTable:
 
     def key(self, slot):
         """The meter's AES key (a reused 16-byte buffer when keys are on flash), or None."""
-        if slot < 0 or not self.flags[slot] & _HAS_KEY:
+        if slot < 0 or not self.flags[slot] & self.HAS_KEY:
             return None
         if self.keys is not None:
             return bytes(self.keys[16 * slot:16 * slot + 16])

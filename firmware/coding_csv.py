@@ -1,65 +1,11 @@
 """Reading the technician's coding CSV into a CodingTable (coding.py): parsing and checking
-each row, the two-pass load, sorting the slots by meter id and writing the keys file. Only
+each row (by the rules in shared/meterrecord/coding.py, which `fordel provision` applies on
+the laptop too), the two-pass load, sorting the slots by meter id and writing the keys file. Only
 needed at boot: CodingTable.load imports this module and drops it again, so its code does
 not stay in the collector's RAM."""
 import array
-import binascii
 
-from coding import _HAS_KEY, COLUMNS, KINDS, SCALES, CodingError
-
-
-def _float(text, default, what, where):
-    text = text.strip()
-    if not text:
-        return default
-    try:
-        return float(text)
-    except ValueError:
-        raise CodingError("%s: %s %r is not a number" % (where, what, text))
-
-
-def parse_row(line, where):
-    """One CSV line -> tuple of typed values; raises CodingError naming `where`."""
-    cells = [c.strip() for c in line.split(",")]
-    if len(cells) < 5:
-        raise CodingError("%s: expected at least 5 columns (%s), got %d"
-                          % (where, ",".join(COLUMNS[:5]), len(cells)))
-    while len(cells) < len(COLUMNS):
-        cells.append("")
-    mid = cells[0].lower()
-    if len(mid) != 8:
-        raise CodingError("%s: meter_id %r must be 8 hex digits" % (where, cells[0]))
-    try:
-        num = int(mid, 16)
-    except ValueError:
-        raise CodingError("%s: meter_id %r must be 8 hex digits" % (where, cells[0]))
-    key = cells[1]
-    if key:
-        if len(key) != 32:
-            raise CodingError("%s: key for meter %s must be 32 hex digits, got %d"
-                              % (where, mid, len(key)))
-        try:
-            key = binascii.unhexlify(key)
-        except ValueError:
-            raise CodingError("%s: key for meter %s is not hex" % (where, mid))
-    else:
-        key = None
-    kind = cells[4].lower()
-    if kind not in KINDS:
-        raise CodingError("%s: kind %r of meter %s is not one of %s"
-                          % (where, cells[4], mid, "/".join(KINDS)))
-    scale = cells[5].lower() or "unit"
-    if scale not in SCALES:
-        raise CodingError("%s: scale %r of meter %s is not unit/product" % (where, cells[5], mid))
-    kq = _float(cells[6], 1.0, "kq", where)
-    kc = _float(cells[7], 1.0, "kc", where)
-    red = _float(cells[8], 0.0, "reduction", where)
-    mult = _float(cells[9], 1.0, "multiplier", where)
-    if kq <= 0 or kc <= 0 or mult <= 0:
-        raise CodingError("%s: factors of meter %s must be positive" % (where, mid))
-    if not 0.0 <= red < 1.0:
-        raise CodingError("%s: reduction %r of meter %s must be in 0..<1" % (where, red, mid))
-    return num, key, cells[2], cells[3], kind, scale, kq, kc, red, mult, cells[10]
+from meterrecord.coding import KINDS, SCALES, CodingError, check_header, is_data_line, parse_row
 
 
 def load(cls, path, capacity=None):
@@ -69,7 +15,7 @@ def load(cls, path, capacity=None):
     with open(path) as f:
         for line in f:
             line = line.strip()
-            if line and not line.startswith("#") and not line.startswith("meter_id"):
+            if is_data_line(line):
                 n += 1
     table = cls(capacity or max(1, n), key_file=path + ".keys")
     table.path = path
@@ -82,7 +28,9 @@ def load(cls, path, capacity=None):
             for line in f:
                 lineno += 1
                 line = line.strip()
-                if not line or line.startswith("#") or line.startswith("meter_id"):
+                if line.startswith("meter_id"):
+                    check_header(line, "%s row %d" % (path, lineno))
+                if not is_data_line(line):
                     continue
                 _add(table, parse_row(line, "%s row %d" % (path, lineno)), path, lineno)
     finally:
@@ -117,7 +65,7 @@ def _add(self, row, where="coding", lineno=0):
     self.ids[i] = num
     if self.rows is not None:
         self.rows[i] = lineno
-    self.flags[i] = KINDS.index(kind) | (SCALES.index(scale) << 4) | (_HAS_KEY if key else 0)
+    self.flags[i] = KINDS.index(kind) | (SCALES.index(scale) << 4) | (self.HAS_KEY if key else 0)
     if key:
         if self._kw is not None:
             self._kw.write(key)
@@ -126,15 +74,10 @@ def _add(self, row, where="coding", lineno=0):
     elif self._kw is not None:
         self._kw.write(bytes(16))
     if kind == "hca":
-        if kq > 65.535 or kc > 65.535:
-            raise CodingError("%s: KQ %s / KC %s above 65.535" % (where, kq, kc))
         self.kq[i] = int(kq * 1000 + 0.5)
         self.kc[i] = int(kc * 1000 + 0.5)
     else:
-        m = int(mult * 1000000 + 0.5)
-        if not 0 < m <= 0xFFFFFFFF:
-            raise CodingError("%s: multiplier %s of meter %s outside 0.000001..4294"
-                              % (where, mult, "%08x" % num))
+        m = int(mult * 1000000 + 0.5)      # parse_row checked its range
         self.kq[i] = m >> 16
         self.kc[i] = m & 0xFFFF
     self.red[i] = int(red * 10000 + 0.5)

@@ -72,16 +72,16 @@ class Collector:
         slot = self.coding.slot(mid)
         if slot < 0:
             self.stats.heard_uncoded(mid, rssi_dbm, now, manufacturer_of(frame), frame[9])
-            self._tail(mid, rssi_dbm, "uncoded", None)
+            self._tail(mid, rssi_dbm, "uncoded", None, frame, now)
             return None
         if not crc_ok:
             self.stats.count(slot, ms.CRC)
-            self._tail(mid, rssi_dbm, "crc error", None)
+            self._tail(mid, rssi_dbm, "crc error", None, frame, now)
             return None
         if not self.policy.due(slot, now):
             self.stats.count(slot, ms.NOT_DUE)
             self.stats.heard(slot, rssi_dbm, now)
-            self._tail(mid, rssi_dbm, "not due", None)
+            self._tail(mid, rssi_dbm, "not due", None, frame, now)
             return None
         try:
             values = self.decoder(frame, mid, self.coding.key(slot), self.coding.driver(slot),
@@ -89,7 +89,7 @@ class Collector:
         except WMBusError as e:
             self.stats.count(slot, classify(e))
             self.stats.heard(slot, rssi_dbm, now)
-            self._tail(mid, rssi_dbm, str(e), None)
+            self._tail(mid, rssi_dbm, str(e), None, frame, now)
             return None
         self.stats.count(slot, ms.OK)
         self.stats.heard(slot, rssi_dbm, now)
@@ -107,17 +107,23 @@ class Collector:
                 self.policy.stored(slot, values, now)
                 self.stats.count(slot, ms.STORED)
         c = self.console
-        if c is not None and c.tailing:      # the coded main value, only for the live tail
-            main = main_value(values)
-            if main is not None:
-                main = round(main * self.coding.factor(slot), 4)
-            self._tail(mid, rssi_dbm, "ok", main)
+        if c is not None and c.tailing:      # raw and coded main value, only for the tail
+            raw = main_value(values)
+            coded = None if raw is None else round(raw * self.coding.factor(slot), 4)
+            self._tail(mid, rssi_dbm, "stored" if stored is not None else "ok", coded, frame,
+                       now, raw)
         return stored
 
-    def _tail(self, mid, rssi, result, value):
+    def _tail(self, mid, rssi, result, value, frame, now, raw=None):
+        """A line of the live tail (console `tail on`): time, meter, RSSI, the telegram as
+        received (hex, for a bug report or wmbusmeters), the result and the main value raw
+        and coded. Made only while tailing."""
         c = self.console
         if c is not None and c.tailing:
-            c.telegram({"id": "%08x" % mid, "rssi_dbm": rssi, "result": result, "value": value})
+            import binascii
+            c.telegram({"t": now, "id": "%08x" % mid, "rssi_dbm": rssi, "result": result,
+                        "raw": raw, "value": value,
+                        "telegram": binascii.hexlify(frame).decode()})
 
     # -- facts for the console ------------------------------------------------------
     def status(self):
@@ -138,16 +144,39 @@ class Collector:
         return d
 
     def meters(self):
-        """One dict per coded meter, made as the console writes it (a generator: 500 meters'
-        dicts would not fit the heap at once)."""
-        for slot in range(len(self.coding)):
-            m = self.stats.meter(slot)
-            m["id"] = "%08x" % self.coding.ids[slot]
-            m["kind"] = self.coding.kind(slot)
-            # the last reading decoded (stored, or checked unchanged), coded
-            v = self.policy.last(slot)
-            m["last_reading"] = None if v is None else round(v * self.coding.factor(slot), 4)
-            yield m
+        """One dict per coded meter, in the coding file's order, with its apartment and room
+        from that file (read a line at a time), made as the console writes it (a generator:
+        500 meters' dicts would not fit the heap at once)."""
+        path = self.coding.path
+        if path is None:
+            for slot in range(len(self.coding)):
+                yield self._meter(slot, "", "")
+            return
+        with open(path) as f:
+            for line in f:
+                if len(line) < 9 or line[0] == "#" or line.startswith("meter_id"):
+                    continue
+                try:
+                    slot = self.coding.slot(int(line[:8], 16))
+                except ValueError:
+                    continue
+                if slot >= 0:
+                    cells = line.split(",", 4)
+                    yield self._meter(slot, cells[2].strip() if len(cells) > 2 else "",
+                                      cells[3].strip() if len(cells) > 3 else "")
+
+    def _meter(self, slot, apartment, room):
+        m = self.stats.meter(slot)
+        m["id"] = "%08x" % self.coding.ids[slot]
+        m["kind"] = self.coding.kind(slot)
+        m["apartment"] = apartment
+        m["room"] = room
+        # the last reading decoded (stored, or checked unchanged): as the meter shows it
+        # (last_raw, what the technician compares with the display) and coded
+        v = self.policy.last(slot)
+        m["last_raw"] = v
+        m["last_reading"] = None if v is None else round(v * self.coding.factor(slot), 4)
+        return m
 
     def uncoded(self):
         """One dict per meter heard but not coded (at most meterstats.UNCODED_MAX)."""

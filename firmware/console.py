@@ -20,6 +20,7 @@ The console only formats; the app supplies the facts through four methods:
 import json
 import sys
 
+MAX_LINE = 200      # longer input is cut: no command is near it
 HELP = ("commands: status | meters | uncoded | tail on|off | selftest | json on|off | help")
 
 
@@ -100,14 +101,34 @@ class Console:
             self.emit("telegram", event, self.json)
 
     async def run(self, reader):
+        """Commands from `reader` (the REPL's stdin), a line at a time, ended by CR or LF as
+        a terminal or mpremote sends them. Ctrl-C stops the app for the REPL, as the
+        interrupt character does on a board (an ESP32 raises it before the byte gets here;
+        the unix port's stdin hands it over as a byte), so mpremote gets its raw REPL."""
+        line = bytearray()
         while True:
-            line = await reader.readline()
-            if not line:
+            chunk = await reader.read(1)
+            if not chunk:
                 return
-            try:
-                await self.handle(line.decode() if isinstance(line, bytes) else line)
-            except Exception as e:  # a console command must never take the collector down
-                self.emit("error", {"error": "%s: %s" % (type(e).__name__, e)}, self.json)
+            if isinstance(chunk, str):
+                chunk = chunk.encode()
+            for b in chunk:
+                if b == 3:
+                    raise KeyboardInterrupt
+                if b == 10 or b == 13:
+                    if line:
+                        await self._command(bytes(line))
+                        line = bytearray()
+                elif b == 8 or b == 127:
+                    line = line[:-1]
+                elif len(line) < MAX_LINE:
+                    line.append(b)
+
+    async def _command(self, line):
+        try:
+            await self.handle(line.decode())
+        except Exception as e:  # a console command must never take the collector down
+            self.emit("error", {"error": "%s: %s" % (type(e).__name__, e)}, self.json)
 
 
 def _pad(s, n):

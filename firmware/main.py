@@ -19,27 +19,39 @@ import collector
 import console
 from radio import RadioError, open_radio
 
-DEFAULTS = {"collector_id": "unnamed", "link_mode": "C1T1", "upload_url": "",
-            "upload_key": "", "upload_every_s": 60, "store_every_h": 6, "batch": 20}
-
-
 def load_config(flash):
-    cfg = dict(DEFAULTS)
+    """config.json checked field by field (shared/meterrecord/config.py): a bad or unknown
+    value is replaced by its default and named in `status` as config_error, so a typo never
+    keeps the collector from collecting. Returns (config, problem text or None)."""
+    from meterrecord import config
+    given = {}
     try:
         with open(flash + "/config.json") as f:
-            cfg.update(json.load(f))
+            given = json.load(f)
+        if not isinstance(given, dict):
+            raise ValueError("not a JSON object")
     except OSError:
-        print("config: %s/config.json missing, using defaults" % flash)
+        problems = ["%s/config.json missing, using defaults" % flash]
+        given = {}
     except ValueError as e:
-        print("config: %s/config.json is not valid JSON (%s), using defaults" % (flash, e))
-    return cfg
+        problems = ["%s/config.json is not valid JSON (%s), using defaults" % (flash, e)]
+        given = {}
+    else:
+        problems = []
+    cfg, more = config.check(given)
+    problems.extend(more)
+    error = "; ".join(problems) if problems else None
+    if error:
+        print("config: " + error)
+    return cfg, error
 
 
 class App:
     """What the console asks about: the collector's counts plus radio and store facts."""
 
-    def __init__(self, cfg, coll, radio, store, uplink):
+    def __init__(self, cfg, coll, radio, store, uplink, config_error=None):
         self.cfg = cfg
+        self.config_error = config_error
         self.coll = coll
         self.radio = radio
         self.store = store
@@ -49,6 +61,9 @@ class App:
     def status(self):
         d = self.coll.status()
         d["board"] = board.NAME
+        d["config_error"] = self.config_error
+        if hasattr(board, "network_status"):
+            d["network"] = board.network_status()
         d["radio_module"] = board.RADIO_MODULE
         d["radio"] = self.radio.health() if self.radio else {"state": "absent"}
         if self.radio_info:
@@ -100,7 +115,7 @@ def build(flash):
     import store as store_mod
     from meterrecord import make_record
     from wmbus import Decoder
-    cfg = load_config(flash)
+    cfg, cfg_error = load_config(flash)
     try:
         table = coding.CodingTable.load(flash + "/coding.csv")
     except OSError:
@@ -122,18 +137,27 @@ def build(flash):
                                           min_interval_s=int(cfg["store_every_h"] * 3600))
     coll = collector.Collector(cfg["collector_id"], table, decode, st, policy, make_record,
                                clock=board.now)
-    return cfg, table, coll, st
+    return cfg, cfg_error, table, coll, st
 
 
 async def main():
     flash = board.mount_flash()
-    cfg, table, coll, st = build(flash)
+    cfg, cfg_error, table, coll, st = build(flash)
+    if hasattr(board, "network_up"):    # ESP32: Wi-Fi with reconnects, clock from NTP
+        asyncio.create_task(board.network_up(cfg))
     radio = open_radio(board.RADIO_MODULE, board.open_radio_uart(), link_mode=cfg["link_mode"])
     up = None
     if cfg["upload_url"]:
         import uplink
-        up = uplink.Uplink(cfg, st, clock=board.now, set_clock=getattr(board, "set_time", None))
-    app = App(cfg, coll, radio, st, up)
+        if cfg["ca_cert"] and not cfg["ca_cert"].startswith("/"):
+            cfg["ca_cert"] = flash + "/" + cfg["ca_cert"]     # a file on the collector's flash
+        try:
+            up = uplink.Uplink(cfg, st, clock=board.now,
+                               set_clock=getattr(board, "set_time", None))
+        except ValueError as e:     # a URL this uplink cannot use: collect, do not upload
+            cfg_error = ("%s; " % cfg_error if cfg_error else "") + "upload: %s" % e
+            print("config: upload: %s" % e)
+    app = App(cfg, coll, radio, st, up, cfg_error)
     con = console.Console(app)
     coll.console = con
     gc.collect()
@@ -143,7 +167,7 @@ async def main():
     if up is not None:
         tasks.append(asyncio.create_task(up.run()))
     reader = board.console_reader() if hasattr(board, "console_reader") else \
-        asyncio.StreamReader(sys.stdin)
+        asyncio.StreamReader(getattr(sys.stdin, "buffer", sys.stdin))
     await con.run(reader)
     # the console's input ended (sim board run without a terminal): keep collecting until
     # the board is reset or the process is stopped; the store survives either
@@ -158,6 +182,8 @@ def run():
     Exception) still stops it for the technician and mpremote."""
     try:
         asyncio.run(main())
+    except KeyboardInterrupt:
+        print("collector stopped by Ctrl-C: at the REPL; Ctrl-D or a reset starts it again")
     except Exception as e:
         print("collector stopped: %s: %s; restarting the board" % (type(e).__name__, e))
         sys.print_exception(e)

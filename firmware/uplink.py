@@ -134,7 +134,7 @@ class Uplink:
         self.send_timeout = float(cfg.get("send_timeout_s", 20))
         self.read_timeout = float(cfg.get("read_timeout_s", 30))
         self.max_backoff = int(cfg.get("max_backoff_s", 600))
-        self.ca = cfg.get("upload_ca")             # path of the CA certificate (DER or PEM)
+        self.ca = cfg.get("ca_cert")               # path of the CA certificate (DER or PEM)
         self.ssl_context = ssl_context
         self.clock = clock
         self.set_clock = set_clock
@@ -166,17 +166,11 @@ class Uplink:
         return int(time.time())
 
     def _ssl(self):
+        """The server's certificate is always checked, against the CA in ca_cert
+        (ingest_tls: one TLS definition for the collector)."""
         if self.ssl_context is None:
-            import ssl
-            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-            if self.ca:
-                with open(self.ca, "rb") as f:
-                    ca = f.read()
-                if ca.startswith(b"-----"):
-                    ca = _pem_to_der(ca)
-                ctx.load_verify_locations(cadata=ca)
-                ctx.verify_mode = ssl.CERT_REQUIRED
-            self.ssl_context = ctx
+            import ingest_tls
+            self.ssl_context = ingest_tls.client_context(self.ca)
         return self.ssl_context
 
     async def _open(self):
@@ -309,7 +303,3 @@ class Uplink:
                 continue
             await asyncio.sleep(self.every)
 
-
-def _pem_to_der(pem):
-    lines = [ln for ln in pem.split(b"\n") if ln and not ln.startswith(b"-----")]
-    return binascii.a2b_base64(b"".join(lines))

@@ -6,7 +6,7 @@ minute."""
 
 import pytest
 
-from collector_rig import CollectorRig
+from fordel.device.rig import CollectorRig
 from fordel.sim.property import SimProperty
 
 HOUR = 3600
@@ -14,9 +14,8 @@ SPEED = 60
 HEAP = "160K"
 
 
+@pytest.mark.simulator
 def test_500_meters_an_hour(tmp_path, hil):
-    if hil["port"]:
-        pytest.skip("needs the radio-module simulator (no --port)")
     prop = SimProperty(apartments=100, hca_per_apartment=3, seed=9)          # 500 meters
     assert len(prop.meters) == 500
     with CollectorRig(tmp_path, prop, module=hil["module"], speed=SPEED, heap=HEAP,

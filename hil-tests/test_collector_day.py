@@ -8,7 +8,7 @@ diagnostics console, and the uncoded meter is listed there."""
 
 import pytest
 
-from collector_rig import CollectorRig
+from fordel.device.rig import CollectorRig
 from fordel.sim.property import SimProperty
 from fordel.sim.scenario import Faults
 
@@ -36,8 +36,6 @@ def coded_factor(row):
 
 @pytest.fixture(scope="module")
 def day(tmp_path_factory, hil):
-    if hil["port"]:
-        pytest.skip("injects faults and needs the radio-module simulator (no --port)")
     prop = SimProperty(apartments=3, hca_per_apartment=2, seed=11, wrong_key=1, uncoded=1)
     faults = Faults(corrupt=0.02, duplicate=0.03, uart=0.01, crc=0.02)
     with CollectorRig(tmp_path_factory.mktemp("day"), prop, module=hil["module"],
@@ -50,6 +48,7 @@ def day(tmp_path_factory, hil):
         yield rig, prop
 
 
+@pytest.mark.simulator
 def test_a_day_of_readings_arrives_coded(day):
     rig, prop = day
     sc = rig.scenario
@@ -81,15 +80,14 @@ def test_a_day_of_readings_arrives_coded(day):
     assert sorted(seqs) == list(range(len(seqs)))            # no gap, no duplicate
 
 
+@pytest.mark.simulator
 def test_faults_counted_per_meter_and_uncoded_listed(day):
     rig, prop = day
     sc = rig.scenario
     link = rig.console
     meters = {m["id"]: m for m in link.query("meters")["items"]}
-    rep = sc.report()["meters"]
     caught = injected = 0
     for mid, m in meters.items():
-        r = rep[mid]
         mine = [s for s in sc.sent if s.meter_id == mid and s.delivered]
         corrupt = sum(1 for s in mine if s.fault == "corrupt")
         uart = sum(1 for s in mine if s.fault == "uart")    # dropped by the radio driver
@@ -116,11 +114,10 @@ def test_faults_counted_per_meter_and_uncoded_listed(day):
     assert st["store"]["pending"] == 0 and st["uplink"]["sent"] == st["store"]["appended"]
 
 
+@pytest.mark.simulator
 def test_amber_module_quarter_day(tmp_path, hil):
     """The same firmware with an Amber AMB8465 module (the other supported radio): six
     simulated hours reach ingest with their coded values."""
-    if hil["port"]:
-        pytest.skip("needs the radio-module simulator (no --port)")
     prop = SimProperty(apartments=2, hca_per_apartment=2, seed=3)
     with CollectorRig(tmp_path, prop, module="amb8465", speed=SPEED) as rig:
         st = rig.wait_ready(30)

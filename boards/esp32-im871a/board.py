@@ -5,7 +5,9 @@ status LED on GPIO2 (the DevKit's blue LED). UART 57600 8N1 (the module's defaul
 """
 import time
 
-from esp32board import Led, mount_flash as _mount_flash, now, open_uart, pulse_reset, restart
+from esp32board import (Led, network_status, network_up, now, open_uart, pulse_reset, restart,
+                        set_time)
+from esp32board import mount_flash as _mount_flash
 
 NAME = "esp32-im871a"
 RADIO_MODULE = "im871a"
@@ -41,4 +43,5 @@ def mount_flash(path=FLASH_PATH):
 
 
 __all__ = ("NAME", "RADIO_MODULE", "RADIO_BAUD", "open_radio_uart", "led", "reset_radio",
-           "ticks_ms", "ticks_diff", "now", "mount_flash", "restart")
+           "ticks_ms", "ticks_diff", "now", "mount_flash", "restart", "set_time", "network_up",
+           "network_status")

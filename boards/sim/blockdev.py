@@ -50,6 +50,8 @@ class FileBlockDevice:
 
 def mount(path="/flash", image=None, size=None):
     """Mount the image's littlefs at `path` (formatting a new/blank image); returns path."""
+    if path in _mounted:        # boot.py mounted it; main.py asks again
+        return path
     image = image or os.getenv("FORDEL_FLASH_IMAGE") or "flash.img"
     size = size or int(os.getenv("FORDEL_FLASH_SIZE") or 1024 * 1024)
     bdev = FileBlockDevice(image, size)
@@ -59,4 +61,8 @@ def mount(path="/flash", image=None, size=None):
         vfs.VfsLfs2.mkfs(bdev)
         fs = vfs.VfsLfs2(bdev)
     vfs.mount(fs, path)
+    _mounted.append(path)
     return path
+
+
+_mounted = []

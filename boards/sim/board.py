@@ -95,25 +95,40 @@ else:
     _c_start = None
 
 
-_offset = 0
+_set_offset = 0            # set_time(): seconds added to the host or simulated clock
+NET = {"wifi": "none (sim board: the host's network)", "clock": "host",
+       "server_time_sets": 0, "last_time_set": None}
 
 
-def now():
-    """Wall clock, seconds since 1970: the host clock (plus what set_time moved it by), or
-    the accelerated simulated clock."""
+def _clock():
     if _c_start is None:
-        return time.time() + _offset
+        return time.time()
     return int(_c_start + time.ticks_diff(time.ticks_ms(), _c_t0) * _c_speed / 1000)
 
 
-def set_time(epoch):
-    """Set the wall clock (the uplink does, from the server's time). A simulated clock
+def now():
+    """Wall clock, seconds since 1970: the host clock, or the accelerated simulated clock,
+    moved by set_time()."""
+    return _clock() + _set_offset
+
+
+def set_time(epoch, source="server"):
+    """Set the board's clock to `epoch` (seconds since 1970 UTC), as esp32board.set_time
+    sets the RTC: the uplink calls it with the ingest server's time. A simulated clock
     (FORDEL_SIM_CLOCK) belongs to the simulation and is left alone: returns False."""
-    global _offset
+    global _set_offset
     if _c_start is not None:
         return False
-    _offset = int(epoch) - time.time()
+    _set_offset = int(epoch) - _clock()
+    NET["clock"] = source
+    NET["last_time_set"] = int(epoch)
+    if source == "server":
+        NET["server_time_sets"] += 1
     return True
+
+
+def network_status():
+    return dict(NET)
 
 
 def mount_flash(path=FLASH_PATH):

@@ -7,6 +7,10 @@ size (host/fordel/device/simboard.py): the app's own objects get the 96K an ESP3
 Wi-Fi up leaves. Without FORDEL_ROMFS the modules are imported from MICROPYPATH instead.
 
     FORDEL_ROMFS=build/firmware.romfs micropython -X heapsize=<96K+image> boards/sim/boot.py
+
+As an ESP32's boot.py it mounts the flash (config.json, coding.csv, the store) at /flash, so
+mpremote reaches those files at the REPL, then starts the app as main.py would; with
+FORDEL_NO_APP set (a soft reset in the raw REPL, where a board skips main.py) it stops there.
 """
 import gc
 import os
@@ -24,6 +28,11 @@ else:
     ROM_BYTES = 0
 gc.collect()
 
-import main  # noqa: E402
+import board  # noqa: E402
 
-main.run()
+board.mount_flash()         # /flash: config.json, coding.csv and the store, for mpremote too
+
+if not os.getenv("FORDEL_NO_APP"):      # set after a soft reset in the raw REPL
+    import main
+
+    main.run()

@@ -1,11 +1,10 @@
 """firmware/coding.py run inside the real micropython binary (the collector's interpreter)."""
 import json
-import pathlib
 import subprocess
 
 import pytest
 
-from fordel.paths import FIRMWARE, micropython_binary
+from fordel.paths import FIRMWARE, SHARED, micropython_binary
 
 CSV = """meter_id,key,apartment,room,kind,scale,kq,kc,reduction,multiplier,driver
 20000002,,st.tv,køkken,hot_water,,,,,2,
@@ -15,7 +14,7 @@ CSV = """meter_id,key,apartment,room,kind,scale,kq,kc,reduction,multiplier,drive
 
 SCRIPT = r"""
 import sys, json
-sys.path.insert(0, %(fw)r)
+sys.path[:0] = [%(fw)r, %(shared)r]
 from coding import CodingTable, CodingError
 try:
     t = CodingTable.load(%(path)r)
@@ -38,10 +37,13 @@ print(json.dumps(out))
 
 
 def run(tmp_path, csv):
+    # 320K: the modules are compiled from source on this heap (wmbus for the driver
+    # names too); the collector runs them from ROM
     path = tmp_path / "coding.csv"
     path.write_text(csv, encoding="utf-8")
-    proc = subprocess.run([micropython_binary(), "-X", "heapsize=96K", "-c",
-                           SCRIPT % {"fw": str(FIRMWARE), "path": str(path)}],
+    proc = subprocess.run([micropython_binary(), "-X", "heapsize=320K", "-c",
+                           SCRIPT % {"fw": str(FIRMWARE), "shared": str(SHARED),
+                                    "path": str(path)}],
                           capture_output=True, text=True, timeout=30)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -72,6 +74,9 @@ def test_unit_and_product_scale_and_water_multiplier(tmp_path):
     ("12345678,,a,b,hca,unit,x,1,0,,", "kq"),
     ("12345678,,a,b,hca,unit,1,1,1.5,,", "reduction"),
     ("12345678,,a,b,hca,wide,1,1,0,,", "scale"),
+    ("12345678,,a,b,hca,unit,70,1,0,,", "above 65.535"),
+    ("12345678,,a,b,hca,unit,1,1,0,,nosuchmeter", "driver 'nosuchmeter'"),
+    ("12345678,,a,b,cold_water,,,,,5000,", "multiplier"),
 ])
 def test_bad_rows_name_file_row_and_reason(tmp_path, row, reason):
     out = run(tmp_path, "meter_id,key\n" + row + "\n")
@@ -81,3 +86,20 @@ def test_bad_rows_name_file_row_and_reason(tmp_path, row, reason):
 def test_duplicate_meter_is_refused(tmp_path):
     out = run(tmp_path, "10000001,,a,b,hca\n10000001,,c,d,hca\n")
     assert "coded twice" in out["error"]
+
+
+def test_header_in_another_order_is_refused(tmp_path):
+    out = run(tmp_path, "meter_id,apartment,key\n12345678,,a,b,hca\n")
+    assert "row 1" in out["error"] and "header must be" in out["error"], out
+
+
+def test_laptop_and_collector_refuse_the_same_rows(tmp_path):
+    """`fordel provision` checks with the same rules (shared/meterrecord/coding.py) on
+    CPython: every bad row above gets the very message the collector gives."""
+    from meterrecord.coding import check_file
+    bad = ["1234567,,a,b,hca,unit,1,1,0,,", "12345678,,a,b,hca,unit,1,1,0,,qcaloric-x",
+           "12345678,0011,a,b,hca,unit,1,1,0,,"]
+    for row in bad:
+        text = "meter_id,key\n" + row + "\n"
+        _, problems = check_file(text.splitlines(), str(tmp_path / "coding.csv"))
+        assert problems == [run(tmp_path, text)["error"]]

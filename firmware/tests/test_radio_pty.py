@@ -1,6 +1,6 @@
 """The real radio drivers in the micropython binary (sim board, 96K heap) talking to the
 host's module simulators over a pty: configuration, telegrams with RSSI, noise, checksum
-errors, module reset, a hanging module. Agent script: firmware/tests/radio_agent.py."""
+errors, module reset, a hanging module. Agent script: firmware/tools/radio_agent.py."""
 import json
 import os
 import queue
@@ -10,11 +10,11 @@ import time
 
 import pytest
 
-from fordel.paths import BOARDS, FIRMWARE, ROOT, SHARED, given_data, micropython_binary
+from fordel.paths import BOARDS, FIRMWARE, SHARED, given_data, micropython_binary
 from fordel.sim.amb8465 import Amb8465Simulator
 from fordel.sim.im871a import Im871aSimulator
 
-AGENT = FIRMWARE / "tests" / "radio_agent.py"
+AGENT = FIRMWARE / "tools" / "radio_agent.py"
 SIMS = {"im871a": Im871aSimulator, "amb8465": Amb8465Simulator}
 DOC = (given_data() / "docs" / "radio-modules.md").read_text()
 

@@ -254,9 +254,9 @@ def test_https_upload_verified_against_a_test_ca(tmp_path):
     try:
         url = "https://localhost:%d/upload" % srv.server_address[1]
         out = run_mp(r"""
-up = make(%(url)r, %(recs)r, upload_ca=%(ca)r)
+up = make(%(url)r, %(recs)r, ca_cert=%(ca)r)
 out["r"] = asyncio.run(drain(up))
-bad = make(%(url)r, %(recs)r, upload_ca=%(other)r)
+bad = make(%(url)r, %(recs)r, ca_cert=%(other)r)
 out["bad"] = asyncio.run(drain(bad))
 out["bad_acked"] = bad.store.acked
 """, url=url, recs=recs_arg([(5, rec(5)), (6, rec(6)), (7, rec(7))]), ca=ca["ca.pem"],

@@ -75,7 +75,7 @@ _s = {}
 def setup():
     """What main.main() builds before its loop, kept in _s."""
     flash = sys.argv[1]
-    cfg, table, coll, st = main.build(flash)
+    cfg, _cfg_error, table, coll, st = main.build(flash)
     radio = open_radio(_Board.RADIO_MODULE, _Board.open_radio_uart(), link_mode=cfg["link_mode"])
     up = uplink.Uplink(cfg, st)
     app = main.App(cfg, coll, radio, st, up)

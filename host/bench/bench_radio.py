@@ -77,7 +77,6 @@ def parse_bench():
 
 
 def heap_bench():
-    sys.path.insert(0, str(FIRMWARE / "tests"))
     from fordel.sim.amb8465 import Amb8465Simulator
     from fordel.sim.im871a import Im871aSimulator
     for name, cls in (("im871a", Im871aSimulator), ("amb8465", Amb8465Simulator)):
@@ -87,7 +86,7 @@ def heap_bench():
                                                     str(BOARDS / "sim"), ".frozen"]))
             t0 = time.monotonic()
             proc = subprocess.Popen([micropython_binary(), "-X", "heapsize=96K",
-                                     str(FIRMWARE / "tests" / "radio_agent.py"), "C1T1"],
+                                     str(FIRMWARE / "tools" / "radio_agent.py"), "C1T1"],
                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
                                     env=env)
             ready = json.loads(proc.stdout.readline())

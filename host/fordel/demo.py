@@ -12,7 +12,6 @@ import datetime
 import json
 import pathlib
 import shutil
-import sys
 import time
 
 import click
@@ -26,8 +25,7 @@ def _stage(msg):
 
 def run_collector_year(out, apartments, days, speed, module):
     """Play `days` of the property through the firmware; returns (prop, rig facts, csv)."""
-    sys.path.insert(0, str(paths.ROOT / "hil-tests"))
-    from collector_rig import CollectorRig
+    from fordel.device.rig import CollectorRig
     from fordel.sim.property import SimProperty
     from fordel.sim.scenario import Faults
 
@@ -40,13 +38,12 @@ def run_collector_year(out, apartments, days, speed, module):
     (out / "coding.csv").write_text(prop.coding_csv())
     with CollectorRig(out / "collector", prop, module=module, speed=speed,
                       faults=Faults(corrupt=0.005, duplicate=0.02, uart=0.005),
-                      store_every_h=6, batch=60, flash_mb=4) as rig:
+                      store_every_h=6, batch=60, flash_mb=4, with_tools=_stage) as rig:
         st = rig.wait_ready(60)
         _stage("collector firmware up on the sim board (radio %s %s, free heap %d B)"
                % (st["radio_info"].get("module"), st["radio_info"].get("firmware"),
                   st["free_heap"]))
         t0 = time.monotonic()
-        step = 86400 * 30
         done = 0
         with click.progressbar(length=days, label="  playing %d days" % days) as bar:
             while done < days:

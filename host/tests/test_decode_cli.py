@@ -71,3 +71,16 @@ def test_as_collector_gives_the_same_readings(tmp_path):
     h = [json.loads(x) for x in host.stdout.splitlines()]
     m = [json.loads(x) for x in coll.stdout.splitlines()]
     assert len(h) == 2 and h == m
+
+
+def test_keys_from_the_collectors_coding_csv(tmp_path):
+    """The coding CSV a technician pushes (meter_id,key,apartment,room,kind,...,driver) is
+    read by its header: key and driver from their named columns, apartment not a driver."""
+    c = case("fhkvdataiv:Rooom")
+    (tmp_path / "coding.csv").write_text(
+        "meter_id,key,apartment,room,kind,scale,kq,kc,reduction,multiplier,driver\n"
+        "%s,%s,3.tv,stue,hca,unit,1,1,,,fhkvdataiv\n" % (c["expected"]["id"], c["key"]))
+    r = run(["--keys", str(tmp_path / "coding.csv"), c["telegram"]])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["current_consumption_hca"] == c["expected"]["current_consumption_hca"]

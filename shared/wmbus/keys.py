@@ -31,9 +31,14 @@ def parse_key(text, where=""):
 
 
 def read_keys(lines, source="keys"):
-    """(keys, drivers) dicts from CSV lines; WMBusError naming source, row and reason."""
+    """(keys, drivers) dicts from CSV lines; WMBusError naming source, row and reason.
+
+    With a header row the columns are found by name (meter_id/id/meter, key, driver), so the
+    collector's coding CSV (meter_id,key,apartment,room,...,driver) reads right; without one
+    they are meter id, key, driver."""
     keys, drivers = {}, {}
     row = 0
+    at = (0, 1, 2)
     for line in lines:
         row += 1
         line = line.strip()
@@ -41,19 +46,23 @@ def read_keys(lines, source="keys"):
             continue
         cells = [c.strip() for c in line.split(",")]
         if row == 1 and cells[0].lower() in ("meter_id", "id", "meter"):
+            names = [c.lower() for c in cells]
+            if "key" not in names:
+                raise WMBusError("%s row 1: header has no key column" % source)
+            at = (0, names.index("key"), names.index("driver") if "driver" in names else -1)
             continue
         where = "%s row %d: " % (source, row)
-        if len(cells) < 2:
+        if len(cells) <= at[1]:
             raise WMBusError(where + "need meter id and key")
         try:
-            mid = meter_id_text(cells[0])
+            mid = meter_id_text(cells[at[0]])
         except WMBusError as e:
             raise WMBusError(where + e.reason)
-        k = parse_key(cells[1], where)
+        k = parse_key(cells[at[1]], where)
         if k is not None:
             keys[mid] = k
-        if len(cells) > 2 and cells[2]:
-            drivers[mid] = cells[2]
+        if 0 <= at[2] < len(cells) and cells[at[2]]:
+            drivers[mid] = cells[at[2]]
     return keys, drivers
 
 

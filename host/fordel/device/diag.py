@@ -66,8 +66,20 @@ class ConsoleLink:
         self.ser.close()
 
     def send(self, line):
+        """A line break first: bytes left on the line (a half-typed command, noise at
+        power-up) end as a line of their own, whose answer is read and dropped here, so
+        they cannot spoil this command."""
+        self.ser.write(b"\r\n")
+        self.ser.flush()
+        self._drain(0.15)
         self.ser.write(line.encode() + b"\r\n")
         self.ser.flush()
+
+    def _drain(self, seconds):
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            self.ser.read(256)
+        self._buf = b""
 
     def lines(self, deadline):
         while time.monotonic() < deadline:
@@ -80,7 +92,10 @@ class ConsoleLink:
 
     def query(self, cmd):
         self.send("json " + cmd)
+        repl = False
         for line in self.lines(time.monotonic() + self.timeout):
+            if line.startswith(">>>") or "raw REPL" in line:
+                repl = True
             if not line.startswith("{"):
                 continue  # REPL echo, log lines
             try:
@@ -91,6 +106,10 @@ class ConsoleLink:
                 return obj
             if obj.get("type") == "error":
                 raise DiagError(f"collector on {self.port} refused {cmd!r}: {obj.get('error')}")
+        if repl:
+            raise DiagError(f"the board on {self.port} is at the MicroPython REPL, its app "
+                            "stopped (after mpremote or Ctrl-C): press reset, or Ctrl-D at "
+                            "the REPL, to start the collector again")
         raise DiagError(f"no answer to {cmd!r} from the collector on {self.port} within "
                         f"{self.timeout:.0f} s (is the firmware running and the port right?)")
 
@@ -127,8 +146,9 @@ def diag_cmd(port, baud, as_json, seconds, command):
         raise click.ClickException(str(e))
     try:
         if command == "tail":
+            from . import diag_view
             for ev in link.tail(seconds):
-                click.echo(json.dumps(ev) if as_json else _line(ev))
+                click.echo(json.dumps(ev) if as_json else diag_view.tail_line(ev))
             return
         answer = link.query(command)
     except DiagError as e:
@@ -138,18 +158,6 @@ def diag_cmd(port, baud, as_json, seconds, command):
     answer.pop("type", None)
     if as_json:
         click.echo(json.dumps(answer))
-    elif "items" in answer:
-        items = answer["items"]
-        if not items:
-            click.echo("(none)")
-        cols = sorted({k for it in items for k in it}, key=lambda c: (c != "id", c))
-        click.echo("  ".join(cols))
-        for it in items:
-            click.echo("  ".join("-" if it.get(c) is None else str(it.get(c)) for c in cols))
     else:
-        for k, v in sorted(answer.items()):
-            click.echo(f"{k:24} {v}")
-
-
-def _line(ev):
-    return " ".join(f"{k}={v}" for k, v in ev.items() if k != "type")
+        from . import diag_view
+        diag_view.show(command, answer)

@@ -6,18 +6,22 @@ simulated module or a real dongle), its flash a littlefs image file, its console
     b = SimBoard(workdir)
     b.put_files({"coding.csv": ..., "config.json": ...})    # provisioning, through littlefs
     b.start(radio_port)                                      # firmware/main.py
+    b.port                                                   # console pty: mpremote, diag
     link = b.console()                                       # ConsoleLink: query("status")
     b.stop()                                                 # like pulling the power
 """
 import binascii
 import os
 import pathlib
+import select
 import signal
 import subprocess
+import threading
 import time
+import tty
 
 from .. import mpybuild, paths
-from .diag import ConsoleLink, FdStream
+from .diag import ConsoleLink
 
 HEAP = "192K"  # app objects; code is in ROM. Measured use and the 96K budget: docs/firmware.md
 
@@ -39,6 +43,42 @@ class SimBoardError(RuntimeError):
     pass
 
 
+class ConsolePty:
+    """The board's USB-serial port: a pty whose slave path tools open. Its slave end stays
+    open here, so the port lives while tools come and go; what the board writes while no
+    tool reads is dropped once the pty's buffer is full, as a UART with nobody listening."""
+
+    def __init__(self):
+        self.master, self._slave = os.openpty()
+        tty.setraw(self.master)
+        tty.setraw(self._slave)
+        os.set_blocking(self.master, False)
+        self.path = os.ttyname(self._slave)
+
+    def read(self):
+        try:
+            return os.read(self.master, 4096)
+        except (BlockingIOError, OSError):
+            return b""
+
+    def write(self, data, patience_s=0.05):
+        """All of `data` if a tool reads it within `patience_s`; the rest is dropped."""
+        end = time.monotonic() + patience_s
+        while data:
+            try:
+                data = data[os.write(self.master, data):]
+            except BlockingIOError:
+                if time.monotonic() > end:
+                    return
+                time.sleep(0.002)
+            except OSError:
+                return
+
+    def close(self):
+        os.close(self.master)
+        os.close(self._slave)
+
+
 class SimBoard:
     def __init__(self, workdir, module="im871a", heap=HEAP, clock=None, image=None,
                  flash_size=1 << 20):
@@ -53,6 +93,9 @@ class SimBoard:
         self.master = None
         self.log_path = self.workdir / "firmware.log"
         self.romfs = mpybuild.romfs_image()
+        self.radio_port = None
+        self.port = None            # the console pty (mpremote, fordel diag/provision)
+        self.restarts = 0           # soft resets and board restarts since start()
 
     def heap_cap(self):
         """micropython -X heapsize: the app's 96K (or `heap`) plus the ROM image, which an
@@ -84,34 +127,104 @@ class SimBoard:
             raise SimBoardError("writing %s into %s failed: %s"
                                 % (", ".join(files), self.image, (p.stdout + p.stderr)[-800:]))
 
+    def command(self, app=True):
+        """The micropython command line: boot.py, then the REPL (-i) when the app stops on
+        Ctrl-C, as on a board. app=False: boot only (the REPL after a soft reset in raw
+        REPL, where a board does not run main.py either)."""
+        cmd = [paths.micropython_binary(), "-X", "heapsize=" + self.heap_cap(), "-i",
+               str(paths.BOARDS / "sim" / "boot.py")]
+        return cmd, dict(self.env(self.radio_port), **({} if app else {"FORDEL_NO_APP": "1"}))
+
     def start(self, radio_port):
-        master, slave = os.openpty()
-        import termios
-        attr = termios.tcgetattr(slave)
-        attr[3] &= ~(termios.ECHO | termios.ICANON)
-        termios.tcsetattr(slave, termios.TCSANOW, attr)
-        self.master = master
+        """Power on: the firmware runs behind the console pty `self.port`, which stays the
+        same across soft resets and board restarts (a USB-serial port does too)."""
+        self.radio_port = radio_port
         self._log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(
-            [paths.micropython_binary(), "-X", "heapsize=" + self.heap_cap(),
-             str(paths.BOARDS / "sim" / "boot.py")],
-            stdin=slave, stdout=slave, stderr=self._log, env=self.env(radio_port),
-            cwd=str(self.workdir))
-        os.close(slave)
+        self._serial = ConsolePty()
+        self.port = self._serial.path
+        self._spawn(app=True)
+        self._running = True
+        self._thread = threading.Thread(target=self._supervise, daemon=True,
+                                        name="sim board " + self.port)
+        self._thread.start()
         return self
 
+    def _spawn(self, app):
+        master, slave = os.openpty()
+        tty.setraw(slave)
+        cmd, env = self.command(app)
+        self.proc = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=self._log,
+                                     env=env, cwd=str(self.workdir))
+        os.close(slave)
+        self.master = master
+        self._spawned = time.monotonic()
+        self.raw_repl = False
+        if not app:         # back in the raw REPL mpremote asked for before the soft reset
+            os.write(master, b"\r\x01")
+            self.raw_repl = True
+
+    def _supervise(self):
+        """Copy bytes between the console pty and the firmware's; start the firmware again
+        when it ends (soft reset, board.restart()), as a board's reset does."""
+        while self._running:
+            proc, master = self.proc, self.master
+            ready, _, _ = select.select([master, self._serial.master], [], [], 0.1)
+            if self._serial.master in ready:
+                data = self._serial.read()
+                for b in data:
+                    if b == 1:
+                        self.raw_repl = True
+                    elif b == 2:
+                        self.raw_repl = False
+                try:
+                    os.write(master, data)
+                except OSError:
+                    pass
+            if master in ready:
+                try:
+                    self._serial.write(os.read(master, 4096))
+                    continue
+                except OSError:     # the firmware's side closed: it ended
+                    pass
+            if proc.poll() is not None and self._running:
+                self._restart(proc.returncode)
+
+    def _restart(self, rc):
+        # a soft reset (status 0) at the raw REPL comes back to it; board.restart() (status
+        # RESTART_STATUS, a hard reset) and a soft reset at the friendly REPL run the app
+        raw = self.raw_repl and rc == 0
+        self.restarts += 1
+        os.close(self.master)
+        self._log.write(b"[sim board: firmware ended with status %d; %s]\n"
+                        % (rc, b"soft reset to the raw REPL" if raw else b"restarting"))
+        self._log.flush()
+        self._serial.write(b"soft reboot\r\n")
+        if time.monotonic() - self._spawned < 1.0:     # a boot loop: as slow as a board's
+            time.sleep(0.5)
+        self._spawn(app=not raw)
+
     def console(self, timeout=5.0):
-        if self.master is None:
+        if self.proc is None:
             raise SimBoardError("firmware not started")
-        return ConsoleLink("sim-board", stream=FdStream(self.master), timeout=timeout)
+        return ConsoleLink(self.port, timeout=timeout)
 
     def alive(self):
-        return self.proc is not None and self.proc.poll() is None
+        """Powered: the firmware runs, or is being started again after a reset."""
+        return self.proc is not None and (self._running or self.proc.poll() is None)
+
+    def power_cut(self):
+        """Pull the plug and put it back: the firmware is killed (SIGKILL, nothing flushed)
+        and powers up again behind the same console port, as a board on its USB port."""
+        n = self.restarts
+        self.proc.kill()
+        self.wait_for(lambda: self.restarts > n, 10, "the board to power up again")
 
     def stop(self, hard=True):
         """Stop the firmware: SIGKILL is a power cut; SIGTERM otherwise."""
         if self.proc is None:
             return None
+        self._running = False
+        self._thread.join(5)
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGKILL if hard else signal.SIGTERM)
             try:
@@ -121,9 +234,8 @@ class SimBoard:
                 self.proc.wait()
         rc = self.proc.returncode
         self.proc = None
-        if self.master is not None:
-            os.close(self.master)
-            self.master = None
+        os.close(self.master)
+        self._serial.close()
         self._log.close()
         return rc
 

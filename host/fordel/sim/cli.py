@@ -170,3 +170,8 @@ def radio_cmd(module, speed, hours, coding, faults, record, quiet, **prop_kw):
             sc.save(record)
     click.echo("%d telegrams, %d delivered" % (len(sc.sent), sum(s.delivered for s in sc.sent)),
                err=True)
+
+
+from fordel.device.simboard_cli import board_cmd  # noqa: E402  (it uses the options above)
+
+sim_cmd.add_command(board_cmd)

@@ -1,4 +1,4 @@
-"""A collector rig for HIL tests and the demo: simulated property -> simulated (or real)
+"""A collector rig for the HIL suite and the demo: simulated property -> simulated (or real)
 radio module -> firmware on the sim board -> upload -> ingest database.
 
     with CollectorRig(workdir, prop, module="im871a") as rig:
@@ -28,7 +28,11 @@ def radio_simulator(module):
 
 class CollectorRig:
     def __init__(self, workdir, prop, module="im871a", faults=None, speed=None, heap=None,
-                 store_every_h=6, upload_every_s=1, port=None, batch=10, flash_mb=1):
+                 store_every_h=6, upload_every_s=1, port=None, batch=10, flash_mb=1,
+                 with_tools=None):
+        """with_tools: a function that prints progress; the collector is then put into
+        service as a technician does, `fordel flash`'s image build and `fordel provision`
+        on a blank board, instead of writing its files into the flash image directly."""
         self.workdir = workdir
         workdir.mkdir(parents=True, exist_ok=True)
         self.prop = prop
@@ -42,16 +46,33 @@ class CollectorRig:
         self.board = SimBoard(workdir / "board", module=module, flash_size=flash_mb << 20,
                               clock=(start, speed) if speed else None,
                               **({"heap": heap} if heap else {}))
-        self.board.put_files({
-            "coding.csv": prop.coding_csv(),
-            "config.json": json.dumps({
-                "collector_id": COLLECTOR, "link_mode": "C1T1",
-                "upload_url": "http://127.0.0.1:%d/upload" % self.srv.server_address[1],
-                "upload_key": self.key.hex(), "upload_every_s": upload_every_s,
-                "store_every_h": store_every_h, "batch": batch})})
-        self.board.start(radio_port)
+        cfg = {"collector_id": COLLECTOR, "link_mode": "C1T1",
+               "upload_url": "http://127.0.0.1:%d/upload" % self.srv.server_address[1],
+               "upload_key": self.key.hex(), "upload_every_s": upload_every_s,
+               "store_every_h": store_every_h, "batch": batch}
+        if with_tools:
+            self._flash_and_provision(cfg, radio_port, with_tools)
+        else:
+            self.board.put_files({"coding.csv": prop.coding_csv(),
+                                  "config.json": json.dumps(cfg)})
+            self.board.start(radio_port)
         self.scenario = Scenario(prop, faults)
         self.console = None
+
+    def _flash_and_provision(self, cfg, radio_port, echo):
+        from . import flash, provision
+        images = self.workdir / "images"
+        images.mkdir(exist_ok=True)
+        for off, data, what in flash.images("esp32-im871a"):
+            (images / ("0x%06x.bin" % off)).write_bytes(data)
+            echo("fordel flash: %s, %d bytes at 0x%06x" % (what, len(data), off))
+        self.board.start(radio_port)
+        toml = self.workdir / "collector.toml"
+        toml.write_text("".join("%s = %s\n" % (k, json.dumps(v)) for k, v in cfg.items()))
+        coding = self.workdir / "coding.csv"
+        coding.write_text(self.prop.coding_csv())
+        provision.provision(self.board.port, toml, coding, echo=lambda m: echo(
+            "fordel provision: " + m))
 
     def wait_ready(self, timeout=30):
         """Until the firmware's console answers and its radio module is up."""

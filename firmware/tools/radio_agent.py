@@ -1,7 +1,7 @@
 """Runs a radio driver on the sim board inside the micropython binary, for the pty tests.
 
     MICROPYPATH=firmware:shared:boards/sim FORDEL_RADIO_PORT=/dev/pts/N \
-        micropython -X heapsize=96K firmware/tests/radio_agent.py C1T1 [check_ms] [degraded_ms]
+        micropython -X heapsize=96K firmware/tools/radio_agent.py C1T1 [check_ms] [degraded_ms]
 
 Prints one JSON object a line: {"ev": "ready", ...} once started, {"ev": "frame", ...} per
 telegram, and answers to commands read from stdin (one a line): ping, info, config, health,
