@@ -5,7 +5,7 @@ not stay in the collector's RAM."""
 import array
 import binascii
 
-from coding import _HAS_KEY, COLUMNS, KINDS, SCALES, CodingError
+from coding import COLUMNS, KINDS, SCALES, CodingError
 
 
 def _float(text, default, what, where):
@@ -117,7 +117,9 @@ def _add(self, row, where="coding", lineno=0):
     self.ids[i] = num
     if self.rows is not None:
         self.rows[i] = lineno
-    self.flags[i] = KINDS.index(kind) | (SCALES.index(scale) << 4) | (_HAS_KEY if key else 0)
+    self.kinds[i] = KINDS.index(kind)
+    self.scales[i] = SCALES.index(scale)
+    self.keyed[i] = 1 if key else 0
     if key:
         if self._kw is not None:
             self._kw.write(key)
@@ -135,8 +137,7 @@ def _add(self, row, where="coding", lineno=0):
         if not 0 < m <= 0xFFFFFFFF:
             raise CodingError("%s: multiplier %s of meter %s outside 0.000001..4294"
                               % (where, mult, "%08x" % num))
-        self.kq[i] = m >> 16
-        self.kc[i] = m & 0xFFFF
+        self.mult[i] = m
     self.red[i] = int(red * 10000 + 0.5)
     if driver:
         if driver not in self.driver_names:
@@ -186,14 +187,14 @@ def _permute(self, order):
 
 
 def _take(self, i):
-    return (self.ids[i], self.flags[i],
+    return (self.ids[i], self.kinds[i], self.scales[i], self.keyed[i],
             None if self.keys is None else bytes(self.keys[16 * i:16 * i + 16]),
-            self.kq[i], self.kc[i], self.red[i], self.driver_ix[i])
+            self.kq[i], self.kc[i], self.red[i], self.mult[i], self.driver_ix[i])
 
 
 def _put(self, i, v):
-    self.ids[i], self.flags[i] = v[0], v[1]
+    self.ids[i], self.kinds[i], self.scales[i], self.keyed[i] = v[0], v[1], v[2], v[3]
     if self.keys is not None:
-        self.keys[16 * i:16 * i + 16] = v[2]
-    self.kq[i], self.kc[i], self.red[i] = v[3], v[4], v[5]
-    self.driver_ix[i] = v[6]
+        self.keys[16 * i:16 * i + 16] = v[4]
+    self.kq[i], self.kc[i], self.red[i], self.mult[i] = v[5], v[6], v[7], v[8]
+    self.driver_ix[i] = v[9]
