@@ -29,7 +29,7 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-demo: install
+demo: install $(MP32)
 	$(BIN)/fordel demo
 
 # Debian's Chromium for the statement-in-a-browser test (installed once, if missing)
