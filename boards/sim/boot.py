@@ -7,6 +7,10 @@ size (host/fordel/device/simboard.py): the app's own objects get the 96K an ESP3
 Wi-Fi up leaves. Without FORDEL_ROMFS the modules are imported from MICROPYPATH instead.
 
     FORDEL_ROMFS=build/firmware.romfs micropython -X heapsize=<96K+image> boards/sim/boot.py
+
+On the sim board's 32-bit interpreter (`make mp32`, boards/sim/manifest.py) this module, the
+board and the firmware are frozen in, as on an ESP32 with frozen firmware, and the heap cap
+is the 96K alone: MICROPYPATH=.frozen micropython -X heapsize=96K -m boot
 """
 import gc
 import os
