@@ -29,7 +29,8 @@ def test_500_meters_an_hour(tmp_path, hil, sim_interpreter):
     heap = "%dK" % (ESP32_HEAP // 1024) if sim_interpreter.frozen else PYPI_HEAP
     with CollectorRig(tmp_path, prop, module=hil["module"], speed=SPEED, heap=heap,
                       upload_every_s=5, batch=20) as rig:
-        assert rig.board.heap_cap() == heap
+        if sim_interpreter.frozen:
+            assert rig.board.heap_cap() == heap         # the whole heap: no ROM image in it
         start = rig.wait_ready(60)
         rig.scenario.run(rig.radio, sim_seconds=HOUR, speed=SPEED)
         rig.wait_drained(1)

