@@ -51,7 +51,11 @@ class CodingTable:
     def __init__(self, capacity=512, key_file=None):
         self.capacity = capacity
         self.n = 0
-        self.ids = array.array("I", bytes(4 * capacity))
+        # meter ids (up to 0x99999999) as 16-bit halves: a 32-bit port like the ESP32's keeps
+        # ints below 2**30 off the heap, so a whole id read from an array("I") would
+        # allocate at every step of slot()'s search, for every telegram
+        self.id_hi = array.array("H", bytes(2 * capacity))
+        self.id_lo = array.array("H", bytes(2 * capacity))
         self.kinds = bytearray(capacity)          # index in KINDS
         self.scales = bytearray(capacity)         # index in SCALES (an allocator's)
         self.keyed = bytearray(capacity)          # 1: the meter has an AES key
@@ -91,18 +95,23 @@ class CodingTable:
 
     def slot(self, meter_id):
         """Index of the meter in the table, or -1 when it is not coded (binary search)."""
-        ids = self.ids
+        want_hi = meter_id >> 16
+        want_lo = meter_id & 0xFFFF
+        id_hi, id_lo = self.id_hi, self.id_lo
         lo, hi = 0, self.n
         while lo < hi:
             mid = (lo + hi) >> 1
-            v = ids[mid]
-            if v < meter_id:
+            h = id_hi[mid]
+            if h < want_hi or (h == want_hi and id_lo[mid] < want_lo):
                 lo = mid + 1
-            elif v > meter_id:
+            elif h > want_hi or id_lo[mid] > want_lo:
                 hi = mid
             else:
                 return mid
         return -1
+
+    def meter_id(self, slot):
+        return self.id_hi[slot] << 16 | self.id_lo[slot]
 
     def key(self, slot):
         """The meter's AES key (a reused 16-byte buffer when keys are on flash), or None."""
@@ -160,7 +169,7 @@ class CodingTable:
 
     def describe(self, slot):
         """Apartment and room of a coded meter, read from the coding file on flash."""
-        want = "%08x" % self.ids[slot]
+        want = "%08x" % self.meter_id(slot)
         if self.path is None:
             return "", ""
         with open(self.path) as f:

@@ -142,7 +142,7 @@ class Collector:
         dicts would not fit the heap at once)."""
         for slot in range(len(self.coding)):
             m = self.stats.meter(slot)
-            m["id"] = "%08x" % self.coding.ids[slot]
+            m["id"] = "%08x" % self.coding.meter_id(slot)
             m["kind"] = self.coding.kind(slot)
             # the last reading decoded (stored, or checked unchanged), coded
             v = self.policy.last(slot)

@@ -90,6 +90,9 @@ def main():
             out = p.stdout.read()
             p.wait()
             res = [ln for ln in out.splitlines() if ln.startswith("RESULT")]
+            for ln in out.splitlines():
+                if ln.startswith("LOST"):
+                    print("%s: %s" % (label, ln))
             results[label] = res[0].split()[1:] if res else "failed: " + out[-200:]
         sim.close()
     for label, r in results.items():
