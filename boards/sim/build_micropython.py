@@ -55,13 +55,21 @@ def _digest(path):
 
 
 def extract(archive):
-    """build/micropython from the archive (again only when the archive changed)."""
+    """build/micropython from the archive (again only when the archive changed); parallel
+    callers (test workers) wait for each other."""
+    import fcntl
+    BUILD.mkdir(exist_ok=True)
+    with open(BUILD / ".micropython-extract.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _extract(archive)
+
+
+def _extract(archive):
     stamp = SRC / ".archive-sha256"
     want = _digest(archive)
     if stamp.exists() and stamp.read_text() == want:
         return SRC
     say("extracting %s" % archive.name)
-    BUILD.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(dir=BUILD) as td:
         with tarfile.open(archive) as tar:
             tar.extractall(td, filter="data")
