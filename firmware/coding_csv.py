@@ -62,10 +62,13 @@ def _add(self, row, where="coding", lineno=0):
     if self.n >= self.capacity:
         raise CodingError("%s: more than %d meters coded" % (where, self.capacity))
     i = self.n
-    self.ids[i] = num
+    self.id_hi[i] = num >> 16
+    self.id_lo[i] = num & 0xFFFF
     if self.rows is not None:
         self.rows[i] = lineno
-    self.flags[i] = KINDS.index(kind) | (SCALES.index(scale) << 4) | (self.HAS_KEY if key else 0)
+    self.kinds[i] = KINDS.index(kind)
+    self.scales[i] = SCALES.index(scale)
+    self.keyed[i] = 1 if key else 0
     if key:
         if self._kw is not None:
             self._kw.write(key)
@@ -77,9 +80,11 @@ def _add(self, row, where="coding", lineno=0):
         self.kq[i] = int(kq * 1000 + 0.5)
         self.kc[i] = int(kc * 1000 + 0.5)
     else:
-        m = int(mult * 1000000 + 0.5)      # parse_row checked its range
-        self.kq[i] = m >> 16
-        self.kc[i] = m & 0xFFFF
+        m = int(mult * 1000000 + 0.5)
+        if not 0 < m <= 0xFFFFFFFF:
+            raise CodingError("%s: multiplier %s of meter %s outside 0.000001..4294"
+                              % (where, mult, "%08x" % num))
+        self.mult[i] = m
     self.red[i] = int(red * 10000 + 0.5)
     if driver:
         if driver not in self.driver_names:
@@ -94,16 +99,16 @@ def _sort(self, where="coding"):
     """Order the slots by meter id (binary search needs it), permuting every array in
     place; a meter coded twice is an error naming both rows."""
     n = self.n
-    ids = self.ids
-    order = sorted(range(n), key=lambda i: ids[i])
+    mid = self.meter_id
+    order = sorted(range(n), key=mid)
     rows = self.rows
     for k in range(1, n):
-        if ids[order[k]] == ids[order[k - 1]]:
+        if mid(order[k]) == mid(order[k - 1]):
             if rows is None:
-                raise CodingError("%s: meter %08x is coded twice" % (where, ids[order[k]]))
+                raise CodingError("%s: meter %08x is coded twice" % (where, mid(order[k])))
             raise CodingError("%s rows %d and %d: meter %08x is coded twice"
                               % (where, rows[order[k - 1]], rows[order[k]],
-                                 ids[order[k]]))
+                                 mid(order[k])))
     _permute(self, order)
     return order
 
@@ -129,14 +134,15 @@ def _permute(self, order):
 
 
 def _take(self, i):
-    return (self.ids[i], self.flags[i],
+    return (self.id_hi[i], self.id_lo[i], self.kinds[i], self.scales[i], self.keyed[i],
             None if self.keys is None else bytes(self.keys[16 * i:16 * i + 16]),
-            self.kq[i], self.kc[i], self.red[i], self.driver_ix[i])
+            self.kq[i], self.kc[i], self.red[i], self.mult[i], self.driver_ix[i])
 
 
 def _put(self, i, v):
-    self.ids[i], self.flags[i] = v[0], v[1]
+    self.id_hi[i], self.id_lo[i] = v[0], v[1]
+    self.kinds[i], self.scales[i], self.keyed[i] = v[2], v[3], v[4]
     if self.keys is not None:
-        self.keys[16 * i:16 * i + 16] = v[2]
-    self.kq[i], self.kc[i], self.red[i] = v[3], v[4], v[5]
-    self.driver_ix[i] = v[6]
+        self.keys[16 * i:16 * i + 16] = v[5]
+    self.kq[i], self.kc[i], self.red[i], self.mult[i] = v[6], v[7], v[8], v[9]
+    self.driver_ix[i] = v[10]

@@ -167,7 +167,7 @@ class Collector:
 
     def _meter(self, slot, apartment, room):
         m = self.stats.meter(slot)
-        m["id"] = "%08x" % self.coding.ids[slot]
+        m["id"] = "%08x" % self.coding.meter_id(slot)
         m["kind"] = self.coding.kind(slot)
         m["apartment"] = apartment
         m["room"] = room

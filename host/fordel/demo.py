@@ -43,6 +43,8 @@ def run_collector_year(out, apartments, days, speed, module):
         _stage("collector firmware up on the sim board (radio %s %s, free heap %d B)"
                % (st["radio_info"].get("module"), st["radio_info"].get("firmware"),
                   st["free_heap"]))
+        _stage("sim board interpreter: %s, heap %s"
+               % (rig.board.interpreter.label, rig.board.heap_cap()))
         t0 = time.monotonic()
         done = 0
         with click.progressbar(length=days, label="  playing %d days" % days) as bar:

