@@ -12,13 +12,16 @@ the host (ingest, audit). Schema version 1 (docs/records.md):
     7    coded         map text -> number        values after the meter's coding
     8    factors       map text -> number|text   the coding factors applied
     9    telegram      bytes  the frame as received (L-field first, CRCs removed)
+    10   store_id      text   optional: the collector store that numbered the record (a new
+                              one after erased or replaced flash: seq starts again at 0)
 """
 from .cbor import CBORError, FixedWriter, dumps, encode_into, loads
 
 VERSION = 1
 NAMES = ("version", "collector_id", "seq", "meter_id", "time", "rssi_dbm", "values",
-         "coded", "factors", "telegram")
-_TYPES = (int, str, int, int, int, None, dict, dict, dict, bytes)
+         "coded", "factors", "telegram", "store_id")
+_TYPES = (int, str, int, int, int, None, dict, dict, dict, bytes, str)
+_REQUIRED = 10          # fields 0..9 are required; 10 (store_id) may be absent
 
 
 class RecordError(ValueError):
@@ -60,6 +63,9 @@ def decode(data):
     out = {}
     for k, name in enumerate(NAMES):
         if k not in m:
+            if k >= _REQUIRED:
+                out[name] = None
+                continue
             raise RecordError("record field %d (%s) missing" % (k, name))
         v = m[k]
         t = _TYPES[k]
