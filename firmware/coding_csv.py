@@ -1,11 +1,12 @@
 """Reading the technician's coding CSV into a CodingTable (coding.py): parsing and checking
 each row, the two-pass load, sorting the slots by meter id and writing the keys file. Only
 needed at boot: CodingTable.load imports this module and drops it again, so its code does
-not stay in the collector's RAM."""
+not stay in the collector's RAM. It knows the table only as the class handed to `load`
+(coding.py imports this module, never the reverse)."""
 import array
 import binascii
 
-from coding import _HAS_KEY, COLUMNS, KINDS, SCALES, CodingError
+from meterrecord.coding import COLUMNS, KINDS, KQ_STEP, MULT_STEP, RED_STEP, SCALES, CodingError
 
 
 def _float(text, default, what, where):
@@ -117,7 +118,8 @@ def _add(self, row, where="coding", lineno=0):
     self.ids[i] = num
     if self.rows is not None:
         self.rows[i] = lineno
-    self.flags[i] = KINDS.index(kind) | (SCALES.index(scale) << 4) | (_HAS_KEY if key else 0)
+    self.flags[i] = KINDS.index(kind) | (SCALES.index(scale) << 4) | \
+        (self.HAS_KEY if key else 0)
     if key:
         if self._kw is not None:
             self._kw.write(key)
@@ -128,16 +130,16 @@ def _add(self, row, where="coding", lineno=0):
     if kind == "hca":
         if kq > 65.535 or kc > 65.535:
             raise CodingError("%s: KQ %s / KC %s above 65.535" % (where, kq, kc))
-        self.kq[i] = int(kq * 1000 + 0.5)
-        self.kc[i] = int(kc * 1000 + 0.5)
+        self.kq[i] = int(kq * KQ_STEP + 0.5)
+        self.kc[i] = int(kc * KQ_STEP + 0.5)
     else:
-        m = int(mult * 1000000 + 0.5)
+        m = int(mult * MULT_STEP + 0.5)
         if not 0 < m <= 0xFFFFFFFF:
             raise CodingError("%s: multiplier %s of meter %s outside 0.000001..4294"
                               % (where, mult, "%08x" % num))
         self.kq[i] = m >> 16
         self.kc[i] = m & 0xFFFF
-    self.red[i] = int(red * 10000 + 0.5)
+    self.red[i] = int(red * RED_STEP + 0.5)
     if driver:
         if driver not in self.driver_names:
             if len(self.driver_names) >= 255:

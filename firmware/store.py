@@ -36,7 +36,7 @@ records are counted (`dropped_records`, `dropped_segments`) and shown by `status
 import binascii
 import os
 
-from meterrecord import FixedWriter, encode, encode_to
+from meterrecord import VERSION, FixedWriter, encode, encode_to
 
 MAGIC = 0xA5
 HEADER = 11
@@ -218,7 +218,8 @@ class Store:
                 self._write_state()
             except OSError as e:
                 raise StoreError("cannot write %s/state: %r" % (self.root, e))
-        record[10] = self.store_id
+        if record.get(0) == VERSION:    # full records name the store (compact ones stay small)
+            record[10] = self.store_id
         data = self.mv
         try:
             n = encode_to(record, seq, self.writer)
