@@ -266,10 +266,7 @@ def settle(prop: Property, progress=None):
              % (n, len(prop.meters), len(prop.tenancies), len(prop.costs))]
     for m in prop.meters:
         i = index[m.apartment]
-        if m.kind == "hca":
-            factor = m.kq * m.kc * (1 - m.reduction) if m.scale == "unit" else 1 - m.reduction
-        else:
-            factor = Decimal(1)
+        factor = m.factor       # meterrecord.coding: KQ x KC x (1 - red.) or multiplier
         got = meter_consumption(prop.readings.get(m.id, []), start, end, m.kind)
         if got is None:
             missing.append((m, i, factor))
@@ -292,7 +289,8 @@ def settle(prop: Property, progress=None):
         if refs:        # the collector records (and raw telegrams) behind the readings
             note = (note + "; " if note else "") + "telegrammer " + ", ".join(refs)
         readings_of[m.apartment].append(Reading(
-            m.id, KIND_DK[m.kind], m.apartment, v0, v1, c, factor if m.kind == "hca" else None,
+            m.id, KIND_DK[m.kind], m.apartment, v0, v1, c,
+            factor if m.kind == "hca" or factor != 1 else None,
             basis, unit, note, 0 if m.kind == "hca" else 3, refs))
     # estimates: property average per m² of the same kind (marked on the statement)
     for m, i, factor in missing:

@@ -3,18 +3,23 @@ computed. Every problem is collected with file, row and reason (docs/settlement.
 
     property.toml    name, address, period, dates, the property's choices ([split])
     apartments.csv   apartment,label,area_m2,fordelingstal,reduction,taps,fee_units,rooms
-    meters.csv       meter_id,apartment,kind,scale,kq,kc,reduction,installed,replaced_by,
-                     previous_year,no_heat_units
+    meters.csv       meter_id,apartment,kind,scale,kq,kc,reduction,multiplier,installed,
+                     replaced_by,previous_year,no_heat_units   (coding: meterrecord.coding)
     tenancies.csv    tenancy,apartment,tenant,move_in,move_out,aconto_dkk
     costs.csv        pool,text,amount_dkk     (pool: fixed | variable | exclude | cold_water | fee)
     readings.csv     meter_id,date,value,kind,source,telegram_ref   (kind: reading|start|final)
+                     [,coded_value,factors,...]: factors (JSON, the record's) must agree with
+                     the meter's coding in meters.csv, else the reading is refused
 """
 import csv
 import datetime
+import json
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+
+from meterrecord.coding import disagreement, factor
 
 KINDS = ("hca", "heat", "hot_water", "cold_water")
 COST_POOLS = ("fixed", "variable", "exclude", "cold_water", "fee")
@@ -56,6 +61,17 @@ class Meter:
     replaced_by: str
     previous_year: Decimal | None = None     # last year's consumption (estimates)
     no_heat_units: Decimal = Decimal(0)      # EN 834/835 registration without heat
+    multiplier: Decimal = Decimal(1)         # water/heat meter multiplier (coding)
+
+    @property
+    def factor(self):
+        """The one factor the meter's readings get (meterrecord.coding.factor)."""
+        return factor(self.kind, self.scale, self.kq, self.kc, self.reduction, self.multiplier)
+
+    def factors_disagree(self, factors):
+        """'' if a record's factors agree with this meter's coding, else what differs."""
+        return disagreement(factors, self.kind, self.scale, self.kq, self.kc, self.reduction,
+                            self.multiplier)
 
 
 @dataclass
@@ -182,7 +198,7 @@ def load(folder, period=None):
                       _date(r["installed"]) if r.get("installed") else None,
                       (r.get("replaced_by") or "").lower(),
                       _dec(r["previous_year"]) if r.get("previous_year") else None,
-                      _dec(r.get("no_heat_units"), "0"))
+                      _dec(r.get("no_heat_units"), "0"), _dec(r.get("multiplier"), "1"))
         except ValueError as e:
             problems.append(("meters.csv", row, str(e)))
             continue
@@ -192,6 +208,8 @@ def load(folder, period=None):
             problems.append(("meters.csv", row, "kind %r is not one of %s" % (m.kind, KINDS)))
         if m.scale not in ("unit", "product"):
             problems.append(("meters.csv", row, "scale %r is not unit or product" % m.scale))
+        if m.multiplier <= 0:
+            problems.append(("meters.csv", row, "multiplier %s is not positive" % m.multiplier))
         meters.append(m)
 
     tenancies = []
@@ -228,6 +246,7 @@ def load(folder, period=None):
 
     readings = {}
     meter_ids = {m.id for m in meters}
+    by_id = {m.id: m for m in meters}
     for row, r in _rows(folder, "readings.csv", ("meter_id", "date", "value"), problems):
         mid = r["meter_id"].lower()
         try:
@@ -243,8 +262,12 @@ def load(folder, period=None):
             problems.append(("readings.csv", row, "kind %r is not one of %s" % (kind, READING_KINDS)))
         if v < 0:
             problems.append(("readings.csv", row, "negative reading %s" % v))
+        bad = _factors_problem(by_id[mid], r.get("factors"))
+        if bad:
+            problems.append(("readings.csv", row, "meter %s reading on %s: %s"
+                             % (mid, d, bad)))
+            continue
         readings.setdefault(mid, []).append((d, v, kind, r.get("telegram_ref", ""), row))
-    by_id = {m.id: m for m in meters}
     for mid, rs in readings.items():
         rs.sort(key=lambda x: (x[0], x[2] != "final"))
         m = by_id[mid]
@@ -260,6 +283,21 @@ def load(folder, period=None):
     return Property(folder, toml.get("name", folder.name), toml.get("address", ""), start, end,
                     issued, usd, split, apartments, meters, tenancies, costs,
                     {k: [x[:4] for x in v] for k, v in readings.items()})
+
+
+def _factors_problem(meter, text):
+    """Why a reading's record factors (the export's JSON) cannot be used with the meter's
+    coding in meters.csv, or '' (none given: a manual reading)."""
+    if not text:
+        return ""
+    try:
+        factors = json.loads(text)
+    except ValueError:
+        return "factors %r are not JSON" % text
+    if not isinstance(factors, dict):
+        return "factors %r are not a JSON object" % text
+    why = meter.factors_disagree(factors)
+    return "the collector coded it with factors other than meters.csv (%s)" % why if why else ""
 
 
 def _crosses_set_date(d0, d1, month=12, day=31):
