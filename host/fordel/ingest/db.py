@@ -9,6 +9,8 @@ import datetime
 import json
 import sqlite3
 
+from meterrecord import MAIN_FIELDS, METER_CLOCK_FIELDS, SET_DATE_FIELDS, SET_VALUE_FIELDS
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
     collector_id TEXT NOT NULL,
@@ -26,10 +28,13 @@ CREATE TABLE IF NOT EXISTS records (
 CREATE INDEX IF NOT EXISTS records_meter_time ON records (meter_id, time);
 """
 
-# The reading a settlement uses, per kind of meter, first found wins.
-MAIN_FIELDS = ("current_consumption_hca", "total_m3", "total_energy_consumption_kwh",
-               "total_kwh")
-EXPORT_COLUMNS = ("meter_id", "date", "value", "kind", "source", "telegram_ref")
+# The reading a settlement uses, per kind of meter, first found wins (meterrecord).
+# The export carries the raw reading (value), the collector's coded value and the factors it
+# applied (JSON: the settlement refuses a reading whose factors disagree with meters.csv),
+# and the meter's own set date, its reading at the set date and its clock where the
+# meter's telegrams say them (the latest known for the set date, this record's for the clock).
+EXPORT_COLUMNS = ("meter_id", "date", "value", "kind", "source", "telegram_ref", "coded_value",
+                  "factors", "set_date", "set_date_value", "meter_time")
 
 
 class ReadingsDB:
@@ -88,18 +93,40 @@ class ReadingsDB:
         w = csv.writer(out, lineterminator="\n")
         w.writerow(EXPORT_COLUMNS)
         last = {}
+        set_date = {}           # meter -> (set date, reading at it), latest known
         for r in self.records():
+            values = r["values"]
+            sd = _first(values, SET_DATE_FIELDS), _first(values, SET_VALUE_FIELDS)
+            if sd != (None, None):
+                set_date[r["meter_id"]] = sd
             day = datetime.datetime.fromtimestamp(r["time"], datetime.timezone.utc).date()
             if (start and day < start) or (end and day > end):
                 continue
-            field = next((f for f in MAIN_FIELDS if f in r["values"]), None)
+            field = next((f for f in MAIN_FIELDS if f in values), None)
             if field is None:
                 continue
-            last[(r["meter_id"], day)] = (r["values"][field], "%s:%d" % (r["collector_id"],
-                                                                         r["seq"]))
+            last[(r["meter_id"], day)] = (
+                values[field], "%s:%d" % (r["collector_id"], r["seq"]), r["coded"].get(field),
+                r["factors"], set_date.get(r["meter_id"], (None, None)),
+                _first(values, METER_CLOCK_FIELDS))
         n = 0
-        for (mid, day), (value, ref) in sorted(last.items()):
-            w.writerow((mid, day.isoformat(), repr(float(value)) if isinstance(value, float)
-                        else value, "reading", "collector", ref))
+        for (mid, day), (value, ref, coded, factors, sd, clock) in sorted(last.items()):
+            w.writerow((mid, day.isoformat(), _num(value), "reading", "collector", ref,
+                        _num(coded), json.dumps(factors, sort_keys=True) if factors else "",
+                        _text(sd[0]), _num(sd[1]), _text(clock)))
             n += 1
         return n
+
+
+def _first(values, names):
+    return next((values[n] for n in names if values.get(n) is not None), None)
+
+
+def _num(v):
+    if v is None:
+        return ""
+    return repr(float(v)) if isinstance(v, float) else v
+
+
+def _text(v):
+    return "" if v is None else str(v)
