@@ -6,7 +6,7 @@ minute."""
 
 import pytest
 
-from collector_rig import CollectorRig
+from fordel.device.rig import CollectorRig
 from fordel.sim.property import SimProperty
 
 HOUR = 3600

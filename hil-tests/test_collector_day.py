@@ -8,7 +8,7 @@ diagnostics console, and the uncoded meter is listed there."""
 
 import pytest
 
-from collector_rig import CollectorRig
+from fordel.device.rig import CollectorRig
 from fordel.sim.property import SimProperty
 from fordel.sim.scenario import Faults
 
