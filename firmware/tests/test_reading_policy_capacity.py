@@ -47,7 +47,8 @@ def decode(frame, mid, key, driver, out=None):
     if table.kind(s) == "hca":
         v = {"current_consumption_hca": 100 + (mid %% 97) + t // 5000,
              "set_date": "2025-02-15" if passed else "2024-12-31",
-             "consumption_at_set_date_hca": 100 + (mid %% 97) + (15 * DAY // 5000 if passed else 0),
+             "consumption_at_set_date_hca":
+                 100 + (mid %% 97) + (15 * DAY // 5000 if passed else 0),
              "device_datetime": "2025-02-01 00:00", "status": "OK"}
     else:
         v = {"total_m3": 123.456 + t / 864000.0,

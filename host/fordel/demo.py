@@ -44,7 +44,6 @@ def run_collector_year(out, apartments, days, speed, module):
                % (st["radio_info"].get("module"), st["radio_info"].get("firmware"),
                   st["free_heap"]))
         t0 = time.monotonic()
-        step = 86400 * 30
         done = 0
         with click.progressbar(length=days, label="  playing %d days" % days) as bar:
             while done < days:

