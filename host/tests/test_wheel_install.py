@@ -7,6 +7,7 @@ files of a path added that way are not processed)."""
 import datetime
 import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -17,10 +18,18 @@ from fordel.paths import ROOT
 from fordel.sim.meters import SimWaterMeter
 
 
-def _build_wheel(out):
+def _build_wheel(tmp):
+    # from a copy of the tree: the build's own files (build/, *.egg-info) stay out of it
+    src, out = tmp / "src", tmp / "dist"
+    for name in ("pyproject.toml", "setup.py", "README.md"):
+        src.mkdir(exist_ok=True)
+        shutil.copy(ROOT / name, src / name)
+    for name in ("host", "shared", "firmware", "boards"):
+        shutil.copytree(ROOT / name, src / name, ignore=shutil.ignore_patterns(
+            "__pycache__", "*.egg-info", "tests"))
     for extra in (["--no-build-isolation"], []):
         p = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
-                            str(out), *extra, str(ROOT)], capture_output=True, text=True,
+                            str(out), *extra, str(src)], capture_output=True, text=True,
                            timeout=300)
         wheels = list(out.glob("fordel-*.whl"))
         if p.returncode == 0 and wheels:
@@ -33,7 +42,7 @@ def installed(tmp_path_factory):
     if ROOT is None:
         pytest.skip("runs from a checkout (it builds the wheel from it)")
     tmp = tmp_path_factory.mktemp("wheel")
-    wheel = _build_wheel(tmp / "dist")
+    wheel = _build_wheel(tmp)
     venv = tmp / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     py = venv / "bin" / "python"
