@@ -7,7 +7,9 @@ statements compared with what the simulator's meters sent.
 Faults on the way: damaged frames (corrupt, UART), duplicates, a meter keyed wrong (its
 consumption must be an estimate, named on the statement), a meter not coded (never on a
 statement, listed by the collector), a water meter with multiplier 2 (the register counts
-2 m³ units: the statement's basis must be twice the register's consumption).
+2 m³ units: the statement's basis must be twice the register's consumption), a week in
+which the server refuses every upload (the store holds it), and a power cut (the firmware's
+process killed; the telegrams sent while it is off are lost, its clock is set again).
 
 The truth: every telegram the simulator sent is recorded with its simulated time and the
 values the meter model held then (fordel.sim.scenario). For each reading on a statement the
@@ -23,7 +25,7 @@ from decimal import Decimal
 
 import pytest
 
-from fordel.device.rig import CollectorRig
+from fordel.device.rig import COLLECTOR, CollectorRig
 from fordel.settle import allocate
 from fordel.settle.example import make_property
 from fordel.settle.property import load
@@ -63,7 +65,22 @@ def chain(tmp_path_factory, hil):
     with CollectorRig(tmp / "collector", prop, faults=faults, speed=SPEED,
                       store_every_h=24, batch=40, flash_mb=1) as rig:
         rig.wait_ready(60)
-        rig.scenario.run(rig.radio, sim_seconds=DAYS * 86400, speed=SPEED)
+
+        def play(days):
+            rig.scenario.run(rig.radio, sim_seconds=days * 86400, speed=SPEED)
+        play(DAYS // 3)
+        key = rig.srv.keys[COLLECTOR]                  # a week the server refuses uploads
+        rig.srv.keys[COLLECTOR] = bytes(16)
+        play(7)
+        outage = rig.status()
+        rig.srv.keys[COLLECTOR] = key
+        played = DAYS // 3 + 7
+        play(DAYS // 6)
+        played += DAYS // 6
+        before_cut = rig.wait_uploaded(120)["store"]
+        power_cut(rig)
+        after_cut = rig.status()["store"]
+        play(DAYS - played)
         rig.wait_drained()
         st = rig.wait_uploaded(120)
         uncoded = {u["id"] for u in rig.console.query("uncoded")["items"]}
@@ -78,7 +95,21 @@ def chain(tmp_path_factory, hil):
     folder = make_property(tmp / "property", meters, tmp / "readings.csv", period=period)
     result = allocate.settle(load(folder))
     return dict(prop=prop, status=st, uncoded=uncoded, records=records, sent=sent,
-                result=result, period=period, multiplied=multiplied)
+                result=result, period=period, multiplied=multiplied, outage=outage,
+                before_cut=before_cut, after_cut=after_cut)
+
+
+def power_cut(rig):
+    """Kill the firmware, start it again with its clock at the scenario's time; telegrams
+    sent while it boots are lost (not delivered)."""
+    rig.wait_drained()
+    rig.board.stop(hard=True)
+    start = int(rig.prop.start.replace(tzinfo=datetime.timezone.utc).timestamp())
+    rig.board.clock = (start + int(rig.scenario.clock), SPEED)
+    rig.board.start(rig.radio.path)
+    st = rig.wait_ready(60)
+    for s in rig.scenario.run(None, sim_seconds=st["uptime_s"] + 600):
+        s.delivered = False
 
 
 def _truth_of(chain, mid, main, value, day):
@@ -137,3 +168,20 @@ def test_faults_are_named_not_silent(chain):
     assert not on_statements & (set(prop.uncoded_ids) | set(prop.wrong_key_ids))
     store = chain["status"]["store"]
     assert store["dropped_records"] == 0 and store["pending"] == 0
+
+
+def test_outage_and_power_cut_lose_nothing_stored(chain):
+    # the week without uploads: refused, counted, held in the store, delivered afterwards
+    up = chain["outage"]["uplink"]
+    assert up["failures"] > 0 and up["last_error"] and chain["outage"]["store"]["pending"] > 0
+    # the power cut: the store reopens with its numbers, continues without repeating one
+    b, a = chain["before_cut"], chain["after_cut"]
+    assert a["store_id"] == b["store_id"] and a["next_seq"] >= b["next_seq"]
+    seqs = sorted(r["seq"] for r in chain["records"].values())
+    assert len(seqs) == len(set(seqs)) and seqs[-1] >= b["next_seq"]
+    # after the restart every meter's first reading is a full record with its telegram
+    after = [r for r in chain["records"].values() if r["seq"] >= a["next_seq"]]
+    first = {}
+    for r in sorted(after, key=lambda r: r["seq"]):
+        first.setdefault(r["meter_id"], r)
+    assert first and all(r["telegram"] for r in first.values())
