@@ -1,3 +1,4 @@
+# cpython-only: reads the source with ast
 """No import circles in the collector's modules and the shared record package (issue 16):
 every import, also those inside functions, read from the source with ast."""
 import ast

@@ -1,8 +1,7 @@
 """The compact record (the daily reading) and the coding factors it carries: decoded into
 the full record's names, coded value = value x the factor the coding defines (worked by hand
-here), the set-date form with its telegram, and unusable records refused with the reason."""
-import pytest
-
+here), the set-date form with its telegram, and unusable records refused with the reason.
+On both interpreters (plain asserts, no pytest)."""
 from meterrecord import RecordError, decode, encode, make_compact, make_record
 from meterrecord.cbor import dumps
 from meterrecord.coding import disagreement, factor, pack_factors, unpack_factors
@@ -42,21 +41,23 @@ def test_full_record_still_decodes_with_store_id():
     assert decode(encode(rec, 3))["store_id"] == "0badcafe"
 
 
-@pytest.mark.parametrize("change,reason", [
-    ({11: 99}, "not a main field"), ({12: "x"}, "not a number"),
-    ({13: [1, 2]}, "field 13"), ({2: None}, r"field 2 \(seq\)"),
-    ({14: 0, 15: "x"}, "set-date reading"), ({16: 5}, "set_date"),
-])
-def test_unusable_compact_records_refused(change, reason):
-    m = {0: 2, 2: 1, 3: 5, 4: 1735689600, 11: 0, 12: 3, 13: [0, 1000, 1000, 0]}
-    m.update(change)
-    with pytest.raises(RecordError, match=reason):
-        decode(dumps(m))
+def test_unusable_compact_records_refused():
+    for change, reason in (({11: 99}, "not a main field"), ({12: "x"}, "not a number"),
+                           ({13: [1, 2]}, "field 13"), ({2: None}, "field 2 (seq)"),
+                           ({14: 0, 15: "x"}, "set-date reading"), ({16: 5}, "set_date")):
+        m = {0: 2, 2: 1, 3: 5, 4: 1735689600, 11: 0, 12: 3, 13: [0, 1000, 1000, 0]}
+        m.update(change)
+        try:
+            decode(dumps(m))
+        except RecordError as e:
+            assert reason in str(e), (change, str(e))
+        else:
+            raise AssertionError("accepted %r" % change)
 
 
 def test_factor_definitions():
-    assert factor("hca", "unit", 1.5, 0.8, 0, 1) == pytest.approx(1.2)
-    assert factor("hca", "product", 1.5, 0.8, 0.2, 1) == pytest.approx(0.8)
+    assert abs(factor("hca", "unit", 1.5, 0.8, 0, 1) - 1.2) < 1e-12
+    assert abs(factor("hca", "product", 1.5, 0.8, 0.2, 1) - 0.8) < 1e-12
     assert factor("cold_water", "", 1, 1, 0, 10) == 10
     assert unpack_factors(pack_factors(0, 1, 500, 1000, 0, 0))["scale"] == "product"
     assert disagreement({"multiplier": 10.0}, "cold_water", "", 1, 1, 0, 10) == ""
