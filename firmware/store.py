@@ -56,7 +56,7 @@ def _exists(path):
 
 
 class Store:
-    def __init__(self, root, segment_bytes=8192, reserve=16384, max_record=2048):
+    def __init__(self, root, segment_bytes=4096, reserve=16384, max_record=2048):
         self.root = root
         self.segment_bytes = segment_bytes
         self.reserve = reserve
