@@ -9,7 +9,8 @@ consumption must be an estimate, named on the statement), a meter not coded (nev
 statement, listed by the collector), a water meter with multiplier 2 (the register counts
 2 m³ units: the statement's basis must be twice the register's consumption), a week in
 which the server refuses every upload (the store holds it), and a power cut (the firmware's
-process killed; the telegrams sent while it is off are lost, its clock is set again).
+process killed; the telegrams sent while it is off are lost, its clock is set again) with a
+damaged frame in the newest store segment found on the way up.
 
 The truth: every telegram the simulator sent is recorded with its simulated time and the
 values the meter model held then (fordel.sim.scenario). For each reading on a statement the
@@ -21,11 +22,13 @@ import csv
 import datetime
 import io
 import os
+import subprocess
 from decimal import Decimal
 
 import pytest
 
 from fordel.device.rig import COLLECTOR, CollectorRig
+from fordel.paths import BOARDS, FIRMWARE, SHARED, micropython_binary
 from fordel.settle import allocate
 from fordel.settle.example import make_property
 from fordel.settle.property import load
@@ -99,11 +102,34 @@ def chain(tmp_path_factory, hil):
                 before_cut=before_cut, after_cut=after_cut)
 
 
+DAMAGE = r"""
+import sys
+sys.path[:0] = %(paths)r
+import board, store
+root = board.mount_flash()
+s = store.Store(root + "/store")
+frames = s._frames(s.segments[-1])[0]
+off = frames[min(2, len(frames) - 1)][1]
+path = s._path(s.segments[-1])
+with open(path, "r+b") as f:
+    f.seek(off + 1)
+    b = f.read(1)
+    f.seek(off + 1)
+    f.write(bytes([b[0] ^ 0xFF]))
+print("DAMAGED", path, off, len(frames))
+"""
+
+
 def power_cut(rig):
-    """Kill the firmware, start it again with its clock at the scenario's time; telegrams
-    sent while it boots are lost (not delivered)."""
+    """Kill the firmware, flip a byte in a frame of the newest store segment (a flash
+    fault), start it again with its clock at the scenario's time; telegrams sent while it
+    boots are lost (not delivered)."""
     rig.wait_drained()
     rig.board.stop(hard=True)
+    p = subprocess.run([micropython_binary(), "-X", "heapsize=4M", "-c", DAMAGE % {
+        "paths": [str(BOARDS / "sim"), str(FIRMWARE), str(SHARED)]}], capture_output=True,
+        text=True, env=rig.board.env(), timeout=60)
+    assert "DAMAGED" in p.stdout, p.stdout + p.stderr
     start = int(rig.prop.start.replace(tzinfo=datetime.timezone.utc).timestamp())
     rig.board.clock = (start + int(rig.scenario.clock), SPEED)
     rig.board.start(rig.radio.path)
@@ -174,9 +200,12 @@ def test_outage_and_power_cut_lose_nothing_stored(chain):
     # the week without uploads: refused, counted, held in the store, delivered afterwards
     up = chain["outage"]["uplink"]
     assert up["failures"] > 0 and up["last_error"] and chain["outage"]["store"]["pending"] > 0
-    # the power cut: the store reopens with its numbers, continues without repeating one
+    # the power cut: the store reopens with its numbers and finds the damaged frame; it
+    # continues above its high-water mark (the frames after the damage were numbered and
+    # uploaded already), repeating no number
     b, a = chain["before_cut"], chain["after_cut"]
-    assert a["store_id"] == b["store_id"] and a["next_seq"] >= b["next_seq"]
+    assert a["store_id"] == b["store_id"] and a["damaged_frames"] >= 1
+    assert a["next_seq"] > b["next_seq"]
     seqs = sorted(r["seq"] for r in chain["records"].values())
     assert len(seqs) == len(set(seqs)) and seqs[-1] >= b["next_seq"]
     # after the restart every meter's first reading is a full record with its telegram
