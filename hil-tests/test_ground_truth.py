@@ -10,7 +10,8 @@ statement, listed by the collector), a water meter with multiplier 2 (the regist
 2 m³ units: the statement's basis must be twice the register's consumption), a week in
 which the server refuses every upload (the store holds it), and a power cut (the firmware's
 process killed; the telegrams sent while it is off are lost, its clock is set again) with a
-damaged frame in the newest store segment found on the way up.
+damaged frame in the newest store segment found on the way up and the key of one of the two
+wrongly keyed meters fixed in the coding (the technician's correction mid-period).
 
 The truth: every telegram the simulator sent is recorded with its simulated time and the
 values the meter model held then (fordel.sim.scenario). For each reading on a statement the
@@ -60,7 +61,8 @@ def chain(tmp_path_factory, hil):
         pytest.skip("needs the radio-module simulator (no --port)")
     tmp = tmp_path_factory.mktemp("truth")
     prop = SimProperty(apartments=3, hca_per_apartment=2, seed=131, start=START,
-                       interval=(3 * 3600, 5 * 3600), wrong_key=1, uncoded=1)
+                       interval=(3 * 3600, 5 * 3600), wrong_key=2, uncoded=1)
+    fixed = prop.wrong_key_ids[0]
     water = [mid for mid, r in prop.rows.items() if r["kind"] == "cold_water"]
     multiplied = water[0]
     prop.rows[multiplied]["multiplier"] = "2"
@@ -81,7 +83,7 @@ def chain(tmp_path_factory, hil):
         play(DAYS // 6)
         played += DAYS // 6
         before_cut = rig.wait_uploaded(120)["store"]
-        power_cut(rig)
+        power_cut(rig, fix_key=fixed)
         after_cut = rig.status()["store"]
         play(DAYS - played)
         rig.wait_drained()
@@ -90,7 +92,10 @@ def chain(tmp_path_factory, hil):
         export = io.StringIO()
         rig.db.export_readings(export)
         records = {"%s:%d" % (r["collector_id"], r["seq"]): r for r in rig.db.records()}
-        sent = [s for s in rig.scenario.sent if rig.scenario.good(s)]
+        # what the meters really sent and a module passed on undamaged (also from a meter
+        # keyed wrong: its values are true, the collector could not read them)
+        sent = [s for s in rig.scenario.sent
+                if s.delivered and s.fault in (None, "duplicate")]
     (tmp / "readings.csv").write_text(export.getvalue(), encoding="utf-8")
     period = (START.date() + datetime.timedelta(days=1),
               START.date() + datetime.timedelta(days=DAYS - 2))
@@ -98,7 +103,7 @@ def chain(tmp_path_factory, hil):
     folder = make_property(tmp / "property", meters, tmp / "readings.csv", period=period)
     result = allocate.settle(load(folder))
     return dict(prop=prop, status=st, uncoded=uncoded, records=records, sent=sent,
-                result=result, period=period, multiplied=multiplied, outage=outage,
+                result=result, period=period, multiplied=multiplied, outage=outage, fixed=fixed,
                 before_cut=before_cut, after_cut=after_cut)
 
 
@@ -120,7 +125,7 @@ print("DAMAGED", path, off, len(frames))
 """
 
 
-def power_cut(rig):
+def power_cut(rig, fix_key=None):
     """Kill the firmware, flip a byte in a frame of the newest store segment (a flash
     fault), start it again with its clock at the scenario's time; telegrams sent while it
     boots are lost (not delivered)."""
@@ -130,6 +135,11 @@ def power_cut(rig):
         "paths": [str(BOARDS / "sim"), str(FIRMWARE), str(SHARED)]}], capture_output=True,
         text=True, env=rig.board.env(), timeout=60)
     assert "DAMAGED" in p.stdout, p.stdout + p.stderr
+    if fix_key:
+        prop = rig.prop
+        prop.rows[fix_key]["key"] = prop.meter(fix_key).key.hex().upper()
+        prop.wrong_key_ids.remove(fix_key)
+        rig.board.put_files({"coding.csv": prop.coding_csv()})
     start = int(rig.prop.start.replace(tzinfo=datetime.timezone.utc).timestamp())
     rig.board.clock = (start + int(rig.scenario.clock), SPEED)
     rig.board.start(rig.radio.path)
@@ -161,11 +171,13 @@ def test_each_reading_on_a_statement_is_what_the_meter_sent(chain):
                 assert _truth_of(chain, r.meter_id, main, rec["values"][main], day.date()), \
                     (r.meter_id, ref, rec["values"][main], day)
             # the readings close the period (within a day: the export dates a reading by
-            # the day the collector stored it)
+            # the day the collector stored it); the meter whose key was fixed mid-period
+            # is test_meter_read_from_mid_period_is_named's
             first = chain["records"][r.refs[0]]["time"]
             last = chain["records"][r.refs[1]]["time"]
             start, end = chain["period"]
-            assert first <= _ts(start) + 86400 and last >= _ts(end) - 86400, r.meter_id
+            if r.meter_id != chain["fixed"]:
+                assert first <= _ts(start) + 86400 and last >= _ts(end) - 86400, r.meter_id
             factor = coded_factor(row)
             assert r.basis == pytest.approx((r.end - r.start) * factor, abs=Decimal("0.001"))
             seen.add(r.meter_id)
@@ -176,6 +188,24 @@ def test_each_reading_on_a_statement_is_what_the_meter_sent(chain):
 def _ts(day):
     return int(datetime.datetime.combine(day, datetime.time(),
                                          tzinfo=datetime.timezone.utc).timestamp())
+
+
+@pytest.mark.xfail(strict=True, reason="settlement (host/fordel/settle/allocate.py, "
+                   "meter_consumption): a meter whose readings begin after the period start "
+                   "is settled on the part of the period it was read, with no estimate or "
+                   "check naming it")
+def test_meter_read_from_mid_period_is_named(chain):
+    """The meter whose key was fixed at the power cut has readings from then on only: its
+    consumption before is not measured, so the statement must say so (an estimate or a
+    note naming the meter), never settle the part it saw as the whole period."""
+    mid = chain["fixed"]
+    got = [r for st in chain["result"].statements for r in st.readings if r.meter_id == mid]
+    assert got, "the fixed meter reaches a statement"
+    first = chain["records"][got[0].refs[0]]["time"]
+    assert first > _ts(chain["period"][0]) + 86400          # read from mid-period only
+    named = [e for st in chain["result"].statements for e in st.estimates
+             if e.meter_id == mid] or [r for r in got if r.note and "aflæs" in r.note]
+    assert named, "a meter read from mid-period only is settled silently"
 
 
 def test_multiplier_reaches_the_statement(chain):
