@@ -43,6 +43,16 @@ HEADER = 11
 MARK_STEP = 256         # seqs reserved by one write of the high-water mark
 
 
+def _random32():
+    """A random 32-bit number: the hardware RNG (os.urandom on the ESP32 and unix ports),
+    else the random module (ports without os.urandom, e.g. webassembly)."""
+    try:
+        return int.from_bytes(os.urandom(4), "big")
+    except AttributeError:
+        import random
+        return random.getrandbits(32)
+
+
 class StoreError(Exception):
     """A store operation that failed; the message names the file and the reason."""
 
@@ -99,7 +109,7 @@ class Store:
         if self.acked >= self.next_seq:         # cursor ahead of data (data lost): clamp
             self.next_seq = self.acked + 1
         if self.store_id is None:
-            self.store_id = "%08x" % int.from_bytes(os.urandom(4), "big")
+            self.store_id = "%08x" % _random32()
             self._write_state()
 
     # -- files ---------------------------------------------------------------------------
