@@ -1,6 +1,5 @@
 """firmware/coding.py run inside the real micropython binary (the collector's interpreter)."""
 import json
-import pathlib
 import subprocess
 
 import pytest

@@ -80,7 +80,8 @@ def test_kind_mismatch_refused(tmp_path):
 
 def test_bad_multiplier_refused(tmp_path):
     d = folder(tmp_path)
-    text = (d / "meters.csv").read_text().replace("c2,B,cold_water,,,,,,", "c2,B,cold_water,,,,,-2,")
+    text = (d / "meters.csv").read_text().replace("c2,B,cold_water,,,,,,",
+                                                  "c2,B,cold_water,,,,,-2,")
     (d / "meters.csv").write_text(text)
     with pytest.raises(PropertyError) as e:
         load(d)
