@@ -1,31 +1,22 @@
 """The technician's coding of each meter (målerkodning), kept on the collector.
 
-One row per meter, pushed by `fordel provision` as a CSV file on flash:
+One row per meter, written to the collector's flash as coding.csv (the simulated property's
+`coding_csv()`, or by hand through mpremote):
 
     meter_id,key,apartment,room,kind,scale,kq,kc,reduction,multiplier,driver
     12345678,0123456789ABCDEF0123456789ABCDEF,3.tv,stue,hca,unit,1.25,0.95,0.10,,qcaloric
 
-kind        hca | hot_water | cold_water | heat
-scale       HCA only: ``unit`` (enhedsskala: the allocator counts raw divisions and the
-            radiator factors are applied here) or ``product`` (produktskala: the allocator is
-            programmed with its radiator factor, so the count already holds KQ x KC).
-kq, kc      EN 834 radiator rating factor KQ and thermal coupling factor KC (HCA).
-reduction   reduction for exposed location (reduktion for udsat beliggenhed) as a fraction
-            0..<1, applied to the units only where the property puts the reduction on the
-            units rather than on the fordelingstal; empty = 0.
-multiplier  water/heat meter multiplier (pulse or register factor); empty = 1.
-
-Coded value (what the settlement uses):
-    hca, unit scale     reading x KQ x KC x (1 - reduction)
-    hca, product scale  reading x (1 - reduction)          (KQ, KC already in the count)
-    water / heat        reading x multiplier
+What the columns mean and which factor a reading gets is defined once, in the shared
+meterrecord.coding (the settlement uses the same definition); this module holds the table.
 
 The table is held in flat arrays (500 meters fit in a few kB of a 96 kB heap); apartment and
-room stay in the CSV on flash and are read only when diagnostics ask for them.
+room stay in the CSV on flash and are read from there by `describe` (diagnostics).
 """
 import array
 
-from meterrecord.coding import COLUMNS, KINDS, SCALES, CodingError  # noqa: F401  (one rule set)
+from meterrecord.coding import (COLUMNS, KINDS, KQ_STEP, MULT_STEP, RED_STEP,  # noqa: F401
+                                SCALES, UNIT_SUFFIX, CodingError, factor_of, pack_factors)
+from meterrecord.coding import factors_used as named_factors
 
 try:
     from micropython import const
@@ -129,30 +120,35 @@ class CodingTable:
         ix = self.driver_ix[slot]
         return self.driver_names[ix - 1] if ix else None
 
+    def kind_index(self, slot):
+        return self.kinds[slot]
+
     def factor(self, slot):
-        """The one multiplier this meter's readings get, and the factors behind it."""
-        red = self.red[slot] / 10000
-        if self.kinds[slot] == _HCA:
-            if self.scales[slot] == _UNIT:
-                return self.kq[slot] / 1000 * self.kc[slot] / 1000 * (1.0 - red)
-            return 1.0 - red
-        return self.multiplier(slot)
+        """The one multiplier this meter's readings get (meterrecord.coding.factor)."""
+        return factor_of(self.factors_used(slot))
 
     def multiplier(self, slot):
         """A water or heat meter's multiplier."""
-        return self.mult[slot] / 1000000
+        return self.mult[slot] / MULT_STEP
 
     def factors_used(self, slot):
         """What the record names as the factors applied (for audit on the host)."""
         if self.kinds[slot] == _HCA:
-            return {"scale": self.scale(slot), "kq": self.kq[slot] / 1000,
-                    "kc": self.kc[slot] / 1000, "reduction": self.red[slot] / 10000}
-        return {"multiplier": _r(self.multiplier(slot))}
+            return named_factors("hca", self.scale(slot), self.kq[slot] / KQ_STEP,
+                                 self.kc[slot] / KQ_STEP, self.red[slot] / RED_STEP, 1)
+        return named_factors(self.kind(slot), "", 1, 1, 0, _r(self.multiplier(slot)))
+
+    def packed_factors(self, slot):
+        """The factors as a compact record carries them (meterrecord.coding.pack_factors)."""
+        if self.kinds[slot] == _HCA:
+            return pack_factors(_HCA, self.scales[slot], self.kq[slot], self.kc[slot],
+                                self.red[slot], 0)
+        return pack_factors(self.kinds[slot], 0, 0, 0, 0, self.mult[slot])
 
     def apply(self, slot, values):
         """Coded values for one decoded reading: every HCA-unit, m³ or kWh field times the
         meter's factor. Returns a new dict {field: coded value}."""
-        suffix = ("_hca", "_m3", "_m3", "_kwh")[self.kinds[slot]]    # in KINDS' order
+        suffix = UNIT_SUFFIX[self.kinds[slot]]
         k = _r(self.factor(slot))
         coded = {}
         for name in values:
@@ -176,5 +172,6 @@ class CodingTable:
 
 
 def _r(x):
-    # factors are stored as float32: round to 6 significant digits so 1.25 stays 1.25
+    # products of fixed-point factors in binary floats: round to 6 significant digits so
+    # 1.25 x 0.8 stays 1.0
     return float("%.6g" % x)

@@ -2,10 +2,12 @@
 each row (by the rules in shared/meterrecord/coding.py, which `fordel provision` applies on
 the laptop too), the two-pass load, sorting the slots by meter id and writing the keys file. Only
 needed at boot: CodingTable.load imports this module and drops it again, so its code does
-not stay in the collector's RAM."""
+not stay in the collector's RAM. It knows the table only as the class handed to `load`
+(coding.py imports this module, never the reverse)."""
 import array
 
-from meterrecord.coding import KINDS, SCALES, CodingError, check_header, is_data_line, parse_row
+from meterrecord.coding import (KINDS, KQ_STEP, MULT_STEP, RED_STEP, SCALES, CodingError,
+                                check_header, is_data_line, parse_row)
 
 
 def load(cls, path, capacity=None):
@@ -77,15 +79,15 @@ def _add(self, row, where="coding", lineno=0):
     elif self._kw is not None:
         self._kw.write(bytes(16))
     if kind == "hca":
-        self.kq[i] = int(kq * 1000 + 0.5)
-        self.kc[i] = int(kc * 1000 + 0.5)
+        self.kq[i] = int(kq * KQ_STEP + 0.5)
+        self.kc[i] = int(kc * KQ_STEP + 0.5)
     else:
-        m = int(mult * 1000000 + 0.5)
+        m = int(mult * MULT_STEP + 0.5)
         if not 0 < m <= 0xFFFFFFFF:
             raise CodingError("%s: multiplier %s of meter %s outside 0.000001..4294"
                               % (where, mult, "%08x" % num))
         self.mult[i] = m
-    self.red[i] = int(red * 10000 + 0.5)
+    self.red[i] = int(red * RED_STEP + 0.5)
     if driver:
         if driver not in self.driver_names:
             if len(self.driver_names) >= 255:

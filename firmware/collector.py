@@ -1,7 +1,8 @@
 """The collector: one received frame's way from the radio module to the record store.
 
     radio module frame ─▶ meter id ─▶ coded? ─▶ wM-Bus decode (key from the coding)
-        ─▶ coding (scale, KQ×KC, reduction, multiplier) ─▶ reading policy ─▶ CBOR record ─▶ store
+        ─▶ reading policy (skip, compact daily record, full record) ─▶ coding (scale, KQ×KC,
+        reduction, multiplier) ─▶ CBOR record ─▶ store
 
 Every step's outcome is counted per meter (meterstats) for the diagnostics console. Nothing
 here knows which board or radio module it runs on: main.py wires those in.
@@ -10,7 +11,8 @@ import gc
 import time
 
 import meterstats as ms
-from reading_policy import main_value
+from meterrecord import main_field, make_compact
+from reading_policy import COMPACT, FULL, SKIP, main_value
 
 try:
     from wmbus import WMBusError
@@ -94,10 +96,17 @@ class Collector:
         self.stats.count(slot, ms.OK)
         self.stats.heard(slot, rssi_dbm, now)
         stored = None
-        if self.policy.should_store(slot, values, now):
-            coded = self.coding.apply(slot, values)     # a dict only for what is stored
-            record = self.make_record(self.collector_id, mid, now, rssi_dbm, values, coded,
-                                      self.coding.factors_used(slot), frame)
+        form = self.policy.decide(slot, values, now)
+        if form != SKIP:
+            field = main_field(values)
+            if form != FULL and field >= 0:
+                # the daily reading, or the set-date reading with its raw telegram
+                record = make_compact(mid, now, values, field, self.coding.packed_factors(slot),
+                                      None if form == COMPACT else frame)
+            else:
+                coded = self.coding.apply(slot, values)     # a dict only for what is stored
+                record = self.make_record(self.collector_id, mid, now, rssi_dbm, values, coded,
+                                          self.coding.factors_used(slot), frame)
             try:
                 stored = self.store.append(record)
             except Exception as e:  # full flash, I/O error: counted and shown, never fatal

@@ -4,7 +4,7 @@ with the diagnostics console beside it. The same file runs on the ESP32 boards a
 
 Flash layout (FLASH = board.mount_flash()):
     FLASH/config.json   {"collector_id": "...", "link_mode": "C1T1", "upload_url": "http://h:p/upload",
-                         "upload_key": "<hex HMAC key>", "upload_every_s": 60, "store_every_h": 6}
+                         "upload_key": "<hex HMAC key>", "upload_every_s": 60, "store_every_h": 24}
     FLASH/coding.csv    the technician's meter coding (firmware/coding.py), pushed by provisioning
     FLASH/store/        the record store (firmware/store.py)
 """

@@ -7,12 +7,22 @@ record reported stored survives any later power cut, and a cut during the write 
 segment as it was before the write (the half-written frame never existed). Every frame also
 carries its length and CRC-32, so a damaged tail (a flash fault, not a power cut) is detected
 on open, counted, and never delivered. The upload cursor is written to a temporary file and
-renamed over the old one (atomic in littlefs). Sequence numbers are recovered on open from
-the newest segment (which is never deleted), so they never repeat after a reboot.
+renamed over the old one (atomic in littlefs).
+
+Sequence numbers never repeat. On open they continue after the newest intact frame of the
+newest segment (which is never deleted); a damaged frame hides the frames after it, so the
+store also keeps a persisted high-water mark: before seq `mark` is used, `mark` moves
+`MARK_STEP` ahead in the state file (one small write per MARK_STEP appends). When the newest
+segment is damaged, or its scan ends below a seq already named by a segment, numbering
+continues at the mark (a gap, never a repeat). A store made anew (erased or replaced flash, a
+spare unit) starts again at 0 but under a new random `store_id`, written into every record
+(meterrecord field 10), so the server can tell its records from the old store's.
 
 Layout under `root`:
     s<16 hex digits>.seg   records with seq >= the number in the name, in seq order
     acked                  highest seq the ingest server acknowledged (text)
+    state                  store_id, the seq high-water mark and the drop counters (text,
+                           `key=value` lines), so they survive a reboot
 
 Frame: A5 | length of the CBOR (2 bytes) | seq (4 bytes) | CRC-32 of seq and CBOR (4 bytes) |
 CBOR record; numbers big-endian. The seq in the frame lets the store scan without decoding.
@@ -26,10 +36,21 @@ records are counted (`dropped_records`, `dropped_segments`) and shown by `status
 import binascii
 import os
 
-from meterrecord import FixedWriter, encode, encode_to
+from meterrecord import VERSION, FixedWriter, encode, encode_to
 
 MAGIC = 0xA5
 HEADER = 11
+MARK_STEP = 256         # seqs reserved by one write of the high-water mark
+
+
+def _random32():
+    """A random 32-bit number: the hardware RNG (os.urandom on the ESP32 and unix ports),
+    else the random module (ports without os.urandom, e.g. webassembly)."""
+    try:
+        return int.from_bytes(os.urandom(4), "big")
+    except AttributeError:
+        import random
+        return random.getrandbits(32)
 
 
 class StoreError(Exception):
@@ -70,14 +91,26 @@ class Store:
                 raise StoreError("cannot create store folder %s: %s" % (root, e))
         self.segments = self._list()            # [first seq, ...] ascending
         self.acked = self._read_acked()
+        self.store_id = None
+        self.mark = 0                           # seqs below it may have been used
+        self._read_state()
         self.next_seq = 0
         self.cur_size = 0
         if self.segments:
+            damaged = self.damaged
             last, n, size = self._scan(self.segments[-1])
             self.next_seq = (last + 1) if n else self.segments[-1]
             self.cur_size = size
+            if self.damaged != damaged:
+                # frames after the damage may have been stored (and uploaded): never reuse
+                # their numbers; the damaged segment is closed (new frames go to a new one)
+                self.next_seq = max(self.next_seq, self.mark or self._size_bound())
+                self.cur_size = self.segment_bytes
         if self.acked >= self.next_seq:         # cursor ahead of data (data lost): clamp
             self.next_seq = self.acked + 1
+        if self.store_id is None:
+            self.store_id = "%08x" % _random32()
+            self._write_state()
 
     # -- files ---------------------------------------------------------------------------
     def _path(self, first):
@@ -104,10 +137,48 @@ class Store:
             self.last_error = "%s/acked unreadable; uploading everything again" % self.root
             return -1
 
+    def _size_bound(self):
+        """A seq above every frame the newest segment can hold (each frame has at least one
+        byte of CBOR): the bound when the state file is lost as well."""
+        try:
+            size = os.stat(self._path(self.segments[-1]))[6]
+        except OSError:
+            return 0
+        return self.segments[-1] + size // (HEADER + 1) + 1
+
+    def _read_state(self):
+        try:
+            with open(self.root + "/state") as f:
+                text = f.read()
+        except OSError:
+            return
+        try:
+            for line in text.split("\n"):
+                k, _, v = line.partition("=")
+                if k == "store_id" and v:
+                    self.store_id = v
+                elif k == "mark":
+                    self.mark = int(v)
+                elif k == "dropped_records":
+                    self.dropped_records = int(v)
+                elif k == "dropped_segments":
+                    self.dropped_segments = int(v)
+        except ValueError:
+            self.last_error = "%s/state unreadable: %r" % (self.root, text[:60])
+
+    def _write_state(self):
+        """Persist store_id, mark and drop counters (temporary file renamed over: atomic)."""
+        tmp = self.root + "/state.tmp"
+        with open(tmp, "w") as f:
+            f.write("store_id=%s\nmark=%d\ndropped_records=%d\ndropped_segments=%d\n"
+                    % (self.store_id, self.mark, self.dropped_records, self.dropped_segments))
+            f.flush()
+        os.rename(tmp, self.root + "/state")
+
     def _frames(self, first, want_after=None):
         """(seq, offset, length, data) of each intact frame of a segment, in order; data is
-        the record's CBOR if its seq > want_after, else None (headers only are read, so a
-        scan allocates almost nothing). Stops at the first damaged frame (counted)."""
+        the record's CBOR if its seq > want_after, else None (a scan allocates one bytes
+        object a frame). Stops at the first damaged frame (counted)."""
         path = self._path(first)
         out = []
         h = self.head
@@ -150,6 +221,15 @@ class Store:
     def append(self, record):
         """Store a record (meterrecord.make_record); returns its seq once it is on flash."""
         seq = self.next_seq
+        if seq >= self.mark:
+            # reserve the next MARK_STEP numbers on flash before using the first of them
+            self.mark = seq + MARK_STEP
+            try:
+                self._write_state()
+            except OSError as e:
+                raise StoreError("cannot write %s/state: %r" % (self.root, e))
+        if record.get(0) == VERSION:    # full records name the store (compact ones stay small)
+            record[10] = self.store_id
         data = self.mv
         try:
             n = encode_to(record, seq, self.writer)
@@ -266,10 +346,14 @@ class Store:
             return False
         first = self.segments.pop(0)
         lost = self.segments[0] - max(first, self.acked + 1)
+        self._remove(first)
         if lost > 0:
             self.dropped_records += lost
             self.dropped_segments += 1
-        self._remove(first)
+            try:
+                self._write_state()
+            except OSError as e:
+                self.last_error = "cannot write %s/state: %r" % (self.root, e)
         return True
 
     def _remove(self, first):
@@ -329,7 +413,7 @@ class Store:
             total, free = st[0] * st[2], st[0] * st[3]
         except OSError:
             total = free = -1
-        return {"next_seq": self.next_seq, "acked": self.acked,
+        return {"store_id": self.store_id, "next_seq": self.next_seq, "acked": self.acked,
                 "pending": self.next_seq - 1 - self.acked, "segments": len(self.segments),
                 "appended": self.appended, "flash_total": total, "flash_free": free,
                 "dropped_records": self.dropped_records,

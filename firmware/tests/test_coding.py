@@ -58,8 +58,8 @@ def test_unit_and_product_scale_and_water_multiplier(tmp_path):
     assert unit["factors"] == {"scale": "unit", "kq": 1.25, "kc": 0.8, "reduction": 0.1}
     assert unit["key"] == "000102030405060708090a0b0c0d0e0f"
     assert unit["where"] == ["st.tv", "stue"]
-    # product scale: KQ, KC already in the count; only the reduction: 1000 x 0.9
-    assert out["10000003"]["coded"]["current_consumption_hca"] == 900.0
+    # product scale: KQ, KC and the reduction already in the count (seed 004): 1000 as read
+    assert out["10000003"]["coded"]["current_consumption_hca"] == 1000.0
     assert out["10000003"]["factors"]["scale"] == "product"
     # water: m3 x multiplier 2
     assert out["20000002"]["coded"] == {"total_m3": 3.0}

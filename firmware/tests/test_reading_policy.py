@@ -1,47 +1,52 @@
-"""firmware/reading_policy.py on the micropython binary: first, every 6 h, on change but not
-more often than every 15 min."""
+"""firmware/reading_policy.py on the micropython binary: a full record first, one compact
+reading a calendar day, a set-date record when the meter passes its set date, a full record
+on an alarm; a telegram is decoded at most about once an hour otherwise."""
 import json
 import subprocess
 
-from fordel.paths import FIRMWARE, micropython_binary
+from fordel.paths import FIRMWARE, SHARED, micropython_binary
 
 SCRIPT = r"""
 import sys, json
-sys.path.insert(0, %r)
+sys.path[:0] = [%r, %r]
 from reading_policy import ReadingPolicy
-p = ReadingPolicy(2, min_interval_s=6 * 3600, change_interval_s=900)
+p = ReadingPolicy(2)
+DAY = 86400
+T0 = 1735689600 + 8 * 3600          # 2025-01-01 08:00 UTC
 out = []
-def tel(slot, v, t):
-    vals = {"total_m3": v}
-    s = p.should_store(slot, vals, t)
-    if s:
+def tel(slot, t, v, set_date="2024-12-31", status="OK"):
+    vals = {"current_consumption_hca": v, "set_date": set_date, "status": status}
+    due = p.due(slot, t)
+    form = p.decide(slot, vals, t) if due else None
+    if form:
         p.stored(slot, vals, t)
-    out.append(s)
-tel(0, 1.0, 0)          # first: stored
-tel(0, 1.0, 120)        # same value: skipped
-tel(0, 1.5, 240)        # changed, 4 min after: skipped (change interval)
-tel(0, 1.5, 1000)       # changed since last stored, 16 min: stored
-tel(0, 1.5, 2000)       # same: skipped
-tel(0, 1.5, 1000 + 6 * 3600)   # 6 h: stored even unchanged
-tel(1, 7.0, 50)         # another meter: its own first
-# due(): whether a telegram is worth decoding at all
-due = [p.due(1, 50 + 60), p.due(1, 50 + 900)]      # 1 min: no; 15 min: yes
-tel(1, 7.0, 50 + 900)   # decoded, unchanged: next check one change interval later
-due += [p.due(1, 50 + 1200), p.due(1, 50 + 1800), p.due(0, 1000 + 6 * 3600 + 60)]
-p2 = ReadingPolicy(1)
-due += [p2.due(0, 0), p2.due(0, 0)]                # never stored: always due
-print(json.dumps({"out": out, "skipped": p.skipped, "due": due,
-                  "not_due": p.not_due, "unchanged": p.unchanged}))
+    out.append([due, form])
+tel(0, T0, 10)                      # first telegram: full
+tel(0, T0 + 120, 10)                # 2 min later: not due (not decoded)
+tel(0, T0 + 3600, 11)               # an hour later: decoded, same day: skipped
+tel(0, T0 + 3600 + 240, 11)         # 4 min after that check: not due
+tel(0, T0 + 16 * 3600 + 60, 12)     # 00:01 the next day: compact
+H = T0 + 16 * 3600 + 60            # every 3 h on the second day
+tel(0, H + 3 * 3600, 12)            # nothing new: skipped
+tel(0, H + 6 * 3600, 12, "2025-01-01")          # the meter passed a set date: set-date
+tel(0, H + 9 * 3600, 12, "2025-01-01", "leak")  # alarm: full
+tel(0, H + 12 * 3600, 12, "2025-01-01", "leak")     # the same alarm: skipped
+tel(0, H + 15 * 3600, 12, "2025-01-01")         # alarm cleared: compact
+tel(1, T0, 5)                       # another meter: its own first
+print(json.dumps({"out": out, "not_due": p.not_due, "unchanged": p.unchanged,
+                  "full": p.full, "compact": p.compact, "set_date": p.set_date}))
 """
 
 
 def test_policy():
-    p = subprocess.run([micropython_binary(), "-X", "heapsize=96K", "-c", SCRIPT % str(FIRMWARE)],
+    p = subprocess.run([micropython_binary(), "-X", "heapsize=96K", "-c",
+                        SCRIPT % (str(FIRMWARE), str(SHARED))],
                        capture_output=True, text=True, timeout=30)
     assert p.returncode == 0, p.stdout + p.stderr
     got = json.loads(p.stdout)
-    assert got["out"] == [True, False, False, True, False, True, True, False]
-    assert got["unchanged"] == 4
-    assert got["due"] == [False, True, False, True, False, True, True]
-    assert got["not_due"] == 3
-    assert got["skipped"] == 7
+    SKIP, COMPACT, FULL, SET = 0, 1, 2, 3
+    assert got["out"] == [[True, FULL], [False, None], [True, SKIP], [False, None],
+                          [True, COMPACT], [True, SKIP], [True, SET], [True, FULL],
+                          [True, SKIP], [True, COMPACT], [True, FULL]]
+    assert (got["full"], got["compact"], got["set_date"]) == (3, 2, 1)
+    assert got["not_due"] == 2 and got["unchanged"] == 3

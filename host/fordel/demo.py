@@ -75,7 +75,7 @@ def run_collector_year(out, apartments, days, speed, module):
 
 @click.command("demo")
 @click.option("--out", type=click.Path(file_okay=False), default=None,
-              help="Output folder (default build/demo).")
+              help="Output folder (default build/demo in a checkout, else ~/.cache/fordel/demo).")
 @click.option("--apartments", default=6, show_default=True)
 @click.option("--days", default=365, show_default=True)
 @click.option("--speed", default=600000, show_default=True,
@@ -83,7 +83,7 @@ def run_collector_year(out, apartments, days, speed, module):
 @click.option("--module", type=click.Choice(["im871a", "amb8465"]), default="im871a")
 def demo_cmd(out, apartments, days, speed, module):
     """Run the pipeline end to end on simulated meters and print what each stage produced."""
-    out = pathlib.Path(out) if out else paths.ROOT / "build" / "demo"
+    out = pathlib.Path(out) if out else paths.work_dir() / "demo"
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)

@@ -20,7 +20,7 @@ SOURCES = (                       # (source folder, what to take from it)
 
 def build_dir():
     d = os.environ.get("FORDEL_MPY_BUILD")
-    return pathlib.Path(d) if d else paths.ROOT / "build" / "mpy"
+    return pathlib.Path(d) if d else paths.work_dir() / "mpy"
 
 
 def _sources():

@@ -1,6 +1,9 @@
 """A small CBOR (RFC 8949) encoder/decoder for MicroPython and CPython: unsigned and
 negative integers, byte and text strings, arrays, maps, float64 (decodes 16/32/64-bit
 floats), false/true/null. Definite lengths only (all our writers use them).
+
+This module writes; the reader is cbor_read.py (it imports CBORError from here, never the
+reverse), so the collector, which only writes records, does not hold the reader in RAM.
 """
 import struct
 
@@ -108,10 +111,3 @@ def dumps(v):
     out = bytearray()
     encode_into(out, v)
     return bytes(out)
-
-
-def loads(b):
-    """Decode one CBOR item that fills b exactly; CBORError names what is wrong. The reader
-    lives in cbor_read.py: the collector only writes CBOR and never loads it."""
-    from .cbor_read import loads as _loads
-    return _loads(b)

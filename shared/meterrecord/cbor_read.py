@@ -1,5 +1,6 @@
 """Reading CBOR (RFC 8949, the subset our records use): the host's side of cbor.py. Kept
-apart so the collector, which only writes records, does not hold the reader in RAM."""
+apart so the collector, which only writes records, does not hold the reader in RAM; the
+writer never imports this module."""
 import struct
 
 from .cbor import CBORError

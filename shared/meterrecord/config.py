@@ -24,7 +24,7 @@ before anything is written to the board.
 LINK_MODES = ("S1", "T1", "C1", "C1T1")
 
 DEFAULTS = {"collector_id": "unnamed", "link_mode": "C1T1", "upload_url": "",
-            "upload_key": "", "upload_every_s": 60, "store_every_h": 6, "batch": 20,
+            "upload_key": "", "upload_every_s": 60, "store_every_h": 24, "batch": 20,
             "wifi_ssid": "", "wifi_password": "", "ntp_host": "pool.ntp.org", "ca_cert": "",
             "upload_key_id": "1", "connect_timeout_s": 10, "send_timeout_s": 20,
             "read_timeout_s": 30, "max_backoff_s": 600}

@@ -106,7 +106,7 @@ class ConsoleLink:
                 return obj
             if obj.get("type") == "error":
                 raise DiagError(f"collector on {self.port} refused {cmd!r}: {obj.get('error')}")
-        if repl:
+        if repl or self._buf.lstrip().startswith((b">>>", b"raw REPL")):   # a bare prompt
             raise DiagError(f"the board on {self.port} is at the MicroPython REPL, its app "
                             "stopped (after mpremote or Ctrl-C): press reset, or Ctrl-D at "
                             "the REPL, to start the collector again")

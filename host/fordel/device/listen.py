@@ -24,7 +24,7 @@ from wmbus.media import media_name
 from .. import mpybuild, paths
 from .diag_view import console, local_time
 
-MAIN_FIELDS = ("current_consumption_hca", "total_m3", "total_energy_consumption_kwh")
+from meterrecord import MAIN_FIELDS
 
 
 @dataclasses.dataclass

@@ -167,9 +167,51 @@ class SimBoard:
         self.master = master
         self._spawned = time.monotonic()
         self.raw_repl = False
+        self.at_repl = False        # the firmware's REPL (not the app) has the console
+        # The unix port flushes its terminal's input when its REPL starts (a board's UART
+        # does not): bytes a tool sends between an interrupt or a soft reset and the prompt
+        # are held here and passed on once the prompt shows (or after HOLD_S).
+        self._held, self._hold_until, self._seen = b"", None, b""
         if not app:         # back in the raw REPL mpremote asked for before the soft reset
-            os.write(master, b"\r\x01")
             self.raw_repl = True
+            self._hold(b"\r\x01")
+
+    HOLD_S = 3.0
+
+    def _hold(self, data):
+        self._held += data
+        if self._hold_until is None:
+            self._hold_until = time.monotonic() + self.HOLD_S
+
+    def _to_firmware(self, master, data):
+        """Bytes from the tool: passed on, except after a Ctrl-C to the running app, while
+        the REPL is not up yet."""
+        if self._hold_until is not None:
+            self._hold(data)
+            return
+        cut = data.find(b"\x03")
+        if cut >= 0 and not self.at_repl:
+            data, rest = data[:cut + 1], data[cut + 1:]
+            self._hold(rest)
+        try:
+            os.write(master, data)
+        except OSError:
+            pass
+
+    def _from_firmware(self, master, data):
+        """Release held bytes when the REPL's prompt (or the raw REPL's) shows."""
+        self._seen = (self._seen + data)[-32:]
+        if b">>> " in self._seen or b"CTRL-B to exit\r\n>" in self._seen:
+            self.at_repl = True
+        if self._hold_until is None:
+            return
+        if self.at_repl or time.monotonic() > self._hold_until:
+            held, self._held, self._hold_until = self._held, b"", None
+            self._seen = b""
+            try:
+                os.write(master, held)
+            except OSError:
+                pass
 
     def _supervise(self):
         """Copy bytes between the console pty and the firmware's; start the firmware again
@@ -184,16 +226,16 @@ class SimBoard:
                         self.raw_repl = True
                     elif b == 2:
                         self.raw_repl = False
-                try:
-                    os.write(master, data)
-                except OSError:
-                    pass
+                self._to_firmware(master, data)
             if master in ready:
                 try:
-                    self._serial.write(os.read(master, 4096))
+                    data = os.read(master, 4096)
+                    self._serial.write(data)
+                    self._from_firmware(master, data)
                     continue
                 except OSError:     # the firmware's side closed: it ended
                     pass
+            self._from_firmware(master, b"")
             if proc.poll() is not None and self._running:
                 self._restart(proc.returncode)
 

@@ -13,15 +13,13 @@ Two kinds of trouble:
 import datetime
 import math
 
+from meterrecord import MAIN_FIELDS, METER_CLOCK_FIELDS
+
 SEQ_LIMIT = 1 << 63
 EARLIEST = int(datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc).timestamp())
 FUTURE_SLACK_S = 600           # a collector clock this far ahead of the server's is tolerated
 MAX_TELEGRAM = 512
 METER_CLOCK_TOLERANCE_S = 86400  # meters keep local time to the minute; a day apart is a fault
-# The reading a settlement uses, per kind of meter, first found wins.
-MAIN_FIELDS = ("current_consumption_hca", "total_m3", "total_energy_consumption_kwh",
-               "total_kwh")
-METER_CLOCK_FIELDS = ("meter_datetime", "device_datetime")
 
 
 def _number(v):

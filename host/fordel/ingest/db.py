@@ -19,14 +19,18 @@ import json
 import sqlite3
 import threading
 
-from .checks import MAIN_FIELDS, METER_CLOCK_TOLERANCE_S
+from meterrecord import MAIN_FIELDS, METER_CLOCK_FIELDS, SET_DATE_FIELDS, SET_VALUE_FIELDS
+
+from .checks import METER_CLOCK_TOLERANCE_S
 
 SCHEMA_VERSION = 2
-EXPORT_COLUMNS = ("meter_id", "date", "value", "kind", "source", "telegram_ref", "set_date",
-                  "set_date_value")
-# an allocator's set date (skæringsdato) and its register on it, carried in every telegram:
-# the settlement books the yearly reset from them (docs/settlement.md)
-SET_DATE_FIELDS = ("set_date", "consumption_at_set_date_hca")
+# The reading a settlement uses, per kind of meter, first found wins (meterrecord).
+# The export carries the raw reading (value), the collector's coded value and the factors it
+# applied (JSON: the settlement refuses a reading whose factors disagree with meters.csv),
+# and the meter's own set date, its reading at the set date and its clock where the
+# meter's telegrams say them (the latest known for the set date, this record's for the clock).
+EXPORT_COLUMNS = ("meter_id", "date", "value", "kind", "source", "telegram_ref", "coded_value",
+                  "factors", "set_date", "set_date_value", "meter_time")
 RECORD_COLUMNS = ("collector_id", "seq", "meter_id", "time", "rssi_dbm", "values_json",
                   "coded_json", "factors_json", "telegram", "received_at", "content_hash",
                   "meter_skew_s")
@@ -224,21 +228,27 @@ class Storage:
         w = csv.writer(out, lineterminator="\n")
         w.writerow(EXPORT_COLUMNS)
         last = {}
+        set_date = {}           # meter -> (set date, reading at it), latest known
         for r in self.records():
+            values = r["values"]
+            sd = _first(values, SET_DATE_FIELDS), _first(values, SET_VALUE_FIELDS)
+            if sd != (None, None):
+                set_date[r["meter_id"]] = sd
             day = datetime.datetime.fromtimestamp(r["time"], datetime.timezone.utc).date()
             if (start and day < start) or (end and day > end):
                 continue
-            field = next((f for f in MAIN_FIELDS if f in r["values"]), None)
+            field = next((f for f in MAIN_FIELDS if f in values), None)
             if field is None:
                 continue
-            sd = [r["values"].get(f, "") for f in SET_DATE_FIELDS]
-            last[(r["meter_id"], day)] = (r["values"][field], "%s:%d" % (r["collector_id"],
-                                                                         r["seq"]),
-                                          sd if all(x != "" for x in sd) else ["", ""])
+            last[(r["meter_id"], day)] = (
+                values[field], "%s:%d" % (r["collector_id"], r["seq"]), r["coded"].get(field),
+                r["factors"], set_date.get(r["meter_id"], (None, None)),
+                _first(values, METER_CLOCK_FIELDS))
         n = 0
-        for (mid, day), (value, ref, sd) in sorted(last.items()):
-            w.writerow((mid, day.isoformat(), repr(float(value)) if isinstance(value, float)
-                        else value, "reading", "collector", ref, *sd))
+        for (mid, day), (value, ref, coded, factors, sd, clock) in sorted(last.items()):
+            w.writerow((mid, day.isoformat(), _num(value), "reading", "collector", ref,
+                        _num(coded), json.dumps(factors, sort_keys=True) if factors else "",
+                        _text(sd[0]), _num(sd[1]), _text(clock)))
             n += 1
         return n
 
@@ -371,3 +381,17 @@ class _SqliteTx:
 
     def __exit__(self, *exc):
         return self.c.__exit__(*exc)
+
+
+def _first(values, names):
+    return next((values[n] for n in names if values.get(n) is not None), None)
+
+
+def _num(v):
+    if v is None:
+        return ""
+    return repr(float(v)) if isinstance(v, float) else v
+
+
+def _text(v):
+    return "" if v is None else str(v)

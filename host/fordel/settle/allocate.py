@@ -251,11 +251,10 @@ def segments(prop, index):
 
 
 def meter_factor(m):
-    """Unit scale: units × KQ × KC × (1 − reduction) (seed 004 ¶50); product scale: the
-    count as read, reductions already in it (seed 004 ¶51)."""
-    if m.kind != "hca" or m.scale == "product":
-        return Decimal(1)
-    return m.kq * m.kc * (1 - m.reduction)
+    """The coding's factor (meterrecord.coding.factor, as the collector applies it): unit
+    scale units × KQ × KC × (1 − reduction) (seed 004 ¶50); product scale the count as
+    read, reductions already in it (seed 004 ¶51); a water or heat meter's multiplier."""
+    return Decimal(m.factor)
 
 
 @dataclass
@@ -692,7 +691,7 @@ def reading_row(u, part):
     return Reading(
         m.id, KIND_DK[m.kind], m.room, first.value if first else None,
         last.value if last else None, consumption.quantize(Decimal("0.001")),
-        u.factor if m.kind == "hca" else None, (consumption * u.factor).quantize(
+        u.factor if m.kind == "hca" or u.factor != 1 else None, (consumption * u.factor).quantize(
             Decimal("0.001")), {"hca": "enheder", "heat": "kWh"}.get(m.kind, "m³"), note,
         0 if m.kind == "hca" else 3, refs, first.date if first else None,
         last.date if last else None, _how(u, first, "start"), _how(u, last, "end"))

@@ -2,8 +2,9 @@
 
     make_property(folder, meters, readings_csv=None, period=(start, end), name=...)
 
-meters: dicts {meter_id, apartment, kind, scale, kq, kc, reduction} as in a collector's
-coding (apartment names like 'st.tv'); readings_csv: the ingest export, copied as is.
+meters: dicts {meter_id, apartment, kind, scale, kq, kc, reduction, multiplier} as in a
+collector's coding (apartment names like 'st.tv'; the same coding columns, so the settlement
+checks the collector's factors against them); readings_csv: the ingest export, copied as is.
 Costs follow a small Danish district-heating bill; one tenancy per apartment, one move in
 the middle of the period for the second apartment."""
 import csv
@@ -38,11 +39,11 @@ def make_property(folder, meters, readings_csv=None, period=None, name="Simulere
     with open(folder / "meters.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["meter_id", "apartment", "kind", "scale", "kq", "kc", "reduction",
-                    "installed", "room"])
+                    "multiplier", "installed", "room"])
         for m in meters:
             w.writerow([m["meter_id"], m["apartment"], m["kind"], m.get("scale") or "unit",
                         m.get("kq") or 1, m.get("kc") or 1, m.get("reduction") or 0,
-                        "2023-06-01", m.get("room") or ""])
+                        m.get("multiplier") or 1, "2023-06-01", m.get("room") or ""])
     with open(folder / "tenancies.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["tenancy", "apartment", "tenant", "move_in", "move_out", "aconto_dkk"])

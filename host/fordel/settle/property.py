@@ -3,12 +3,14 @@ computed. Every problem is collected with file, row and reason (docs/settlement.
 
     property.toml    name, address, period, dates, the property's choices ([split])
     apartments.csv   apartment,label,area_m2,fordelingstal,reduction,taps,fee_units,rooms
-    meters.csv       meter_id,apartment,kind,scale,kq,kc,reduction,installed,replaced_by,
-                     previous_year,no_heat_units,room
+    meters.csv       meter_id,apartment,kind,scale,kq,kc,reduction,multiplier,installed,
+                     replaced_by,previous_year,no_heat_units,room   (coding: meterrecord.coding)
     tenancies.csv    tenancy,apartment,tenant,move_in,move_out,aconto_dkk
     costs.csv        pool,text,amount_dkk     (pool: fixed | variable | exclude | cold_water | fee)
-    readings.csv     meter_id,date,value,kind,source,telegram_ref[,set_date,set_date_value]
-                     (kind: reading|start|final)
+    readings.csv     meter_id,date,value,kind,source,telegram_ref[,coded_value,factors,
+                     set_date,set_date_value,meter_time]   (kind: reading|start|final);
+                     factors (JSON, the record's) must agree with the meter's coding in
+                     meters.csv, else the reading is refused
     degree_days.csv  month,degree_days        (optional: the year's degree days, YYYY-MM)
 
 CSV files may be comma-separated with decimal points, or semicolon-separated with decimal
@@ -18,12 +20,15 @@ as written; two ids that differ only in case are a problem, never merged.
 import csv
 import datetime
 import io
+import json
 import re
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import NamedTuple
+
+from meterrecord.coding import disagreement, factor
 
 KINDS = ("hca", "heat", "hot_water", "cold_water")
 COST_POOLS = ("fixed", "variable", "exclude", "cold_water", "fee")
@@ -70,6 +75,17 @@ class Meter:
     no_heat_units: Decimal = Decimal(0)      # EN 834/835 registration without heat
     room: str = ""                           # where it hangs (the coding's room)
     replaces: str = ""                       # the meter this one replaced (from replaced_by)
+    multiplier: Decimal = Decimal(1)         # water/heat meter multiplier (coding)
+
+    @property
+    def factor(self):
+        """The one factor the meter's readings get (meterrecord.coding.factor)."""
+        return factor(self.kind, self.scale, self.kq, self.kc, self.reduction, self.multiplier)
+
+    def factors_disagree(self, factors):
+        """'' if a record's factors agree with this meter's coding, else what differs."""
+        return disagreement(factors, self.kind, self.scale, self.kq, self.kc, self.reduction,
+                            self.multiplier)
 
 
 class MeterReading(NamedTuple):
@@ -375,7 +391,8 @@ def _meters(folder, apartment_ids, split, problems, notes):
                       _dec(r["previous_year"], danish=t.danish) if r.get("previous_year")
                       else None,
                       _dec(r.get("no_heat_units"), "0", t.danish),
-                      r.get("room") or r.get("location") or "")
+                      r.get("room") or r.get("location") or "",
+                      multiplier=_dec(r.get("multiplier"), "1", t.danish))
         except ValueError as e:
             problems.append(("meters.csv", row, str(e)))
             continue
@@ -395,6 +412,8 @@ def _meters(folder, apartment_ids, split, problems, notes):
                              % m.reduction))
         if m.previous_year is not None and m.previous_year < 0 or m.no_heat_units < 0:
             problems.append(("meters.csv", row, "previous_year and no_heat_units must be >= 0"))
+        if m.multiplier <= 0:
+            problems.append(("meters.csv", row, "multiplier %s is not positive" % m.multiplier))
         meters.append((row, m))
     _ids_once("meters.csv", [(row, m.id) for row, m in meters], "meter", problems)
     by_id = {m.id: m for _, m in meters}
@@ -507,6 +526,10 @@ def _readings(folder, meters, problems, notes):
             problems.append(("readings.csv", row, "negative reading %s" % v))
         if (sd is None) != (sv is None):
             problems.append(("readings.csv", row, "set_date and set_date_value go together"))
+        bad = _factors_problem(by_id[mid], r.get("factors"))
+        if bad:
+            problems.append(("readings.csv", row, "meter %s reading on %s: %s" % (mid, d, bad)))
+            continue
         readings.setdefault(mid, []).append(MeterReading(d, v, kind, r.get("telegram_ref", ""),
                                                          sd, sv, row))
     dropped = 0
@@ -530,6 +553,21 @@ def _readings(folder, meters, problems, notes):
         notes.append("readings.csv: %d gentagne aflæsninger (samme måler, dato og værdi) "
                      "talt én gang" % dropped)
     return readings
+
+
+def _factors_problem(meter, text):
+    """Why a reading's record factors (the export's JSON) cannot be used with the meter's
+    coding in meters.csv, or '' (none given: a manual reading)."""
+    if not text:
+        return ""
+    try:
+        factors = json.loads(text)
+    except ValueError:
+        return "factors %r are not JSON" % text
+    if not isinstance(factors, dict):
+        return "factors %r are not a JSON object" % text
+    why = meter.factors_disagree(factors)
+    return "the collector coded it with factors other than meters.csv (%s)" % why if why else ""
 
 
 def _decreases(meter, rs, problems):

@@ -19,9 +19,8 @@ import io
 import random
 
 from fordel.sim.meters import SimHeatCostAllocator, SimWaterMeter
+from meterrecord.coding import COLUMNS  # noqa: F401  (the coding columns, defined once)
 
-COLUMNS = ("meter_id", "key", "apartment", "room", "kind", "scale", "kq", "kc",
-           "reduction", "multiplier", "driver")
 HCA_ROOMS = ("stue", "soveværelse", "køkken", "værelse", "bad", "entré")
 
 

@@ -1,0 +1,99 @@
+"""Sequence numbers never repeat (on the micropython binary). A damaged frame in the newest
+segment hides the frames after it; those may already have been uploaded and acknowledged
+under their numbers, so reopening must not hand those numbers out again. A store made anew
+(erased flash, a spare unit) is told apart by its store_id in every record."""
+import json
+import os
+import subprocess
+
+from fordel.paths import BOARDS, FIRMWARE, SHARED, micropython_binary
+
+SCRIPT = r"""
+import sys, json
+sys.path[:0] = %(paths)r
+import board, store, meterrecord
+root = board.mount_flash()
+def rec(n):
+    return meterrecord.make_record("c", 0x12345678, 1700000000 + n, -70, {"n": n}, {"n": n},
+                                   {"multiplier": 1.0}, bytes(20))
+s = store.Store(root + "/store")
+first = [s.append(rec(n)) for n in range(6)]
+sid = getattr(s, "store_id", None)
+s._close()
+# flip one byte inside frame 2 of the newest (only) segment
+seg = "%%s/s%%016x.seg" %% (root + "/store", s.segments[-1])
+offsets = [off for _seq, off, _ln, _b in s._frames(s.segments[-1])[0]]
+with open(seg, "r+b") as f:
+    f.seek(offsets[2] + 3)
+    b = f.read(1)
+    f.seek(offsets[2] + 3)
+    f.write(bytes([b[0] ^ 0xFF]))
+s2 = store.Store(root + "/store")
+after = s2.append(rec(6))
+s2._close()
+s3 = store.Store(root + "/store")          # and after a reboot
+again = s3.append(rec(7))
+back = [meterrecord.decode(raw) for _seq, raw in s3.records()]
+print(json.dumps({"first": first, "after": after, "again": again,
+                  "pending": [q for q, _ in s3.pending(50)], "sid": sid,
+                  "sid2": getattr(s3, "store_id", None),
+                  "rec_sids": sorted(set(str(r.get("store_id")) for r in back)),
+                  "damaged": s2.damaged}))
+"""
+
+
+def _run(tmp_path, name):
+    env = dict(os.environ, FORDEL_FLASH_IMAGE=str(tmp_path / name))
+    p = subprocess.run([micropython_binary(), "-X", "heapsize=96K", "-c", SCRIPT % {
+        "paths": [str(BOARDS / "sim"), str(FIRMWARE), str(SHARED)]}],
+        capture_output=True, text=True, env=env, timeout=60)
+    assert p.returncode == 0, p.stdout + p.stderr
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+def test_damaged_frame_never_reuses_seq(tmp_path):
+    got = _run(tmp_path, "flash.img")
+    assert got["first"] == [0, 1, 2, 3, 4, 5]
+    assert got["damaged"] >= 1
+    # seqs 2..5 were handed out before the damage: the next ones must be above all of them
+    assert got["after"] > 5 and got["again"] > got["after"]
+    assert set(got["pending"]).isdisjoint({2, 3, 4, 5})
+    assert got["pending"][:2] == [0, 1] and got["pending"][-2:] == [got["after"], got["again"]]
+    # one store, one id, carried by every record
+    assert got["sid"] == got["sid2"] and got["rec_sids"] == [got["sid"]]
+
+
+def test_new_store_gets_new_store_id(tmp_path):
+    # a spare unit or erased flash: numbering restarts, but under a different store_id
+    a = _run(tmp_path, "a.img")
+    b = _run(tmp_path, "b.img")
+    assert a["first"] == b["first"] == [0, 1, 2, 3, 4, 5]
+    assert a["sid"] != b["sid"] and len(a["sid"]) == 8
+
+
+FULL = r"""
+import sys, json
+sys.path[:0] = %(paths)r
+import board, store, meterrecord
+root = board.mount_flash()
+s = store.Store(root + "/store", segment_bytes=1024, reserve=8192)
+for n in range(400):
+    s.append(meterrecord.make_record("c", 1, 1700000000 + n, -70, {"n": n}, {}, {},
+                                     bytes(200)))
+s._close()
+s2 = store.Store(root + "/store", segment_bytes=1024, reserve=8192)
+print(json.dumps([s.dropped_records, s.dropped_segments,
+                  s2.status()["dropped_records"], s2.status()["dropped_segments"]]))
+"""
+
+
+def test_dropped_records_survive_reboot(tmp_path):
+    env = dict(os.environ, FORDEL_FLASH_IMAGE=str(tmp_path / "small.img"),
+               FORDEL_FLASH_SIZE=str(48 * 1024))
+    p = subprocess.run([micropython_binary(), "-X", "heapsize=96K", "-c", FULL % {
+        "paths": [str(BOARDS / "sim"), str(FIRMWARE), str(SHARED)]}],
+        capture_output=True, text=True, env=env, timeout=60)
+    assert p.returncode == 0, p.stdout + p.stderr
+    dropped, segs, dropped2, segs2 = json.loads(p.stdout.strip().splitlines()[-1])
+    assert dropped > 0 and segs > 0           # 400 records of ~230 B overflow 48 KiB
+    assert (dropped2, segs2) == (dropped, segs)
