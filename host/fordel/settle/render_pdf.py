@@ -101,7 +101,13 @@ def column_widths(t, width, size=8):
             widths[i] -= extra * (widths[i] - need[i]) / room
 
 
-def _table(t, width):
+ROWS_PER_TABLE = 200   # reportlab re-measures every remaining row at each page break of a
+# table, so one table of n rows costs n² (a 16,000-tenancy report took 31 s); long tables are
+# printed as consecutive tables of this many rows, each with the header, same column widths
+
+
+def _sizing(t, width):
+    """(font size, column widths) that hold the whole table's widest words."""
     size = 8
     col_widths = column_widths(t, width, size)
     while col_widths is None and size > 5.5:
@@ -109,6 +115,17 @@ def _table(t, width):
         col_widths = column_widths(t, width, size)
     if col_widths is None:
         col_widths = [width / len(t.columns)] * len(t.columns)
+    return size, col_widths
+
+
+def _table(t, width, sizing=None):
+    size, col_widths = sizing or _sizing(t, width)
+    if len(t.rows) > ROWS_PER_TABLE:
+        starts = range(0, len(t.rows), ROWS_PER_TABLE)
+        return [f for k in starts for f in _table(rd.Table(
+            t.columns, t.rows[k:k + ROWS_PER_TABLE], t.align,
+            t.foot if k == starts[-1] else [], t.caption if k == 0 else "", t.widths),
+            width, (size, col_widths))]
     styles = {k: ParagraphStyle(k + str(size), parent=STYLES[k], fontSize=size,
                                 leading=size * 1.25) for k in ("cell", "cellb", "cellr",
                                                                 "cellbr")}
@@ -131,8 +148,9 @@ def _table(t, width):
         ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
     ]
     n_rows = len(t.rows)
-    for r in range(1, n_rows + 1):
-        style.append(("LINEBELOW", (0, r), (-1, r), 0.25, colors.HexColor("#e6eaee")))
+    if n_rows:     # one command for every row's rule: per-row commands made splitting a
+        # long table over pages quadratic (each split re-splits every command)
+        style.append(("LINEBELOW", (0, 1), (-1, n_rows), 0.25, colors.HexColor("#e6eaee")))
     if t.foot:
         style.append(("LINEABOVE", (0, n_rows + 1), (-1, n_rows + 1), 0.9, colors.black))
     table = Table(data, colWidths=col_widths, repeatRows=1, hAlign="LEFT")
