@@ -14,7 +14,7 @@ from types import SimpleNamespace as NS
 import pytest
 
 from fordel.settle import danish as dk
-from fordel.settle import render, statement
+from fordel.settle import render
 
 sys.path.insert(0, str(Path(__file__).parent))
 from render_checks import check_html, pdf_pages_and_text  # noqa: E402
