@@ -291,7 +291,7 @@ class EstimateContext:
         self.start, self.end, self.days = prop.start, prop.end, prop.days
         self.degree_days = DegreeDays(prop.degree_days)
         self._area = {a.id: a.area_m2 for a in prop.apartments}
-        self._read, self._unread, self._flats = {}, {}, {}
+        self._read, self._unread, self._flats, self._fully_read = {}, {}, {}, {}
         for u in uses:
             key = (u.meter.apartment, u.meter.kind)
             read = u.span is not None and not u.span.how
@@ -312,10 +312,14 @@ class EstimateContext:
         return self._unread.get((apt, kind), 0)
 
     def fully_read(self, kind):
-        """Σ basis and Σ area of the apartments whose meters of `kind` were all read."""
-        done = [(apt, t) for (apt, k), (ok, t) in self._flats.items() if ok and k == kind]
-        return sum((t for _, t in done), Decimal(0)), sum((self._area[a] for a, _ in done),
-                                                          Decimal(0))
+        """Σ basis and Σ area of the apartments whose meters of `kind` were all read
+        (summed once per kind: asked for every unread meter)."""
+        if kind not in self._fully_read:
+            done = [(apt, t) for (apt, k), (ok, t) in self._flats.items() if ok and k == kind]
+            self._fully_read[kind] = (
+                sum((t for _, t in done), Decimal(0)),
+                sum((self._area[a] for a, _ in done), Decimal(0)))
+        return self._fully_read[kind]
 
 
 def read_meters(prop, dd):

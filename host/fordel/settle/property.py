@@ -421,7 +421,7 @@ def _meters(folder, apartment_ids, split, problems, notes):
 
 
 def _tenancies(folder, apartment_ids, problems, notes):
-    tenancies = []
+    tenancies, same_apartment = [], {}
     t = _rows(folder, "tenancies.csv", ("tenancy", "apartment", "move_in"), problems, notes)
     for row, r in t.rows:
         try:
@@ -442,11 +442,11 @@ def _tenancies(folder, apartment_ids, problems, notes):
                                                                       apartment_ids)))
         if ten.move_out < ten.move_in:
             problems.append(("tenancies.csv", row, "moves out before moving in"))
-        for _, o in tenancies:
-            if o.apartment == ten.apartment and ten.move_in <= o.move_out and \
-                    o.move_in <= ten.move_out:
+        for o in same_apartment.get(ten.apartment, ()):       # that apartment's only
+            if ten.move_in <= o.move_out and o.move_in <= ten.move_out:
                 problems.append(("tenancies.csv", row, "overlaps tenancy %s of apartment %s"
                                  % (o.id, ten.apartment)))
+        same_apartment.setdefault(ten.apartment, []).append(ten)
         tenancies.append((row, ten))
     _ids_once("tenancies.csv", [(row, x.id) for row, x in tenancies], "tenancy", problems)
     return [x for _, x in tenancies]
