@@ -20,8 +20,8 @@ consumption shared by days (or degree days, [split] moves). Fixed keys are share
 Each pool is split over tenancies by largest remainder: floor of each exact share, the
 remaining øre to the largest fractions, so every pool is distributed to the øre.
 """
-import bisect
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -31,6 +31,7 @@ from . import consumption as cu
 from . import danish as dk
 from .checks import deadline, run_checks
 from .degree_days import DegreeDays
+from .eed_months import EEDSeries, Month, eed_series  # noqa: F401 (re-exported)
 from .estimate import METHODS, Estimate, estimate
 from .property import Property
 
@@ -114,26 +115,6 @@ class Comparison:
     own: Decimal
     average: Decimal
     unit: str
-
-
-@dataclass
-class Month:
-    year: int
-    month: int
-    own: float | None
-    last_year: float | None
-    average: float | None
-    interpolated: bool = False      # from readings around the month's ends, not on them
-
-
-@dataclass
-class EEDSeries:
-    unit_id: str
-    unit_label: str
-    quantity: str
-    unit: str
-    months: list
-    note: str = ""
 
 
 @dataclass
@@ -578,8 +559,7 @@ def settle(prop: Property, progress=None):
     area = float(sum(a.area_m2 for a in prop.apartments))
     per_m2 = float(bases[heat].sum()) / area if area else 0.0
     shares = Shares(pools, amounts, bases, heat, per_m2)
-    statements = [statement_of(prop, s, j, shares, uses_of.get(s.apartment.id, []))
-                  for j, s in enumerate(segs)]
+    statements = StatementList(prop, segs, shares, uses_of)
     checks = run_checks(prop, pools, costs, uses, bases, segs, dd)
     for key in fallback:
         checks.append(checks_fallback(key))
@@ -630,6 +610,27 @@ class Shares:
     bases: dict
     heat_key: str
     heat_per_m2: float
+
+
+class StatementList(Sequence):
+    """One statement per segment, each built when read (statement_of): a property's
+    statements are never all in memory at once; the renderers stream them."""
+
+    def __init__(self, prop, segs, shares, uses_of):
+        self.prop, self.segs, self.shares, self.uses_of = prop, segs, shares, uses_of
+
+    def __len__(self):
+        return len(self.segs)
+
+    def __getitem__(self, j):
+        if isinstance(j, slice):
+            return [self[k] for k in range(*j.indices(len(self)))]
+        s = self.segs[j]
+        return statement_of(self.prop, s, j % len(self.segs), self.shares,
+                            self.uses_of.get(s.apartment.id, []))
+
+    def tenancy_ids(self):
+        return [s.id for s in self.segs]
 
 
 def statement_of(prop, s, j, shares, own):
@@ -724,101 +725,3 @@ def _how(u, r, end):
 
 def _round(x):
     return int(Decimal(str(x)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-
-
-def eed_series(prop):
-    """Monthly consumption per apartment (EED information): each meter's register rise
-    between month ends, read where a reading exists on the month's last day (or the next
-    day's first), else interpolated linearly between the readings around it and marked; a
-    month with no readings on both sides is left empty. Against the same month a year
-    earlier and the property's average."""
-    months = [(y, mo) for y, mo in _months(prop.start, prop.end)]
-    out = []
-    for kind, qty, unit in (("hca", "Varme", "enheder"), ("hot_water", "Varmt vand", "m³"),
-                            ("cold_water", "Koldt vand", "m³")):
-        now, last = {}, {}
-        for m in prop.meters:
-            if m.kind != kind:
-                continue
-            curve = _cumulative(prop.readings.get(m.id, []), kind)
-            _add(now.setdefault(m.apartment, [(0.0, False)] * len(months)),
-                 [_month_use(curve, y, mo) for y, mo in months])
-            _add(last.setdefault(m.apartment, [(0.0, False)] * len(months)),
-                 [_month_use(curve, y - 1, mo) for y, mo in months])
-        if not now:
-            continue
-        avg = []
-        for k in range(len(months)):
-            vs = [v[k][0] for v in now.values() if v[k] is not None]
-            avg.append(sum(vs) / len(vs) if vs else None)
-        for a in prop.apartments:
-            if a.id not in now:
-                continue
-            series = EEDSeries(a.id, a.label, qty, unit, [
-                Month(y, mo, _val(now[a.id][k]), _val(last[a.id][k]), avg[k],
-                      bool(now[a.id][k] and now[a.id][k][1]))
-                for k, (y, mo) in enumerate(months)])
-            if any(x.interpolated for x in series.months):
-                series.note = ("Måneder markeret * er beregnet ved lineær interpolation mellem "
-                               "de nærmeste aflæsninger omkring månedsskiftet.")
-            out.append(series)
-    return out
-
-
-MAX_GAP = 62          # days between the readings an EED month is interpolated from
-
-
-def _months(lo, hi):
-    d = datetime.date(lo.year, lo.month, 1)
-    while d <= hi:
-        yield d.year, d.month
-        d = datetime.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
-
-
-def _val(x):
-    return None if x is None else x[0]
-
-
-def _add(acc, vals):
-    for k, v in enumerate(vals):
-        acc[k] = None if v is None or acc[k] is None else (acc[k][0] + v[0], acc[k][1] or v[1])
-
-
-def _cumulative(readings, kind):
-    """(day ordinals, consumption since the first reading) with resets and replacements."""
-    days, values, total = [], [], Decimal(0)
-    for k, r in enumerate(readings):
-        if k:
-            total += cu.rise(readings[k - 1:k + 1], kind)[0]
-        if days and days[-1] == r.date.toordinal():
-            values[-1] = float(total)              # a replacement's final and start
-            continue
-        days.append(r.date.toordinal())
-        values.append(float(total))
-    return days, values
-
-
-def _value_at(curve, day):
-    """(consumption at the end of `day`, interpolated?): the reading of that day or the
-    next (as at the period's start), else linear between readings at most MAX_GAP days
-    apart; None without. `curve`: (days, values) sorted by day."""
-    days, values = curve
-    i = bisect.bisect_left(days, day)
-    if i < len(days) and days[i] in (day, day + 1):
-        return values[i], False
-    if i == 0 or i == len(days) or days[i] - days[i - 1] > MAX_GAP:
-        return None
-    d0, d1, v0, v1 = days[i - 1], days[i], values[i - 1], values[i]
-    return v0 + (v1 - v0) * (day - d0) / (d1 - d0), True
-
-
-def _month_use(curve, y, mo):
-    """(a meter's consumption in month (y, mo), interpolated?) or None."""
-    first = datetime.date(y, mo, 1).toordinal() - 1          # end of the day before
-    nxt = datetime.date(y + (mo == 12), mo % 12 + 1, 1).toordinal() - 1
-    lo, hi = _value_at(curve, first), _value_at(curve, nxt)
-    if lo is None or hi is None:
-        return None
-    return hi[0] - lo[0], lo[1] or hi[1]
