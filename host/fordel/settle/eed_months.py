@@ -99,6 +99,9 @@ class Curves:
         indices and day ordinals: the reading of that day or the next, else linear between
         the readings around it at most MAX_GAP days apart."""
         n = len(self.key)
+        if not n:                         # no meter of this kind has a reading
+            nothing = np.zeros(len(meters), dtype=bool)
+            return np.full(len(meters), np.nan), nothing, nothing
         i = np.searchsorted(self.key, (meters << DAY_BITS) | days)
         j = np.minimum(i, n - 1)
         mine = (i < n) & (self.meter[j] == meters)

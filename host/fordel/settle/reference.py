@@ -5,14 +5,20 @@ the product never calls this module.
 - eed_series: each meter's monthly use read or interpolated with bisect over its readings,
   summed per apartment in Python (eed_months.eed_series does it over all meters at once);
 - largest_remainder: exact shares in Fractions, the remaining øre to the largest fractional
-  parts, ties to the lower index (allocate.largest_remainder does it in float64 arrays).
+  parts, ties to the lower index (allocate.largest_remainder does it in float64 arrays);
+- settle_ore: every tenancy's øre per pool from the same meters, segments and pools as
+  allocate.settle, with the bases (fordelingstal × days, taps and rooms, each meter's
+  consumption × factors per segment, the fallback to fordelingstal) and the split exact
+  (allocate.segment_bases / distribute do them in float64 arrays).
 """
 import bisect
 import datetime
 from decimal import Decimal
 from fractions import Fraction
 
+from . import allocate
 from . import consumption as cu
+from .degree_days import DegreeDays
 from .eed_months import INTERPOLATED_NOTE, MAX_GAP, EEDSeries, Month
 
 
@@ -30,6 +36,57 @@ def largest_remainder(amount_ore, bases):
     for i in order[:rest]:
         floors[i] += 1
     return floors
+
+
+def settle_ore(prop):
+    """{segment id: {pool: øre}} for every tenancy and vacancy of the property."""
+    dd = DegreeDays(prop.degree_days)
+    index = {a.id: i for i, a in enumerate(prop.apartments)}
+    uses = allocate.read_meters(prop, dd)
+    segs = allocate.segments(prop, index)
+    by_apt = {}
+    for s in segs:
+        by_apt.setdefault(s.apartment.id, []).append(s)
+    for u in uses:
+        allocate.split_at_moves(u, by_apt[u.meter.apartment], prop, dd)
+    bases, by_ftal = exact_bases(prop, segs, uses, dd)
+    out = {s.id: {} for s in segs}
+    for key, amount in allocate.pool_amounts(prop).amounts.items():
+        if amount == 0 and key != "fixed":
+            continue
+        b = bases[key] if sum(bases[key]) > 0 else by_ftal
+        for s, x, ore in zip(segs, b, largest_remainder(amount, b)):
+            if x > 0:
+                out[s.id][key] = ore
+    return out
+
+
+def exact_bases(prop, segs, uses, dd):
+    """Basis per pool and segment in Fractions, and fordelingstal × days (the fallback)."""
+    period = (prop.start, prop.end)
+    whole = Fraction(dd.between(prop.start, prop.end, period))
+    frac = [Fraction(s.days, prop.days) for s in segs]
+    heat = frac if prop.split.get("moves") != "degree_days" else \
+        [Fraction(dd.between(s.start, s.end, period)) / whole for s in segs]
+    ftal = [Fraction(s.apartment.fordelingstal * (1 - s.apartment.reduction)) for s in segs]
+    rooms = Fraction(str(prop.split.get("room_share", 0))) \
+        if not any(m.kind == "hot_water" for m in prop.meters) else 0
+    taps = [Fraction(s.apartment.taps) + rooms * Fraction(s.apartment.rooms) for s in segs]
+    bases = {"fixed": [f * d for f, d in zip(ftal, frac)],
+             "pipe": [f * d for f, d in zip(ftal, heat)],
+             "taps": [t * d for t, d in zip(taps, frac)],
+             "fee": [Fraction(s.apartment.fee_units) * d for s, d in zip(segs, frac)]}
+    for key in ("heat_hca", "heat_kwh", "hot_water", "cold_water"):
+        bases[key] = [Fraction(0)] * len(segs)
+    pos = {id(s): j for j, s in enumerate(segs)}
+    for u in uses:
+        for s, part in u.per_segment:
+            basis = Fraction(part.amount) * Fraction(u.factor)
+            pools = [allocate.KIND_POOL[u.meter.kind]] + \
+                (["cold_water"] if u.meter.kind == "hot_water" else [])
+            for key in pools:
+                bases[key][pos[id(s)]] += basis
+    return bases, bases["fixed"]
 
 
 def eed_series(prop):
