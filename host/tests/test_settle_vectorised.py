@@ -213,3 +213,18 @@ def test_a_wrong_split_is_caught(tmp_path, monkeypatch):
 
     monkeypatch.setattr(allocate, "largest_remainder", floors_only)
     assert money(allocate.settle(prop)) != reference.settle_ore(prop)
+
+
+def test_largest_remainder_breaks_exact_ties_by_order_not_by_float_noise():
+    # 2,782,680 øre over taps 4, 1, 1, 2, 1 (Σ 9): 4/9 and 1/9 of it both end in 2/3 øre
+    # (4 × 2,782,680 = 11,130,720 = 9 × 1,236,746 + 6; 2,782,680 = 9 × 309,186 + 6), 2/9
+    # ends in 1/3; 3 øre are left after the floors: the first three with 2/3 get one each
+    got = allocate.largest_remainder(2_782_680, [4.0, 1.0, 1.0, 2.0, 1.0])
+    assert list(got) == [1_236_747, 309_187, 309_187, 618_373, 309_186]
+    rng = random.Random(7)
+    for _ in range(500):
+        bases = [rng.choice((0.0, 0.5, 1.0, 2.0, 3.0, 7.25, 1 / 3)) if rng.random() < 0.5
+                 else rng.uniform(0, 100) for _ in range(rng.randint(1, 30))]
+        amount = rng.randrange(0, 10**8)
+        assert list(allocate.largest_remainder(amount, bases)) == \
+            reference.largest_remainder(amount, bases)

@@ -158,37 +158,79 @@ class Result:
 
 def largest_remainder(amount_ore, bases):
     """Split amount_ore (int) over bases (array) to the øre: floors of the exact shares, the
-    remaining øre one each to the largest fractional parts (ties: lower index first)."""
+    remaining øre one each to the largest fractional parts (ties: lower index first).
+
+    The shares are computed in float64; where rounding could decide (a share within TIE of
+    a whole øre, or a fractional part within TIE of the last one to get an øre: equal
+    bases, shares of 1/3 and 2/3) the decision is taken again in exact integers (the float
+    bases are exact binary fractions), so the result is the exact rule's."""
     bases = np.asarray(bases, dtype=np.float64)
     total = bases.sum()
     if total <= 0 or amount_ore == 0:
         return np.zeros(len(bases), dtype=np.int64)
-    exact = amount_ore * (bases / total)
+    exact = amount_ore * bases / total
     floors = np.floor(exact).astype(np.int64)
+    frac = exact - floors
+    tie = TIE * max(1.0, float(exact.max()))
+    ints = _ExactShares(amount_ore, bases)
+    unsure = np.flatnonzero((frac < tie) | (frac > 1 - tie))
+    if len(unsure):
+        floors[unsure], frac[unsure] = ints.floor_and_fraction(unsure)
     rest = int(amount_ore - floors.sum())
-    if rest:
-        order = np.argsort(-(exact - floors), kind="stable")
-        floors[order[:rest]] += 1
+    if rest <= 0:
+        return floors
+    cut = np.partition(frac, len(frac) - rest)[len(frac) - rest]
+    above = np.flatnonzero(frac > cut + tie)
+    band = np.flatnonzero(np.abs(frac - cut) <= tie)
+    floors[above] += 1
+    need = rest - len(above)
+    floors[band[ints.order(band)[:need]]] += 1
     return floors
 
 
-def allocate_matrix(amounts, bases):
-    """amounts: øre per pool (k,); bases: (k, n) bases per pool and tenancy -> (k, n) øre,
-    each row summing to its amount exactly (largest remainder, vectorised over tenancies)."""
-    bases = np.asarray(bases, dtype=np.float64)
-    amounts = np.asarray(amounts, dtype=np.int64)
-    totals = bases.sum(axis=1, keepdims=True)
-    safe = np.where(totals > 0, totals, 1.0)
-    exact = bases * amounts[:, None] / safe
-    floors = np.floor(exact).astype(np.int64)
-    rest = amounts - floors.sum(axis=1)
-    frac = exact - floors
-    out = floors
-    for k in range(len(amounts)):           # one sort per pool (k is small)
-        if rest[k] > 0:
-            idx = np.argpartition(-frac[k], rest[k] - 1)[:rest[k]]
-            out[k, idx] += 1
-    return out
+TIE = 1e-9            # relative: float64 shares are good to ~1e-15 of the largest share
+
+
+class _ExactShares:
+    """amount × base / Σ bases in exact integers for a few indices (each distinct base
+    value computed once): every float64 base is mantissa × 2^exponent."""
+
+    def __init__(self, amount, bases):
+        self.amount, self.bases = int(amount), bases
+        mant, exp = np.frexp(bases)
+        self.mant = (mant * 2.0 ** 53).astype(np.int64)
+        self.exp = exp.astype(np.int64) - 53
+        self.low = int(self.exp[bases > 0].min()) if (bases > 0).any() else 0
+        total = 0
+        for e in np.unique(self.exp[bases > 0]):
+            m = self.mant[(self.exp == e) & (bases > 0)]
+            hi, lo = int((m >> 32).sum()), int((m & 0xFFFFFFFF).sum())
+            total += ((hi << 32) + lo) << int(e - self.low)
+        self.total = total
+
+    def _scaled(self, k):
+        return int(self.mant[k]) << int(self.exp[k] - self.low) if self.bases[k] > 0 else 0
+
+    def divmod(self, idx):
+        """(whole øre, remainder numerator over self.total) per index."""
+        values, first, inverse = np.unique(self.bases[idx], return_index=True,
+                                           return_inverse=True)
+        done = [divmod(self.amount * self._scaled(idx[k]), self.total) for k in first]
+        return done, inverse.ravel()
+
+    def floor_and_fraction(self, idx):
+        done, inverse = self.divmod(idx)
+        q = np.array([d[0] for d in done], dtype=np.int64)[inverse]
+        r = np.array([d[1] / self.total for d in done])[inverse]
+        return q, r
+
+    def order(self, idx):
+        """Positions of idx by exact remainder, largest first, ties by index."""
+        done, inverse = self.divmod(idx)
+        by_rest = sorted({d[1] for d in done}, reverse=True)     # equal remainders tie
+        place = {r: k for k, r in enumerate(by_rest)}
+        rank = np.array([place[d[1]] for d in done], dtype=np.int64)
+        return np.lexsort((idx, rank[inverse]))
 
 
 @dataclass
