@@ -33,7 +33,7 @@ from .checks import deadline, run_checks
 from .degree_days import DegreeDays
 from .eed_months import EEDSeries, Month, eed_series  # noqa: F401 (re-exported)
 from .estimate import METHODS, Estimate, estimate
-from .property import Property
+from .property import Property, gc_paused
 
 POOL_NAMES = {
     "fixed": ("Fast bidrag efter fordelingstal", "fordelingstal"),
@@ -569,6 +569,7 @@ def segment_bases(prop, segs, uses, dd):
     return bases, ftal * frac
 
 
+@gc_paused
 def settle(prop: Property, progress=None):
     index = {a.id: i for i, a in enumerate(prop.apartments)}
     dd = DegreeDays(prop.degree_days)
