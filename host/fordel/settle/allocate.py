@@ -64,7 +64,7 @@ class Pool:
     share: Decimal | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     pool: str
     basis: Decimal
@@ -87,7 +87,7 @@ class Reduction:
     where: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Reading:
     """A meter's readings at the start and end of the tenant's own period, with their dates
     and how each was obtained, and the consumption that follows."""
@@ -233,7 +233,7 @@ class _ExactShares:
         return np.lexsort((idx, rank[inverse]))
 
 
-@dataclass
+@dataclass(slots=True)
 class Segment:
     """Who is liable for an apartment from `start` to `end`: a tenancy, or a vacancy the
     owner carries."""
@@ -281,7 +281,7 @@ def meter_factor(m):
     return m.kq * m.kc * (1 - m.reduction)
 
 
-@dataclass
+@dataclass(slots=True)
 class MeterUse:
     """One meter over the period: what its readings give (span) or its estimate, the
     factor, and its consumption per segment of its apartment."""
@@ -298,7 +298,7 @@ class MeterUse:
         return self.estimate.value / self.factor if self.factor else Decimal(0)
 
 
-@dataclass
+@dataclass(slots=True)
 class SegmentUse:
     """A meter's consumption in one segment, with the readings that bound it."""
     amount: Decimal

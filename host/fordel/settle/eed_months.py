@@ -27,7 +27,7 @@ INTERPOLATED_NOTE = ("Måneder markeret * er beregnet ved lineær interpolation 
 DAY_BITS = 22         # key = meter index << DAY_BITS | day ordinal (ordinals < 2**22)
 
 
-@dataclass
+@dataclass(slots=True)
 class Month:
     year: int
     month: int
@@ -37,7 +37,7 @@ class Month:
     interpolated: bool = False      # from readings around the month's ends, not on them
 
 
-@dataclass
+@dataclass(slots=True)
 class EEDSeries:
     unit_id: str
     unit_label: str

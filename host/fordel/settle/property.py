@@ -45,7 +45,7 @@ class PropertyError(ValueError):
                                      for p in problems)))
 
 
-@dataclass
+@dataclass(slots=True)
 class Apartment:
     id: str
     label: str
@@ -57,7 +57,7 @@ class Apartment:
     rooms: Decimal = Decimal(0)
 
 
-@dataclass
+@dataclass(slots=True)
 class Meter:
     id: str
     apartment: str
@@ -86,7 +86,7 @@ class MeterReading(NamedTuple):
     row: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Tenancy:
     id: str
     apartment: str
@@ -182,13 +182,14 @@ ALIASES = {("degree_days.csv", "date"): "month", ("degree_days.csv", "graddage")
 
 
 class Table(NamedTuple):
-    rows: list                 # [(row number, {column: text})]
+    rows: list                 # [(row number, {column: text})]; an iterator when lazy
     danish: bool
 
 
-def _rows(folder, name, required, problems, notes=None):
+def _rows(folder, name, required, problems, notes=None, lazy=False):
     """The rows of a CSV file as (row number, dict); a missing file, a file that is not
-    UTF-8 or missing columns are listed in problems."""
+    UTF-8 or missing columns are listed in problems. lazy: the rows as an iterator, read
+    as they are used (readings.csv: millions of rows never held as dicts at once)."""
     path = folder / name
     if not path.is_file():
         problems.append((name, 0, "file missing"))
@@ -221,9 +222,9 @@ def _rows(folder, name, required, problems, notes=None):
     if delimiter != "," and notes is not None:
         notes.append("%s: %s-separeret fil (dansk regneark), decimaltal med komma" % (
             name, "semikolon" if delimiter == ";" else "tabulator"))
-    rows = [(i + 2, {k: (v or "").strip() if isinstance(v, str) else "" for k, v in r.items()
-                     if k}) for i, r in enumerate(reader)]
-    return Table(rows, delimiter != ",")
+    rows = ((i + 2, {k: (v or "").strip() if isinstance(v, str) else "" for k, v in r.items()
+                     if k}) for i, r in enumerate(reader))
+    return Table(rows if lazy else list(rows), delimiter != ",")
 
 
 FILE_NAME_CHARS = re.compile(r"[A-Za-z0-9]")
@@ -502,7 +503,8 @@ def _readings(folder, meters, problems, notes):
     by_id = {m.id: m for m in meters}
     folded = {m.id.casefold(): m.id for m in meters}
     readings = {}
-    t = _rows(folder, "readings.csv", ("meter_id", "date", "value"), problems, notes)
+    t = _rows(folder, "readings.csv", ("meter_id", "date", "value"), problems, notes,
+              lazy=True)
     for row, r in t.rows:
         mid = r["meter_id"]
         try:
