@@ -75,13 +75,17 @@ def _widest_word(text, font, size):
     return max(stringWidth(w, font, size) for w in words)
 
 
-def column_widths(t, width, size=8):
+def widest_words(t):
+    """Each column's widest word at font size 1 (a width grows linearly with the size)."""
+    rows = [t.columns] + list(t.rows) + list(t.foot)
+    return [max(_widest_word(r[i], BOLD, 1) for r in rows) for i in range(len(t.columns))]
+
+
+def column_widths(t, width, size=8, widest=None):
     """Column widths that hold each column's widest word (so no word is broken and no
     figure runs into its neighbour), the rest of the width shared by the table's relative
-    widths; None when the words alone do not fit."""
-    rows = [t.columns] + list(t.rows) + list(t.foot)
-    need = [max(_widest_word(r[i], BOLD, size) for r in rows) + 2 * PAD + 1
-            for i in range(len(t.columns))]
+    widths; None when the words alone do not fit. widest: widest_words(t), if known."""
+    need = [w * size + 2 * PAD + 1 for w in widest or widest_words(t)]
     if sum(need) > width:
         return None
     rel = t.widths or [3 if a == "l" else 2 for a in t.align]
@@ -108,11 +112,11 @@ ROWS_PER_TABLE = 200   # reportlab re-measures every remaining row at each page 
 
 def _sizing(t, width):
     """(font size, column widths) that hold the whole table's widest words."""
-    size = 8
-    col_widths = column_widths(t, width, size)
+    size, widest = 8, widest_words(t)
+    col_widths = column_widths(t, width, size, widest)
     while col_widths is None and size > 5.5:
         size -= 0.5
-        col_widths = column_widths(t, width, size)
+        col_widths = column_widths(t, width, size, widest)
     if col_widths is None:
         col_widths = [width / len(t.columns)] * len(t.columns)
     return size, col_widths
