@@ -208,10 +208,8 @@ def _rows(folder, name, required, problems, notes=None, lazy=False):
         delimiter = ";"
     elif "\t" in head and "," not in head:
         delimiter = "\t"
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    names = [ALIASES.get((name, c.strip().lower()), c.strip())
-             for c in (reader.fieldnames or ())]
-    reader.fieldnames = names
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    names = [ALIASES.get((name, c.strip().lower()), c.strip()) for c in next(reader, [])]
     missing = [c for c in required if c not in names]
     if missing:
         hint = ""
@@ -222,8 +220,10 @@ def _rows(folder, name, required, problems, notes=None, lazy=False):
     if delimiter != "," and notes is not None:
         notes.append("%s: %s-separeret fil (dansk regneark), decimaltal med komma" % (
             name, "semikolon" if delimiter == ";" else "tabulator"))
-    rows = ((i + 2, {k: (v or "").strip() if isinstance(v, str) else "" for k, v in r.items()
-                     if k}) for i, r in enumerate(reader))
+    columns = [(j, c) for j, c in enumerate(names) if c]
+    # blank lines skipped; a short row's missing cells are "", cells past the header dropped
+    rows = ((i + 2, {c: r[j].strip() if j < len(r) else "" for j, c in columns})
+            for i, r in enumerate(r for r in reader if r))
     return Table(rows if lazy else list(rows), delimiter != ",")
 
 
