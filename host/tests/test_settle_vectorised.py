@@ -228,3 +228,11 @@ def test_largest_remainder_breaks_exact_ties_by_order_not_by_float_noise():
         amount = rng.randrange(0, 10**8)
         assert list(allocate.largest_remainder(amount, bases)) == \
             reference.largest_remainder(amount, bases)
+
+
+def test_eed_months_in_chunks_of_meters_are_the_same(tmp_path, monkeypatch):
+    from fordel.settle import eed_months
+    monkeypatch.setattr(eed_months, "CHUNK", 3)      # many chunks, one cut inside a flat
+    for seed in range(5):
+        prop = load(write_random_property(tmp_path / str(seed), random.Random(seed)))
+        same_eed(eed_months.eed_series(prop), reference.eed_series(prop))

@@ -115,14 +115,24 @@ class Curves:
         return value, between, exact | between
 
 
+CHUNK = 65_536        # meters looked up at a time: the lookup's temporaries stay small
+
+
 def month_use(curves, ends):
     """(use, interpolated, known) arrays of shape (meters, months) between the `ends`."""
-    n = curves.n
-    meters = np.repeat(np.arange(n, dtype=np.int64), len(ends))
-    days = np.tile(ends, n)
-    value, interp, known = (a.reshape(n, len(ends)) for a in curves.at(meters, days))
-    use = value[:, 1:] - value[:, :-1]
-    return use, interp[:, 1:] | interp[:, :-1], known[:, 1:] & known[:, :-1]
+    n, months = curves.n, len(ends) - 1
+    use = np.empty((n, months))
+    interp = np.empty((n, months), dtype=bool)
+    known = np.empty((n, months), dtype=bool)
+    for lo in range(0, n, CHUNK):
+        hi = min(n, lo + CHUNK)
+        meters = np.repeat(np.arange(lo, hi, dtype=np.int64), len(ends))
+        value, marked, seen = (a.reshape(hi - lo, len(ends))
+                               for a in curves.at(meters, np.tile(ends, hi - lo)))
+        use[lo:hi] = value[:, 1:] - value[:, :-1]
+        interp[lo:hi] = marked[:, 1:] | marked[:, :-1]
+        known[lo:hi] = seen[:, 1:] & seen[:, :-1]
+    return use, interp, known
 
 
 def by_apartment(apt_of_meter, n_apts, use, interp, known):
