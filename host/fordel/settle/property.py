@@ -123,7 +123,10 @@ DANISH_DATE = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$")
 GROUPED = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
 
 
+@functools.lru_cache(maxsize=8192)
 def _date(text):
+    """A date as written (ISO or DD-MM-YYYY). Cached: a year of readings repeats a few
+    hundred dates millions of times, and one date object per day is shared."""
     t = str(text).strip()
     m = DANISH_DATE.match(t)
     try:
