@@ -21,6 +21,7 @@ import functools
 import gc
 import io
 import re
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -153,6 +154,12 @@ def _toml_date(toml, key, problems):
         return None
 
 
+@functools.lru_cache(maxsize=64)
+def _decimal_default(text):
+    """The default of an empty cell, one shared (immutable) Decimal per default."""
+    return Decimal(text)
+
+
 def _dec(text, default=None, danish=False):
     """A number as written in the file; decimal comma in a Danish (semicolon) file, where a
     dot only groups thousands (1.234,5). Refuses NaN, infinities and absurd magnitudes."""
@@ -160,7 +167,7 @@ def _dec(text, default=None, danish=False):
     if not t:
         if default is None:
             raise ValueError("missing number")
-        return Decimal(default)
+        return _decimal_default(default)
     if danish:
         if GROUPED.match(t):
             t = t.replace(".", "")
@@ -518,7 +525,7 @@ def _readings(folder, meters, problems, notes):
         except ValueError as e:
             problems.append(("readings.csv", row, str(e)))
             continue
-        kind = r.get("kind") or "reading"
+        kind = sys.intern(r.get("kind") or "reading")   # one string per kind, not per row
         if mid not in by_id:
             other = folded.get(mid.casefold())
             problems.append(("readings.csv", row, "unknown meter %s" % mid + (
