@@ -1,8 +1,7 @@
 """`make bench`: run every benchmark script in host/bench/ and print one table.
 
 Each bench_*.py prints result rows as JSON lines on stdout:
-    {"bench": "decode", "metric": "telegrams/s CPython (a)", "value": 12345.6, "unit": "/s",
-     "target": ">= 20000"}
+    {"bench": "decode", "metric": "telegrams/s CPython (a)", "value": 12345.6, "unit": "/s", "target": ">= 20000"}
 Other stdout lines are passed through as context.
 """
 import json
@@ -36,8 +35,7 @@ def main():
     for r in rows:
         v = r["value"]
         vs = f"{v:,.1f}" if isinstance(v, float) else f"{v:,}" if isinstance(v, int) else str(v)
-        print(f"{r['bench']:<10} {r['metric']:<{w}} {vs:>14} {r.get('unit', ''):<8} "
-              f"{r.get('target', '')}")
+        print(f"{r['bench']:<10} {r['metric']:<{w}} {vs:>14} {r.get('unit',''):<8} {r.get('target','')}")
 
 
 if __name__ == "__main__":
