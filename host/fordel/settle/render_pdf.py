@@ -66,8 +66,27 @@ def clean(text):
     return escape(text)
 
 
+_PARSED = {}           # (markup, style) -> what reportlab's parser made of it
+_PARSED_MAX = 20_000  # entries; a statement repeats most of its cells' texts
+
+
+def paragraph(markup, style):
+    """Paragraph(markup, style), the markup parsed once per process: a statement's labels,
+    units and headings recur on every statement, and parsing was a third of a PDF's time.
+    Each Paragraph gets its own copies of the parsed fragments."""
+    key = (markup, style.name, style.fontName, style.fontSize, style.leading)
+    parsed = _PARSED.get(key)
+    if parsed is None:
+        p = Paragraph(markup, style)
+        if len(_PARSED) < _PARSED_MAX:
+            _PARSED[key] = (p.text, p.style, p.frags, p.bulletText)
+        return p
+    text, parsed_style, frags, bullet = parsed
+    return Paragraph(text, parsed_style, bullet, frags=[f.clone() for f in frags])
+
+
 def _para(text, style):
-    return Paragraph(clean(text), STYLES[style])
+    return paragraph(clean(text), STYLES[style])
 
 
 def _widest_word(text, font, size):
@@ -133,14 +152,14 @@ def _table(t, width, sizing=None):
     styles = {k: ParagraphStyle(k + str(size), parent=STYLES[k], fontSize=size,
                                 leading=size * 1.25) for k in ("cell", "cellb", "cellr",
                                                                 "cellbr")}
-    head = [Paragraph(clean(c), styles["cellbr" if a == "r" else "cellb"])
+    head = [paragraph(clean(c), styles["cellbr" if a == "r" else "cellb"])
             for a, c in zip(t.align, t.columns)]
     data = [head]
     for row in t.rows:
-        data.append([Paragraph(clean(c), styles["cellr" if a == "r" else "cell"])
+        data.append([paragraph(clean(c), styles["cellr" if a == "r" else "cell"])
                      for a, c in zip(t.align, row)])
     for row in t.foot:
-        data.append([Paragraph(clean(c), styles["cellbr" if a == "r" else "cellb"])
+        data.append([paragraph(clean(c), styles["cellbr" if a == "r" else "cellb"])
                      for a, c in zip(t.align, row)])
     style = [
         ("BACKGROUND", (0, 0), (-1, 0), BAND),
@@ -196,7 +215,7 @@ def flowables(doc, width):
         if isinstance(b, rd.Para):
             flow = [_para(b.text, b.style if b.style in STYLES else "normal")]
         elif isinstance(b, rd.KeyValues):
-            rows = [[Paragraph(clean(k), STYLES["cell"]), Paragraph(clean(v), STYLES["cell"])]
+            rows = [[paragraph(clean(k), STYLES["cell"]), paragraph(clean(v), STYLES["cell"])]
                     for k, v in b.pairs]
             t = Table(rows, colWidths=[width * 0.32, width * 0.68], hAlign="LEFT")
             t.setStyle(TableStyle([("TEXTCOLOR", (0, 0), (0, -1), MUTE),
