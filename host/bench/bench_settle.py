@@ -1,16 +1,37 @@
-"""Settlement engine core at scale: 1,000,000 synthetic apartments (bases for 7 pools:
-fordelingstal, pipe loss, allocator units × KQ × KC, taps, hot-water m³, cold-water m³,
-fees), each pool split to the øre by largest remainder (fordel.settle.allocate
-.allocate_matrix). Targets: <= 10 s, <= 2 GB peak RSS. Also the speed-up over a plain
-per-apartment Python loop doing the same on 10,000 apartments."""
+"""`fordel settle` on its own path, at portfolio scale.
+
+Inputs: generated property folders in the documented format (fordel.sim.settlement_folder:
+3 unit-scale allocators and 1 hot-water meter per apartment, one tenancy each, the example
+property's costs), written once under $FORDEL_BENCH_DIR (default /tmp/fordel-bench).
+
+Rows:
+- load + allocate (property.load + allocate.settle, what `fordel settle` runs before any
+  output) at 10k, 100k and 1M apartments, each size in its own process so its peak RSS is
+  its own: seconds, peak RSS, apartments/s. Targets (issue 12): 1M in <= 10 s, <= 2 GB.
+- statements/s (HTML + PDF written to disk, statement_files.render_all as `fordel settle`
+  calls it) with 1 and 2 processes over 1,000 statements, and the CPU time per statement
+  (wall time depends on what else runs on the shared 2 cores; the load average is printed).
+  Target >= 100/s.
+- the array parts against their exact reference (fordel.settle.reference: bases and
+  largest remainder in fractions, EED months meter by meter) on the same 10k-apartment
+  property, as a ratio, with every statement's øre compared.
+A size whose process passes RSS_LIMIT_MB is stopped (the machine is shared) and reported
+as such: the row says the target was not met, with how far it got.
+"""
 import json
-import math
+import os
 import resource
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
-import numpy as np
-
-from fordel.settle.allocate import allocate_matrix
+SIZES = (10_000, 100_000, 1_000_000)
+WORK = Path(os.environ.get("FORDEL_BENCH_DIR", Path(tempfile.gettempdir()) / "fordel-bench"))
+TIMEOUT = 600
+RSS_LIMIT_MB = 3072         # a child above this is stopped: reported, not waited for
+GENERATOR_VERSION = 1        # bump when fordel.sim.settlement_folder writes different data
 
 
 def row(metric, value, unit, target=""):
@@ -18,65 +39,142 @@ def row(metric, value, unit, target=""):
                       "target": target}), flush=True)
 
 
-def synthetic(n, seed=1):
-    rng = np.random.default_rng(seed)
-    area = rng.integers(40, 140, n).astype(np.float64)
-    reduction = np.where(rng.random(n) < 0.1, 0.1, 0.0)
-    ftal = area * (1 - reduction)
-    units = rng.gamma(4.0, 300.0, n)
-    kq = rng.uniform(0.5, 2.0, n)
-    kc = rng.uniform(0.9, 1.1, n)
-    heat = units * kq * kc * (1 - reduction)
-    taps = 2 + (area // 40)
-    hot = rng.gamma(3.0, 6.0, n)
-    cold = rng.gamma(3.0, 12.0, n)
-    fee = np.ones(n)
-    bases = np.vstack([ftal, ftal, heat, taps, hot, cold, fee])
-    amounts = np.array([24000, 6300, 57000, 3150, 3150, 21000, 54], dtype=np.int64) * n * 100 // 10
-    return amounts, bases
+def folder(apartments):
+    """The generated property of that size (written once, reused by later runs)."""
+    from fordel.sim.settlement_folder import write_property
+    d = WORK / ("apartments-%d-v%d" % (apartments, GENERATOR_VERSION))
+    done = d / ".complete"
+    if not done.exists():
+        write_property(d, apartments)
+        done.write_text("ok")
+    return d
 
 
-def python_loop(amounts, bases):
-    """The same allocation, one apartment at a time in plain Python."""
-    k, n = len(amounts), len(bases[0])
-    out = []
-    for p in range(k):
-        b = [float(x) for x in bases[p]]
-        total = sum(b)
-        exact = [amounts[p] * x / total for x in b]
-        floors = [math.floor(e) for e in exact]
-        rest = int(amounts[p]) - sum(floors)
-        order = sorted(range(n), key=lambda i: exact[i] - floors[i], reverse=True)
-        for i in order[:rest]:
-            floors[i] += 1
-        out.append(floors)
-    return out
+def peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _rss_mb():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _watch_rss(t0):
+    """Stop this process (exit 3, seconds so far on stderr) when it passes RSS_LIMIT_MB."""
+    while True:
+        time.sleep(0.2)
+        if _rss_mb() > RSS_LIMIT_MB:
+            sys.stderr.write("RSS %d MB after %.1f s\n" % (_rss_mb(), time.perf_counter() - t0))
+            sys.stderr.flush()
+            os._exit(3)
+
+
+def load_allocate(path):
+    """Child process: load + allocate once; print seconds and peak RSS as JSON."""
+    import threading
+
+    from fordel.settle import allocate
+    from fordel.settle.property import load
+    t0 = time.perf_counter()
+    threading.Thread(target=_watch_rss, args=(t0,), daemon=True).start()
+    result = allocate.settle(load(path))
+    dt = time.perf_counter() - t0
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({"seconds": dt, "rss_mb": peak_rss_mb(), "cpu": usage.ru_utime +
+                      usage.ru_stime, "statements": len(result.statements)}))
+
+
+def bench_load_allocate():
+    for n in SIZES:
+        path = folder(n)
+        try:
+            proc = subprocess.run([sys.executable, __file__, "load-allocate", str(path)],
+                                  capture_output=True, text=True, timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            row("load+allocate %s apartments" % f"{n:,}", "> %d" % TIMEOUT, "s", "<= 10")
+            continue
+        if proc.returncode == 3:
+            row("load+allocate %s apartments: stopped at %d MB RSS" % (f"{n:,}", RSS_LIMIT_MB),
+                proc.stderr.strip().splitlines()[-1], "", "<= 2048 MB, <= 10 s: NOT MET")
+            continue
+        if proc.returncode:
+            print(proc.stderr[-2000:])
+            row("load+allocate %s apartments" % f"{n:,}", "FAILED", "")
+            continue
+        got = json.loads(proc.stdout.strip().splitlines()[-1])
+        assert got["statements"] == n
+        label = "load+allocate %s apartments" % f"{n:,}"
+        row(label, round(got["seconds"], 2), "s", "<= 10" if n == 1_000_000 else "")
+        row(label + ": peak RSS", round(got["rss_mb"]), "MB",
+            "<= 2048" if n == 1_000_000 else "")
+        row(label + ": apartments/s", round(n / got["seconds"]), "/s")
+        row(label + ": CPU (process, all threads)", round(got["cpu"], 2), "s")
+
+
+def bench_statements(count=1000):
+    from fordel.settle import allocate, render, statement_files
+    from fordel.settle.property import load
+    result = allocate.settle(load(folder(count)))
+    names = render._unique_names([st.tenancy_id for st in result.statements])
+    print("load average before: %.1f %.1f %.1f (2 cores, shared)" % os.getloadavg())
+    for workers in (1, 2):
+        with tempfile.TemporaryDirectory() as out:
+            cpu0 = _cpu_seconds()
+            t0 = time.perf_counter()
+            done = list(statement_files.render_all(result, Path(out), names, workers))
+            dt = time.perf_counter() - t0
+            cpu = _cpu_seconds() - cpu0
+        assert len(done) == len(result.statements) and not any(e for _, _, e in done)
+        label = "statements (HTML+PDF) written, %d process%s" % (workers,
+                                                                 "es" * (workers > 1))
+        row(label, round(len(done) / dt, 1), "/s", ">= 100" if workers == 2 else "")
+        row(label + ": CPU per statement", round(1000 * cpu / len(done), 1), "ms")
+
+
+def _cpu_seconds():
+    """CPU time of this process and its finished children (the pool's workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def bench_reference():
+    from fordel.settle import allocate, reference
+    from fordel.settle.property import load
+    prop = load(folder(10_000))
+    t_fast = float("inf")
+    for _ in range(3):                  # best of three: the engine warm, as in a portfolio
+        t0 = time.perf_counter()
+        fast = allocate.settle(prop)
+        money = {st.tenancy_id: {ln.pool: ln.amount_ore for ln in st.lines}
+                 for st in fast.statements}
+        eed = list(fast.eed)
+        t_fast = min(t_fast, time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    slow = reference.settle_ore(prop)
+    slow_eed = reference.eed_series(prop)
+    t_slow = time.perf_counter() - t0
+    differ = sum(1 for tid, lines in money.items() if lines != slow[tid])
+    months = sum(1 for a, b in zip(eed, slow_eed) for x, y in zip(a.months, b.months)
+                 if (x.own is None) != (y.own is None)
+                 or x.own is not None and abs(x.own - y.own) > 1e-9 * max(1, abs(y.own)))
+    row("10,000 apartments: allocate, arrays (statements and EED read)", round(t_fast, 2),
+        "s")
+    row("10,000 apartments: allocate, exact reference", round(t_slow, 2), "s")
+    row("speed-up arrays / reference", round(t_slow / t_fast, 1), "x")
+    row("statements differing from the reference (øre)", differ, "", "0")
+    row("EED months differing from the reference", months, "", "0")
 
 
 def main():
-    n = 1_000_000
-    amounts, bases = synthetic(n)
-    t0 = time.perf_counter()
-    out = allocate_matrix(amounts, bases)
-    dt = time.perf_counter() - t0
-    assert (out.sum(axis=1) == amounts).all()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    row("1,000,000 apartments, 7 pools", round(dt, 2), "s", "<= 10")
-    row("peak RSS", round(peak), "MB", "<= 2048")
-    a10, b10 = synthetic(10_000, seed=2)
-    t0 = time.perf_counter()
-    fast = allocate_matrix(a10, b10)
-    t_np = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    slow = python_loop(a10, b10)
-    t_py = time.perf_counter() - t0
-    same = all((fast[p].sum() == sum(slow[p])) for p in range(len(a10)))
-    diff = int(sum(abs(int(x) - y) for p in range(len(a10)) for x, y in zip(fast[p], slow[p])))
-    row("10,000 apartments: numpy", round(t_np * 1000, 1), "ms")
-    row("10,000 apartments: Python loop", round(t_py * 1000, 1), "ms")
-    row("speed-up numpy / Python loop", round(t_py / t_np, 1), "x")
-    row("øre differing numpy vs loop (tie order)", diff, "øre", "totals equal: %s" % same)
+    WORK.mkdir(parents=True, exist_ok=True)
+    bench_load_allocate()
+    bench_statements()
+    bench_reference()
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "load-allocate":
+        load_allocate(sys.argv[2])
+    else:
+        main()

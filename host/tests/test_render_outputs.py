@@ -14,7 +14,7 @@ from types import SimpleNamespace as NS
 import pytest
 
 from fordel.settle import danish as dk
-from fordel.settle import render, statement
+from fordel.settle import render
 
 sys.path.insert(0, str(Path(__file__).parent))
 from render_checks import check_html, pdf_pages_and_text  # noqa: E402
@@ -207,9 +207,13 @@ def test_user_text_is_escaped(tmp_path):
         assert "img" not in p.tags
 
 
-def test_statement_that_does_not_add_up_is_refused(tmp_path):
+def test_statement_that_does_not_add_up_is_refused_and_the_others_written(tmp_path):
     result = small_result()
     result.statements[1].lines[0].amount_ore += 1                  # one øre off
-    with pytest.raises(statement.StatementError, match="T2a"):
-        render.write_outputs(result, tmp_path)
-    assert not any(tmp_path.iterdir())                             # nothing half-written
+    written = render.write_outputs(result, tmp_path)
+    assert [t for t, _ in written.failed] == ["T2a"]
+    assert "StatementError" in written.failed[0][1] and "T2a" in written.failed[0][1]
+    names = sorted(p.name for p in (tmp_path / "statements").iterdir())
+    assert names == ["T1.html", "T1.pdf", "T2b.html", "T2b.pdf", "T3.html", "T3.pdf"]
+    index = (tmp_path / "index.html").read_text("utf-8")
+    assert "T2a blev ikke skrevet" in index and "statements/T2a" not in index

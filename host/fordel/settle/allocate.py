@@ -20,8 +20,8 @@ consumption shared by days (or degree days, [split] moves). Fixed keys are share
 Each pool is split over tenancies by largest remainder: floor of each exact share, the
 remaining øre to the largest fractions, so every pool is distributed to the øre.
 """
-import bisect
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -31,8 +31,9 @@ from . import consumption as cu
 from . import danish as dk
 from .checks import deadline, run_checks
 from .degree_days import DegreeDays
+from .eed_months import EEDSeries, Month, eed_series  # noqa: F401 (re-exported)
 from .estimate import METHODS, Estimate, estimate
-from .property import Property
+from .property import Property, gc_paused
 
 POOL_NAMES = {
     "fixed": ("Fast bidrag efter fordelingstal", "fordelingstal"),
@@ -63,7 +64,7 @@ class Pool:
     share: Decimal | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     pool: str
     basis: Decimal
@@ -86,7 +87,7 @@ class Reduction:
     where: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Reading:
     """A meter's readings at the start and end of the tenant's own period, with their dates
     and how each was obtained, and the consumption that follows."""
@@ -114,26 +115,6 @@ class Comparison:
     own: Decimal
     average: Decimal
     unit: str
-
-
-@dataclass
-class Month:
-    year: int
-    month: int
-    own: float | None
-    last_year: float | None
-    average: float | None
-    interpolated: bool = False      # from readings around the month's ends, not on them
-
-
-@dataclass
-class EEDSeries:
-    unit_id: str
-    unit_label: str
-    quantity: str
-    unit: str
-    months: list
-    note: str = ""
 
 
 @dataclass
@@ -177,40 +158,82 @@ class Result:
 
 def largest_remainder(amount_ore, bases):
     """Split amount_ore (int) over bases (array) to the øre: floors of the exact shares, the
-    remaining øre one each to the largest fractional parts (ties: lower index first)."""
+    remaining øre one each to the largest fractional parts (ties: lower index first).
+
+    The shares are computed in float64; where rounding could decide (a share within TIE of
+    a whole øre, or a fractional part within TIE of the last one to get an øre: equal
+    bases, shares of 1/3 and 2/3) the decision is taken again in exact integers (the float
+    bases are exact binary fractions), so the result is the exact rule's."""
     bases = np.asarray(bases, dtype=np.float64)
     total = bases.sum()
     if total <= 0 or amount_ore == 0:
         return np.zeros(len(bases), dtype=np.int64)
-    exact = amount_ore * (bases / total)
+    exact = amount_ore * bases / total
     floors = np.floor(exact).astype(np.int64)
+    frac = exact - floors
+    tie = TIE * max(1.0, float(exact.max()))
+    ints = _ExactShares(amount_ore, bases)
+    unsure = np.flatnonzero((frac < tie) | (frac > 1 - tie))
+    if len(unsure):
+        floors[unsure], frac[unsure] = ints.floor_and_fraction(unsure)
     rest = int(amount_ore - floors.sum())
-    if rest:
-        order = np.argsort(-(exact - floors), kind="stable")
-        floors[order[:rest]] += 1
+    if rest <= 0:
+        return floors
+    cut = np.partition(frac, len(frac) - rest)[len(frac) - rest]
+    above = np.flatnonzero(frac > cut + tie)
+    band = np.flatnonzero(np.abs(frac - cut) <= tie)
+    floors[above] += 1
+    need = rest - len(above)
+    floors[band[ints.order(band)[:need]]] += 1
     return floors
 
 
-def allocate_matrix(amounts, bases):
-    """amounts: øre per pool (k,); bases: (k, n) bases per pool and tenancy -> (k, n) øre,
-    each row summing to its amount exactly (largest remainder, vectorised over tenancies)."""
-    bases = np.asarray(bases, dtype=np.float64)
-    amounts = np.asarray(amounts, dtype=np.int64)
-    totals = bases.sum(axis=1, keepdims=True)
-    safe = np.where(totals > 0, totals, 1.0)
-    exact = bases * amounts[:, None] / safe
-    floors = np.floor(exact).astype(np.int64)
-    rest = amounts - floors.sum(axis=1)
-    frac = exact - floors
-    out = floors
-    for k in range(len(amounts)):           # one sort per pool (k is small)
-        if rest[k] > 0:
-            idx = np.argpartition(-frac[k], rest[k] - 1)[:rest[k]]
-            out[k, idx] += 1
-    return out
+TIE = 1e-9            # relative: float64 shares are good to ~1e-15 of the largest share
 
 
-@dataclass
+class _ExactShares:
+    """amount × base / Σ bases in exact integers for a few indices (each distinct base
+    value computed once): every float64 base is mantissa × 2^exponent."""
+
+    def __init__(self, amount, bases):
+        self.amount, self.bases = int(amount), bases
+        mant, exp = np.frexp(bases)
+        self.mant = (mant * 2.0 ** 53).astype(np.int64)
+        self.exp = exp.astype(np.int64) - 53
+        self.low = int(self.exp[bases > 0].min()) if (bases > 0).any() else 0
+        total = 0
+        for e in np.unique(self.exp[bases > 0]):
+            m = self.mant[(self.exp == e) & (bases > 0)]
+            hi, lo = int((m >> 32).sum()), int((m & 0xFFFFFFFF).sum())
+            total += ((hi << 32) + lo) << int(e - self.low)
+        self.total = total
+
+    def _scaled(self, k):
+        return int(self.mant[k]) << int(self.exp[k] - self.low) if self.bases[k] > 0 else 0
+
+    def divmod(self, idx):
+        """(whole øre, remainder numerator over self.total) per index."""
+        values, first, inverse = np.unique(self.bases[idx], return_index=True,
+                                           return_inverse=True)
+        done = [divmod(self.amount * self._scaled(idx[k]), self.total) for k in first]
+        return done, inverse.ravel()
+
+    def floor_and_fraction(self, idx):
+        done, inverse = self.divmod(idx)
+        q = np.array([d[0] for d in done], dtype=np.int64)[inverse]
+        r = np.array([d[1] / self.total for d in done])[inverse]
+        return q, r
+
+    def order(self, idx):
+        """Positions of idx by exact remainder, largest first, ties by index."""
+        done, inverse = self.divmod(idx)
+        by_rest = sorted({d[1] for d in done}, reverse=True)     # equal remainders tie
+        place = {r: k for k, r in enumerate(by_rest)}
+        rank = np.array([place[d[1]] for d in done], dtype=np.int64)
+        return np.lexsort((idx, rank[inverse]))
+
+
+@dataclass(slots=True)
 class Segment:
     """Who is liable for an apartment from `start` to `end`: a tenancy, or a vacancy the
     owner carries."""
@@ -257,7 +280,7 @@ def meter_factor(m):
     return Decimal(m.factor)
 
 
-@dataclass
+@dataclass(slots=True)
 class MeterUse:
     """One meter over the period: what its readings give (span) or its estimate, the
     factor, and its consumption per segment of its apartment."""
@@ -274,7 +297,7 @@ class MeterUse:
         return self.estimate.value / self.factor if self.factor else Decimal(0)
 
 
-@dataclass
+@dataclass(slots=True)
 class SegmentUse:
     """A meter's consumption in one segment, with the readings that bound it."""
     amount: Decimal
@@ -290,7 +313,7 @@ class EstimateContext:
         self.start, self.end, self.days = prop.start, prop.end, prop.days
         self.degree_days = DegreeDays(prop.degree_days)
         self._area = {a.id: a.area_m2 for a in prop.apartments}
-        self._read, self._unread, self._flats = {}, {}, {}
+        self._read, self._unread, self._flats, self._fully_read = {}, {}, {}, {}
         for u in uses:
             key = (u.meter.apartment, u.meter.kind)
             read = u.span is not None and not u.span.how
@@ -311,10 +334,14 @@ class EstimateContext:
         return self._unread.get((apt, kind), 0)
 
     def fully_read(self, kind):
-        """Σ basis and Σ area of the apartments whose meters of `kind` were all read."""
-        done = [(apt, t) for (apt, k), (ok, t) in self._flats.items() if ok and k == kind]
-        return sum((t for _, t in done), Decimal(0)), sum((self._area[a] for a, _ in done),
-                                                          Decimal(0))
+        """Σ basis and Σ area of the apartments whose meters of `kind` were all read
+        (summed once per kind: asked for every unread meter)."""
+        if kind not in self._fully_read:
+            done = [(apt, t) for (apt, k), (ok, t) in self._flats.items() if ok and k == kind]
+            self._fully_read[kind] = (
+                sum((t for _, t in done), Decimal(0)),
+                sum((self._area[a] for a, _ in done), Decimal(0)))
+        return self._fully_read[kind]
 
 
 def read_meters(prop, dd):
@@ -541,6 +568,7 @@ def segment_bases(prop, segs, uses, dd):
     return bases, ftal * frac
 
 
+@gc_paused
 def settle(prop: Property, progress=None):
     index = {a.id: i for i, a in enumerate(prop.apartments)}
     dd = DegreeDays(prop.degree_days)
@@ -573,8 +601,7 @@ def settle(prop: Property, progress=None):
     area = float(sum(a.area_m2 for a in prop.apartments))
     per_m2 = float(bases[heat].sum()) / area if area else 0.0
     shares = Shares(pools, amounts, bases, heat, per_m2)
-    statements = [statement_of(prop, s, j, shares, uses_of.get(s.apartment.id, []))
-                  for j, s in enumerate(segs)]
+    statements = StatementList(prop, segs, shares, uses_of)
     checks = run_checks(prop, pools, costs, uses, bases, segs, dd)
     for key in fallback:
         checks.append(checks_fallback(key))
@@ -625,6 +652,27 @@ class Shares:
     bases: dict
     heat_key: str
     heat_per_m2: float
+
+
+class StatementList(Sequence):
+    """One statement per segment, each built when read (statement_of): a property's
+    statements are never all in memory at once; the renderers stream them."""
+
+    def __init__(self, prop, segs, shares, uses_of):
+        self.prop, self.segs, self.shares, self.uses_of = prop, segs, shares, uses_of
+
+    def __len__(self):
+        return len(self.segs)
+
+    def __getitem__(self, j):
+        if isinstance(j, slice):
+            return [self[k] for k in range(*j.indices(len(self)))]
+        s = self.segs[j]
+        return statement_of(self.prop, s, j % len(self.segs), self.shares,
+                            self.uses_of.get(s.apartment.id, []))
+
+    def tenancy_ids(self):
+        return [s.id for s in self.segs]
 
 
 def statement_of(prop, s, j, shares, own):
@@ -719,101 +767,3 @@ def _how(u, r, end):
 
 def _round(x):
     return int(Decimal(str(x)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-
-
-def eed_series(prop):
-    """Monthly consumption per apartment (EED information): each meter's register rise
-    between month ends, read where a reading exists on the month's last day (or the next
-    day's first), else interpolated linearly between the readings around it and marked; a
-    month with no readings on both sides is left empty. Against the same month a year
-    earlier and the property's average."""
-    months = [(y, mo) for y, mo in _months(prop.start, prop.end)]
-    out = []
-    for kind, qty, unit in (("hca", "Varme", "enheder"), ("hot_water", "Varmt vand", "m³"),
-                            ("cold_water", "Koldt vand", "m³")):
-        now, last = {}, {}
-        for m in prop.meters:
-            if m.kind != kind:
-                continue
-            curve = _cumulative(prop.readings.get(m.id, []), kind)
-            _add(now.setdefault(m.apartment, [(0.0, False)] * len(months)),
-                 [_month_use(curve, y, mo) for y, mo in months])
-            _add(last.setdefault(m.apartment, [(0.0, False)] * len(months)),
-                 [_month_use(curve, y - 1, mo) for y, mo in months])
-        if not now:
-            continue
-        avg = []
-        for k in range(len(months)):
-            vs = [v[k][0] for v in now.values() if v[k] is not None]
-            avg.append(sum(vs) / len(vs) if vs else None)
-        for a in prop.apartments:
-            if a.id not in now:
-                continue
-            series = EEDSeries(a.id, a.label, qty, unit, [
-                Month(y, mo, _val(now[a.id][k]), _val(last[a.id][k]), avg[k],
-                      bool(now[a.id][k] and now[a.id][k][1]))
-                for k, (y, mo) in enumerate(months)])
-            if any(x.interpolated for x in series.months):
-                series.note = ("Måneder markeret * er beregnet ved lineær interpolation mellem "
-                               "de nærmeste aflæsninger omkring månedsskiftet.")
-            out.append(series)
-    return out
-
-
-MAX_GAP = 62          # days between the readings an EED month is interpolated from
-
-
-def _months(lo, hi):
-    d = datetime.date(lo.year, lo.month, 1)
-    while d <= hi:
-        yield d.year, d.month
-        d = datetime.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
-
-
-def _val(x):
-    return None if x is None else x[0]
-
-
-def _add(acc, vals):
-    for k, v in enumerate(vals):
-        acc[k] = None if v is None or acc[k] is None else (acc[k][0] + v[0], acc[k][1] or v[1])
-
-
-def _cumulative(readings, kind):
-    """(day ordinals, consumption since the first reading) with resets and replacements."""
-    days, values, total = [], [], Decimal(0)
-    for k, r in enumerate(readings):
-        if k:
-            total += cu.rise(readings[k - 1:k + 1], kind)[0]
-        if days and days[-1] == r.date.toordinal():
-            values[-1] = float(total)              # a replacement's final and start
-            continue
-        days.append(r.date.toordinal())
-        values.append(float(total))
-    return days, values
-
-
-def _value_at(curve, day):
-    """(consumption at the end of `day`, interpolated?): the reading of that day or the
-    next (as at the period's start), else linear between readings at most MAX_GAP days
-    apart; None without. `curve`: (days, values) sorted by day."""
-    days, values = curve
-    i = bisect.bisect_left(days, day)
-    if i < len(days) and days[i] in (day, day + 1):
-        return values[i], False
-    if i == 0 or i == len(days) or days[i] - days[i - 1] > MAX_GAP:
-        return None
-    d0, d1, v0, v1 = days[i - 1], days[i], values[i - 1], values[i]
-    return v0 + (v1 - v0) * (day - d0) / (d1 - d0), True
-
-
-def _month_use(curve, y, mo):
-    """(a meter's consumption in month (y, mo), interpolated?) or None."""
-    first = datetime.date(y, mo, 1).toordinal() - 1          # end of the day before
-    nxt = datetime.date(y + (mo == 12), mo % 12 + 1, 1).toordinal() - 1
-    lo, hi = _value_at(curve, first), _value_at(curve, nxt)
-    if lo is None or hi is None:
-        return None
-    return hi[0] - lo[0], lo[1] or hi[1]

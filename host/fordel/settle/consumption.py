@@ -25,7 +25,7 @@ ONE_DAY = datetime.timedelta(days=1)
 HEATING = ("hca", "heat")
 
 
-@dataclass
+@dataclass(slots=True)
 class MeterSpan:
     """What a meter's readings give over a span: opening and closing reading used,
     consumption, and notes a tenant should see."""

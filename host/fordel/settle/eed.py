@@ -64,10 +64,13 @@ def build(result, unit_id, series_list):
 
 def to_dicts(result):
     """EED data for export.json: one dict per apartment and quantity."""
-    out = []
+    return list(iter_dicts(result))
+
+
+def iter_dicts(result):
+    """to_dicts one series at a time."""
     for s in result.eed:
-        out.append({"unit_id": s.unit_id, "quantity": s.quantity, "unit": s.unit,
-                    "months": [{"month": "%04d-%02d" % (m.year, m.month), "own": m.own,
-                                "last_year": m.last_year, "average": m.average}
-                               for m in s.months]})
-    return out
+        yield {"unit_id": s.unit_id, "quantity": s.quantity, "unit": s.unit,
+               "months": [{"month": "%04d-%02d" % (m.year, m.month), "own": m.own,
+                           "last_year": m.last_year, "average": m.average}
+                          for m in s.months]}

@@ -26,7 +26,7 @@ UNIT = {"hca": "enheder", "heat": "kWh", "hot_water": "m³", "cold_water": "m³"
 Q = Decimal("0.001")
 
 
-@dataclass
+@dataclass(slots=True)
 class Estimate:
     meter_id: str
     pool: str

@@ -19,9 +19,12 @@ as written; two ids that differ only in case are a problem, never merged.
 """
 import csv
 import datetime
+import functools
+import gc
 import io
 import json
 import re
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -48,7 +51,7 @@ class PropertyError(ValueError):
                                      for p in problems)))
 
 
-@dataclass
+@dataclass(slots=True)
 class Apartment:
     id: str
     label: str
@@ -60,7 +63,7 @@ class Apartment:
     rooms: Decimal = Decimal(0)
 
 
-@dataclass
+@dataclass(slots=True)
 class Meter:
     id: str
     apartment: str
@@ -100,7 +103,7 @@ class MeterReading(NamedTuple):
     row: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Tenancy:
     id: str
     apartment: str
@@ -137,7 +140,10 @@ DANISH_DATE = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$")
 GROUPED = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
 
 
+@functools.lru_cache(maxsize=8192)
 def _date(text):
+    """A date as written (ISO or DD-MM-YYYY). Cached: a year of readings repeats a few
+    hundred dates millions of times, and one date object per day is shared."""
     t = str(text).strip()
     m = DANISH_DATE.match(t)
     try:
@@ -164,6 +170,12 @@ def _toml_date(toml, key, problems):
         return None
 
 
+@functools.lru_cache(maxsize=64)
+def _decimal_default(text):
+    """The default of an empty cell, one shared (immutable) Decimal per default."""
+    return Decimal(text)
+
+
 def _dec(text, default=None, danish=False):
     """A number as written in the file; decimal comma in a Danish (semicolon) file, where a
     dot only groups thousands (1.234,5). Refuses NaN, infinities and absurd magnitudes."""
@@ -171,7 +183,7 @@ def _dec(text, default=None, danish=False):
     if not t:
         if default is None:
             raise ValueError("missing number")
-        return Decimal(default)
+        return _decimal_default(default)
     if danish:
         if GROUPED.match(t):
             t = t.replace(".", "")
@@ -196,13 +208,14 @@ ALIASES = {("degree_days.csv", "date"): "month", ("degree_days.csv", "graddage")
 
 
 class Table(NamedTuple):
-    rows: list                 # [(row number, {column: text})]
+    rows: list                 # [(row number, {column: text})]; an iterator when lazy
     danish: bool
 
 
-def _rows(folder, name, required, problems, notes=None):
+def _rows(folder, name, required, problems, notes=None, lazy=False):
     """The rows of a CSV file as (row number, dict); a missing file, a file that is not
-    UTF-8 or missing columns are listed in problems."""
+    UTF-8 or missing columns are listed in problems. lazy: the rows as an iterator, read
+    as they are used (readings.csv: millions of rows never held as dicts at once)."""
     path = folder / name
     if not path.is_file():
         problems.append((name, 0, "file missing"))
@@ -221,10 +234,8 @@ def _rows(folder, name, required, problems, notes=None):
         delimiter = ";"
     elif "\t" in head and "," not in head:
         delimiter = "\t"
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    names = [ALIASES.get((name, c.strip().lower()), c.strip())
-             for c in (reader.fieldnames or ())]
-    reader.fieldnames = names
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    names = [ALIASES.get((name, c.strip().lower()), c.strip()) for c in next(reader, [])]
     missing = [c for c in required if c not in names]
     if missing:
         hint = ""
@@ -235,9 +246,11 @@ def _rows(folder, name, required, problems, notes=None):
     if delimiter != "," and notes is not None:
         notes.append("%s: %s-separeret fil (dansk regneark), decimaltal med komma" % (
             name, "semikolon" if delimiter == ";" else "tabulator"))
-    rows = [(i + 2, {k: (v or "").strip() if isinstance(v, str) else "" for k, v in r.items()
-                     if k}) for i, r in enumerate(reader)]
-    return Table(rows, delimiter != ",")
+    columns = [(j, c) for j, c in enumerate(names) if c]
+    # blank lines skipped; a short row's missing cells are "", cells past the header dropped
+    rows = ((i + 2, {c: r[j].strip() if j < len(r) else "" for j, c in columns})
+            for i, r in enumerate(r for r in reader if r))
+    return Table(rows if lazy else list(rows), delimiter != ",")
 
 
 FILE_NAME_CHARS = re.compile(r"[A-Za-z0-9]")
@@ -274,6 +287,23 @@ def _ids_once(name, rows_ids, what, problems):
             seen[key] = (row, ident)
 
 
+def gc_paused(fn):
+    """Run fn with Python's cycle collector off: loading and settling make millions of
+    small objects and no cycles, and each full collection walked all of them again (half
+    the time of a 100,000-apartment property); reference counting still frees them."""
+    @functools.wraps(fn)
+    def paused(*args, **kwargs):
+        was = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if was:
+                gc.enable()
+    return paused
+
+
+@gc_paused
 def load(folder, period=None):
     """Read and validate a property folder; PropertyError lists every problem found."""
     folder = Path(folder)
@@ -440,7 +470,7 @@ def _meters(folder, apartment_ids, split, problems, notes):
 
 
 def _tenancies(folder, apartment_ids, problems, notes):
-    tenancies = []
+    tenancies, same_apartment = [], {}
     t = _rows(folder, "tenancies.csv", ("tenancy", "apartment", "move_in"), problems, notes)
     for row, r in t.rows:
         try:
@@ -461,11 +491,11 @@ def _tenancies(folder, apartment_ids, problems, notes):
                                                                       apartment_ids)))
         if ten.move_out < ten.move_in:
             problems.append(("tenancies.csv", row, "moves out before moving in"))
-        for _, o in tenancies:
-            if o.apartment == ten.apartment and ten.move_in <= o.move_out and \
-                    o.move_in <= ten.move_out:
+        for o in same_apartment.get(ten.apartment, ()):       # that apartment's only
+            if ten.move_in <= o.move_out and o.move_in <= ten.move_out:
                 problems.append(("tenancies.csv", row, "overlaps tenancy %s of apartment %s"
                                  % (o.id, ten.apartment)))
+        same_apartment.setdefault(ten.apartment, []).append(ten)
         tenancies.append((row, ten))
     _ids_once("tenancies.csv", [(row, x.id) for row, x in tenancies], "tenancy", problems)
     return [x for _, x in tenancies]
@@ -502,7 +532,8 @@ def _readings(folder, meters, problems, notes):
     by_id = {m.id: m for m in meters}
     folded = {m.id.casefold(): m.id for m in meters}
     readings = {}
-    t = _rows(folder, "readings.csv", ("meter_id", "date", "value"), problems, notes)
+    t = _rows(folder, "readings.csv", ("meter_id", "date", "value"), problems, notes,
+              lazy=True)
     for row, r in t.rows:
         mid = r["meter_id"]
         try:
@@ -513,7 +544,7 @@ def _readings(folder, meters, problems, notes):
         except ValueError as e:
             problems.append(("readings.csv", row, str(e)))
             continue
-        kind = r.get("kind") or "reading"
+        kind = sys.intern(r.get("kind") or "reading")   # one string per kind, not per row
         if mid not in by_id:
             other = folded.get(mid.casefold())
             problems.append(("readings.csv", row, "unknown meter %s" % mid + (

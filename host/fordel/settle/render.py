@@ -8,16 +8,16 @@
       eed/<apartment>.html        monthly EED consumption information
       export.csv, export.json     settlement file for property-management systems
 
-Entry point: write_outputs(result, out_dir) -> list of written paths. The renderers only
-format what the engine computed; a statement that does not add up to the øre is refused
-(StatementError) before anything is written.
+Entry point: write_outputs(result, out_dir, workers, progress) -> the written paths. The
+renderers only format what the engine computed; a statement that does not add up to the øre
+is refused (StatementError): it is named in the result's `failed` and on the index page, and
+every other output is written (statements in parallel: statement_files.py).
 """
-import os
 import re
 from pathlib import Path
 
 from . import danish as dk
-from . import eed, export, render_html, render_pdf, report, statement
+from . import eed, export, render_html, render_pdf, report, statement_files
 from . import render_doc as rd
 
 
@@ -32,31 +32,29 @@ def safe_name(ident):
 def _unique_names(ids):
     names, seen = {}, set()
     for ident in ids:
-        base = safe_name(ident)
-        name, n = base, 2
-        while name.lower() in seen:
-            name = "%s-%d" % (base, n)
-            n += 1
-        seen.add(name.lower())
-        names[ident] = name
+        names[ident] = _unique_name(ident, seen)
     return names
 
 
-def _write(path, data):
-    """Write via a temporary file and rename, so a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    mode = "wb" if isinstance(data, bytes) else "w"
-    kwargs = {} if isinstance(data, bytes) else {"encoding": "utf-8", "newline": ""}
-    with open(tmp, mode, **kwargs) as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-    return path
+def _unique_name(ident, seen):
+    base = safe_name(ident)
+    name, n = base, 2
+    while name.lower() in seen:
+        name = "%s-%d" % (base, n)
+        n += 1
+    seen.add(name.lower())
+    return name
 
 
-def index_doc(result, statements, eed_links, failed_checks):
+def _eed_by_apartment(result):
+    by_apartment = getattr(result.eed, "by_apartment", None)
+    return by_apartment() if by_apartment else eed.apartments(result).items()
+
+
+_write = statement_files.write_file
+
+
+def index_doc(result, statements, eed_links, failed_checks, failed_statements=()):
     doc = rd.Doc("Fordelingsregnskab – %s" % result.property_name,
                  subtitle="Afregningsperiode %s · udstedt %s" % (
                      dk.period(result.period_start, result.period_end), dk.date(result.issued)),
@@ -64,6 +62,9 @@ def index_doc(result, statements, eed_links, failed_checks):
     if failed_checks:
         doc.add(rd.Para("%s fejlede – se rapporten før udsendelse."
                         % dk.count(failed_checks, "kontrol", "kontroller"), "warn"))
+    for tenancy_id, reason in failed_statements:
+        doc.add(rd.Para("Forbrugsopgørelse %s blev ikke skrevet: %s" % (tenancy_id, reason),
+                        "warn"))
     doc.add(rd.Heading("Regnskab"),
             rd.LinkList([(rd.Link("Rapport til bestyrelsen (HTML)", "report.html"), ""),
                          (rd.Link("Rapport til bestyrelsen (PDF)", "report.pdf"), ""),
@@ -85,32 +86,62 @@ def index_doc(result, statements, eed_links, failed_checks):
     return doc
 
 
-def write_outputs(result, out_dir):
-    """Render `result` (a SettlementResult) into out_dir; return the written paths."""
-    out = Path(out_dir)
-    # build everything first: a statement that does not add up stops the run before
-    # any file is written
-    names = _unique_names([st.tenancy_id for st in result.statements])
-    docs = [(st, names[st.tenancy_id], statement.build(result, st)) for st in result.statements]
-    report_doc = report.build(result)
-    eed_by_unit = eed.apartments(result)
-    eed_names = _unique_names(list(eed_by_unit))
-    eed_docs = [(unit_id, eed_names[unit_id], eed.build(result, unit_id, series))
-                for unit_id, series in eed_by_unit.items()]
-    failed = sum(1 for c in result.checks if not c.ok and c.severity != "warning")
+class Written(list):
+    """The paths written, in order (only counted, in `count`, with keep_paths=False: a
+    million statements' paths are not kept); `failed` lists (tenancy id, reason) for each
+    statement that could not be written (the others are written all the same)."""
 
-    written = []
-    for st, name, doc in docs:
-        written.append(_write(out / "statements" / (name + ".html"), render_html.to_html(doc)))
-        written.append(_write(out / "statements" / (name + ".pdf"), render_pdf.to_pdf(doc)))
-    written.append(_write(out / "report.html", render_html.to_html(report_doc)))
-    written.append(_write(out / "report.pdf", render_pdf.to_pdf(report_doc)))
-    eed_links = []
-    for unit_id, name, doc in eed_docs:
+    def __init__(self, keep_paths=True):
+        super().__init__()
+        self.failed = []
+        self.count = 0
+        self.keep_paths = keep_paths
+
+    def add(self, paths):
+        self.count += len(paths)
+        if self.keep_paths:
+            self.extend(paths)
+
+
+def write_outputs(result, out_dir, workers=1, progress=None, keep_paths=True):
+    """Render `result` (a SettlementResult) into out_dir; return the written paths (Written).
+
+    Statements are rendered by `workers` processes (1: in this process), streamed to disk in
+    batches so memory stays flat; `progress(n)` is called as statements finish. A statement
+    that fails (e.g. does not add up) is named in Written.failed, in the index and on the
+    returned list's `failed`; every other output is written."""
+    out = Path(out_dir)
+    ids = result.statements.tenancy_ids() if hasattr(result.statements, "tenancy_ids") else \
+        [st.tenancy_id for st in result.statements]
+    names = _unique_names(ids)
+    written = Written(keep_paths)
+    for tenancy_id, paths, error in statement_files.render_all(
+            result, out / "statements", names, workers, progress):
+        written.add(paths)
+        if error:
+            written.failed.append((tenancy_id, error))
+    written.add(_write_property_pages(result, out, names, written.failed))
+    return written
+
+
+def _write_property_pages(result, out, names, failed_statements):
+    report_doc = report.build(result)
+    failed = sum(1 for c in result.checks if not c.ok and c.severity != "warning")
+    written = [_write(out / "report.html", render_html.to_html(report_doc)),
+               _write(out / "report.pdf", render_pdf.to_pdf(report_doc))]
+    eed_links, seen = [], set()
+    for unit_id, series in _eed_by_apartment(result):     # one apartment at a time
+        name = _unique_name(unit_id, seen)
+        doc = eed.build(result, unit_id, series)
         written.append(_write(out / "eed" / (name + ".html"), render_html.to_html(doc)))
         eed_links.append((doc.title.split(" – ", 1)[-1], name))
-    written.append(_write(out / "export.csv", export.to_csv(result)))
-    written.append(_write(out / "export.json", export.to_json(result, eed.to_dicts(result))))
-    index = index_doc(result, [(st, name) for st, name, _ in docs], eed_links, failed)
+    written.append(statement_files.write_streamed(out / "export.csv",
+                                                  lambda f: export.write_csv(result, f)))
+    written.append(statement_files.write_streamed(
+        out / "export.json", lambda f: export.write_json(result, f, eed.iter_dicts(result))))
+    bad = {tid for tid, _ in failed_statements}
+    index = index_doc(result, [(st, names[st.tenancy_id]) for st in result.statements
+                               if st.tenancy_id not in bad], eed_links, failed,
+                      failed_statements)
     written.append(_write(out / "index.html", render_html.to_html(index)))
     return written

@@ -66,8 +66,27 @@ def clean(text):
     return escape(text)
 
 
+_PARSED = {}           # (markup, style) -> what reportlab's parser made of it
+_PARSED_MAX = 20_000  # entries; a statement repeats most of its cells' texts
+
+
+def paragraph(markup, style):
+    """Paragraph(markup, style), the markup parsed once per process: a statement's labels,
+    units and headings recur on every statement, and parsing was a third of a PDF's time.
+    Each Paragraph gets its own copies of the parsed fragments."""
+    key = (markup, style.name, style.fontName, style.fontSize, style.leading)
+    parsed = _PARSED.get(key)
+    if parsed is None:
+        p = Paragraph(markup, style)
+        if len(_PARSED) < _PARSED_MAX:
+            _PARSED[key] = (p.text, p.style, p.frags, p.bulletText)
+        return p
+    text, parsed_style, frags, bullet = parsed
+    return Paragraph(text, parsed_style, bullet, frags=[f.clone() for f in frags])
+
+
 def _para(text, style):
-    return Paragraph(clean(text), STYLES[style])
+    return paragraph(clean(text), STYLES[style])
 
 
 def _widest_word(text, font, size):
@@ -75,13 +94,17 @@ def _widest_word(text, font, size):
     return max(stringWidth(w, font, size) for w in words)
 
 
-def column_widths(t, width, size=8):
+def widest_words(t):
+    """Each column's widest word at font size 1 (a width grows linearly with the size)."""
+    rows = [t.columns] + list(t.rows) + list(t.foot)
+    return [max(_widest_word(r[i], BOLD, 1) for r in rows) for i in range(len(t.columns))]
+
+
+def column_widths(t, width, size=8, widest=None):
     """Column widths that hold each column's widest word (so no word is broken and no
     figure runs into its neighbour), the rest of the width shared by the table's relative
-    widths; None when the words alone do not fit."""
-    rows = [t.columns] + list(t.rows) + list(t.foot)
-    need = [max(_widest_word(r[i], BOLD, size) for r in rows) + 2 * PAD + 1
-            for i in range(len(t.columns))]
+    widths; None when the words alone do not fit. widest: widest_words(t), if known."""
+    need = [w * size + 2 * PAD + 1 for w in widest or widest_words(t)]
     if sum(need) > width:
         return None
     rel = t.widths or [3 if a == "l" else 2 for a in t.align]
@@ -101,25 +124,42 @@ def column_widths(t, width, size=8):
             widths[i] -= extra * (widths[i] - need[i]) / room
 
 
-def _table(t, width):
-    size = 8
-    col_widths = column_widths(t, width, size)
+ROWS_PER_TABLE = 200   # reportlab re-measures every remaining row at each page break of a
+# table, so one table of n rows costs n² (a 16,000-tenancy report took 31 s); long tables are
+# printed as consecutive tables of this many rows, each with the header, same column widths
+
+
+def _sizing(t, width):
+    """(font size, column widths) that hold the whole table's widest words."""
+    size, widest = 8, widest_words(t)
+    col_widths = column_widths(t, width, size, widest)
     while col_widths is None and size > 5.5:
         size -= 0.5
-        col_widths = column_widths(t, width, size)
+        col_widths = column_widths(t, width, size, widest)
     if col_widths is None:
         col_widths = [width / len(t.columns)] * len(t.columns)
+    return size, col_widths
+
+
+def _table(t, width, sizing=None):
+    size, col_widths = sizing or _sizing(t, width)
+    if len(t.rows) > ROWS_PER_TABLE:
+        starts = range(0, len(t.rows), ROWS_PER_TABLE)
+        return [f for k in starts for f in _table(rd.Table(
+            t.columns, t.rows[k:k + ROWS_PER_TABLE], t.align,
+            t.foot if k == starts[-1] else [], t.caption if k == 0 else "", t.widths),
+            width, (size, col_widths))]
     styles = {k: ParagraphStyle(k + str(size), parent=STYLES[k], fontSize=size,
                                 leading=size * 1.25) for k in ("cell", "cellb", "cellr",
                                                                 "cellbr")}
-    head = [Paragraph(clean(c), styles["cellbr" if a == "r" else "cellb"])
+    head = [paragraph(clean(c), styles["cellbr" if a == "r" else "cellb"])
             for a, c in zip(t.align, t.columns)]
     data = [head]
     for row in t.rows:
-        data.append([Paragraph(clean(c), styles["cellr" if a == "r" else "cell"])
+        data.append([paragraph(clean(c), styles["cellr" if a == "r" else "cell"])
                      for a, c in zip(t.align, row)])
     for row in t.foot:
-        data.append([Paragraph(clean(c), styles["cellbr" if a == "r" else "cellb"])
+        data.append([paragraph(clean(c), styles["cellbr" if a == "r" else "cellb"])
                      for a, c in zip(t.align, row)])
     style = [
         ("BACKGROUND", (0, 0), (-1, 0), BAND),
@@ -131,8 +171,9 @@ def _table(t, width):
         ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
     ]
     n_rows = len(t.rows)
-    for r in range(1, n_rows + 1):
-        style.append(("LINEBELOW", (0, r), (-1, r), 0.25, colors.HexColor("#e6eaee")))
+    if n_rows:     # one command for every row's rule: per-row commands made splitting a
+        # long table over pages quadratic (each split re-splits every command)
+        style.append(("LINEBELOW", (0, 1), (-1, n_rows), 0.25, colors.HexColor("#e6eaee")))
     if t.foot:
         style.append(("LINEABOVE", (0, n_rows + 1), (-1, n_rows + 1), 0.9, colors.black))
     table = Table(data, colWidths=col_widths, repeatRows=1, hAlign="LEFT")
@@ -174,7 +215,7 @@ def flowables(doc, width):
         if isinstance(b, rd.Para):
             flow = [_para(b.text, b.style if b.style in STYLES else "normal")]
         elif isinstance(b, rd.KeyValues):
-            rows = [[Paragraph(clean(k), STYLES["cell"]), Paragraph(clean(v), STYLES["cell"])]
+            rows = [[paragraph(clean(k), STYLES["cell"]), paragraph(clean(v), STYLES["cell"])]
                     for k, v in b.pairs]
             t = Table(rows, colWidths=[width * 0.32, width * 0.68], hAlign="LEFT")
             t.setStyle(TableStyle([("TEXTCOLOR", (0, 0), (0, -1), MUTE),
