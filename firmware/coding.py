@@ -137,16 +137,20 @@ class CodingTable:
         return {"multiplier": _r(self.multiplier(slot))}
 
     def apply(self, slot, values):
-        """Coded values for one decoded reading: every HCA-unit, m³ or kWh field times the
-        meter's factor. Returns a new dict {field: coded value}."""
+        """Coded values for one decoded reading: its current and set-date readings (the
+        driver's billing contract, wmbus/billing.py) times the meter's factor. Returns a new
+        dict {field: coded value}."""
+        from wmbus import billing
         kind = self.flags[slot] & 0x0F
-        suffix = ("_hca", "_m3", "_m3", "_kwh")[kind]
+        # the readings the driver's billing contract names, in the unit of this kind
+        c = billing.of(values, ("hca", "m3", "m3", "kwh")[kind])
         k = _r(self.factor(slot))
         coded = {}
-        for name in values:
-            v = values[name]
-            if name.endswith(suffix) and isinstance(v, (int, float)):
-                coded[name] = round(v * k, 4)
+        if c is not None:
+            for name in c.value_fields():
+                v = values.get(name)
+                if isinstance(v, (int, float)) and not isinstance(v, bool):
+                    coded[name] = round(v * k, 4)
         return coded
 
     def describe(self, slot):

@@ -19,15 +19,11 @@ Per meter one float, one timestamp and one 16-bit check time in flat arrays (500
 """
 import array
 
-MAIN_FIELDS = ("current_consumption_hca", "total_m3", "total_energy_consumption_kwh")
-
 
 def main_value(values):
-    for name in MAIN_FIELDS:
-        v = values.get(name)
-        if v is not None:
-            return v
-    return None
+    """The meter's current reading, as its driver's billing contract names it."""
+    from wmbus import billing
+    return billing.current(values)
 
 
 _NEVER = 0xFFFF

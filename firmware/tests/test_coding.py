@@ -15,7 +15,7 @@ CSV = """meter_id,key,apartment,room,kind,scale,kq,kc,reduction,multiplier,drive
 
 SCRIPT = r"""
 import sys, json
-sys.path.insert(0, %(fw)r)
+sys.path[:0] = [%(fw)r, %(shared)r]
 from coding import CodingTable, CodingError
 try:
     t = CodingTable.load(%(path)r)
@@ -41,7 +41,8 @@ def run(tmp_path, csv):
     path = tmp_path / "coding.csv"
     path.write_text(csv, encoding="utf-8")
     proc = subprocess.run([micropython_binary(), "-X", "heapsize=96K", "-c",
-                           SCRIPT % {"fw": str(FIRMWARE), "path": str(path)}],
+                           SCRIPT % {"fw": str(FIRMWARE), "shared": str(FIRMWARE.parent / "shared"),
+                                     "path": str(path)}],
                           capture_output=True, text=True, timeout=30)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout.strip().splitlines()[-1])

@@ -7,7 +7,7 @@ from fordel.paths import FIRMWARE, micropython_binary
 
 SCRIPT = r"""
 import sys, json
-sys.path.insert(0, %r)
+sys.path[:0] = [%r, %r]
 from reading_policy import ReadingPolicy
 p = ReadingPolicy(2, min_interval_s=6 * 3600, change_interval_s=900)
 out = []
@@ -36,7 +36,7 @@ print(json.dumps({"out": out, "skipped": p.skipped, "due": due,
 
 
 def test_policy():
-    p = subprocess.run([micropython_binary(), "-X", "heapsize=96K", "-c", SCRIPT % str(FIRMWARE)],
+    p = subprocess.run([micropython_binary(), "-X", "heapsize=96K", "-c", SCRIPT % (str(FIRMWARE), str(FIRMWARE.parent / "shared"))],
                        capture_output=True, text=True, timeout=30)
     assert p.returncode == 0, p.stdout + p.stderr
     got = json.loads(p.stdout)

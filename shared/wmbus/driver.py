@@ -14,6 +14,7 @@ The unit is the name's suffix (`total_m3` -> m³, `operating_time_h` -> hours) u
 `decode(t, rec, out)` is an optional hook for manufacturer-specific bytes or status rules.
 """
 from . import vif as _vif
+from .dv import C1, CODE, LEN, MTYPE, NCOMB, OFF, STORE, SUBUNIT, TARIFF, W
 
 import sys
 
@@ -21,6 +22,18 @@ _MICRO = sys.implementation.name == "micropython"
 ANY = -1
 ANY_COMB = -2
 KEEP = "keep"
+# function field of a record (EN 13757-3 DIF bits 4-5)
+INSTANT = 0
+MAXIMUM = 1
+MINIMUM = 2
+AT_ERROR = 3
+NO_COMB = -1                # no combinable VIFE
+# combinable VIFEs (EN 13757-3 table 15) drivers match
+FORWARD_FLOW = 0x3B
+BACKWARD_FLOW = 0x3C
+# normalised codes (vif.py) without a quantity of their own
+MFCT_DATA = 0x3FF           # DIF 0x0F/0x1F: manufacturer-specific data to the end
+MFCT_VIF = 0x37F            # VIF 0x7F/0xFF: manufacturer-specific record
 
 
 class F:
@@ -120,7 +133,6 @@ class F:
         s_lo, s_hi = st if isinstance(st, tuple) else (st, st)
         t_lo, t_hi = ta if isinstance(ta, tuple) else (ta, ta)
         a = rec.a
-        W = 11
         for lo, hi in self.ranges:
             start = 0
             while True:
@@ -128,10 +140,10 @@ class F:
                 if i < 0:
                     break
                 start = i + 1
-                s = a[i * W + 2]
-                t = a[i * W + 3]
+                s = a[i * W + STORE]
+                t = a[i * W + TARIFF]
                 if s_lo <= s <= s_hi and t_lo <= t <= t_hi:
-                    yield i, self.name.format(storage=s, tariff=t, subunit=a[i * W + 4],
+                    yield i, self.name.format(storage=s, tariff=t, subunit=a[i * W + SUBUNIT],
                                               n=s + self.offset)
 
     def fill(self, rec, out):
@@ -141,10 +153,10 @@ class F:
 
 
 def _no_date(rec, i):
-    b = i * 11
-    off = rec.a[b + 6]
+    b = i * W
+    off = rec.a[b + OFF]
     d = rec.data
-    for k in range(rec.a[b + 7]):
+    for k in range(rec.a[b + LEN]):
         if d[off + k] != 0xFF:
             return False
     return True
@@ -155,8 +167,19 @@ class Driver:
 
     def __init__(self, name, meter_type, media, detect=(), fields=(), aliases=(),
                  decode=None, media_from_type=True, records=True, formats=(), compact=None,
-                 media_map=None):
+                 media_map=None, status=None, billing=None):
         self.name = name
+        # the billing-value contract (billing.py): (current reading, set-date reading,
+        # set date[, unit]) field names; default: the general rule of the meter type
+        if billing is None:
+            from .billing import DEFAULTS
+            billing = DEFAULTS.get(meter_type)
+        elif len(billing) == 3:
+            billing = tuple(billing) + (billing[0].rsplit("_", 1)[-1],)
+        self.billing = billing
+        # "status": None (the driver's hook sets it, or none), True (the TPL status byte
+        # only) or a Status (an error-flags record's bits and the TPL status byte)
+        self.status = status
         self.meter_type = meter_type
         self.media = media
         self.detect = detect
@@ -207,29 +230,34 @@ class Driver:
         if self._index is None:
             self._prepare()
         self._fill_records(rec, out)
+        if self.status is not None:
+            out["status"] = self.status_text(t, rec)
         if self.hook is not None:
             self.hook(t, rec, out)
+
+    def status_text(self, t, rec):
+        return status_of(self.status, t, rec)
 
     def _fill_records(self, rec, out):
         get = self._index.get
         a = rec.a
         for i in range(rec.n):
-            b = i * 11
-            fl = get(a[b] | a[b + 1] << 10)
+            b = i * W
+            fl = get(a[b + CODE] | a[b + MTYPE] << 10)
             if fl is None:
                 continue
             for f in fl:
                 c = f.comb
                 if c == -1:
-                    if a[b + 10]:
+                    if a[b + NCOMB]:
                         continue
-                elif c != -2 and a[b + 8] != c:
+                elif c != -2 and a[b + C1] != c:
                     continue
-                if f.subunit >= 0 and a[b + 4] != f.subunit:
+                if f.subunit >= 0 and a[b + SUBUNIT] != f.subunit:
                     continue
                 if f.multi:
                     s, ta = f.storage, f.tariff
-                    st, tt = a[b + 2], a[b + 3]
+                    st, tt = a[b + STORE], a[b + TARIFF]
                     if isinstance(s, tuple):
                         if st < s[0] or st > s[1]:
                             continue
@@ -240,14 +268,14 @@ class Driver:
                             continue
                     elif ta >= 0 and tt != ta:
                         continue
-                    nk = st | tt << 12 | a[b + 4] << 20
+                    nk = st | tt << 12 | a[b + SUBUNIT] << 20
                     name = f.names.get(nk)
                     if name is None:
                         name = f.names[nk] = f.name.format(storage=st, tariff=tt,
-                                                           subunit=a[b + 4], n=st + f.offset)
+                                                           subunit=a[b + SUBUNIT], n=st + f.offset)
                 else:
-                    if (f.storage >= 0 and a[b + 2] != f.storage) or \
-                            (f.tariff >= 0 and a[b + 3] != f.tariff):
+                    if (f.storage >= 0 and a[b + STORE] != f.storage) or \
+                            (f.tariff >= 0 and a[b + TARIFF] != f.tariff):
                         continue
                     name = f.name
                 if name not in out:
@@ -311,6 +339,49 @@ def flag_names(value, table):
     return names
 
 
+class Status:
+    """A driver's "status" field as its maker defines it: the bits of one record (by default
+    the error flags, VIF FD 17, at storage 0) named from `table` ((mask, name), ...; bits
+    outside it as `<prefix>_<hex>`, only bits within `mask` count), together with the
+    standard bits of the TPL status byte (and `tpl_mfct`, the maker's names for its bits
+    5-7). No bit set: "OK"."""
+
+    def __init__(self, table=(), mask=0xFFFFFFFF, quantity="ErrorFlags", prefix="ERROR_FLAGS",
+                 tpl=True, tpl_mfct=(), comb=-1):
+        self.table = table
+        self.mask = mask
+        self.ranges = ((quantity, quantity),) if isinstance(quantity, int) else \
+            _vif.ranges(quantity)
+        self.prefix = prefix
+        self.tpl = tpl
+        self.tpl_mfct = tpl_mfct
+        self.comb = comb
+
+    def names(self, t, rec):
+        names = tpl_status_names(t.tpl_status, self.tpl_mfct) if self.tpl else []
+        for lo, hi in self.ranges:
+            i = rec.find(lo, hi, INSTANT, 0, 0, 0, self.comb)
+            if i >= 0:
+                v = rec.raw(i)
+                if isinstance(v, int):
+                    v &= self.mask
+                    for mask, name in self.table:
+                        if mask and v & mask == mask:
+                            names.append(name)
+                            v &= ~mask
+                    if v:
+                        names.append("%s_%X" % (self.prefix, v))
+                break
+        return names
+
+
+def status_of(status, t, rec):
+    """The "status" text of a driver's `status` option (True: TPL status byte only)."""
+    if status is True:
+        return status_text(tpl_status_names(t.tpl_status))
+    return status_text(status.names(t, rec))
+
+
 def status_text(names):
     """wmbusmeters' status string: "OK" when nothing is set, else the names sorted and joined
     by spaces."""
@@ -323,7 +394,7 @@ def status_text(names):
 def error_flag_names(rec, table):
     """Names of the error flags (VIF FD 17) from ((mask, name), ...); other set bits as
     ERROR_FLAGS_xxxx; [] when the record is absent or zero."""
-    i = rec.find(0x117, 0x117)
+    i = rec.find(0x117, 0x117)  # ErrorFlags (VIF FD 17)
     if i < 0:
         return []
     v = rec.raw(i)

@@ -9,6 +9,8 @@ import datetime
 import json
 import sqlite3
 
+from wmbus import billing
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
     collector_id TEXT NOT NULL,
@@ -26,9 +28,6 @@ CREATE TABLE IF NOT EXISTS records (
 CREATE INDEX IF NOT EXISTS records_meter_time ON records (meter_id, time);
 """
 
-# The reading a settlement uses, per kind of meter, first found wins.
-MAIN_FIELDS = ("current_consumption_hca", "total_m3", "total_energy_consumption_kwh",
-               "total_kwh")
 EXPORT_COLUMNS = ("meter_id", "date", "value", "kind", "source", "telegram_ref")
 
 
@@ -92,11 +91,10 @@ class ReadingsDB:
             day = datetime.datetime.fromtimestamp(r["time"], datetime.timezone.utc).date()
             if (start and day < start) or (end and day > end):
                 continue
-            field = next((f for f in MAIN_FIELDS if f in r["values"]), None)
-            if field is None:
+            value = billing.current(r["values"])     # the driver's billing contract
+            if value is None:
                 continue
-            last[(r["meter_id"], day)] = (r["values"][field], "%s:%d" % (r["collector_id"],
-                                                                         r["seq"]))
+            last[(r["meter_id"], day)] = (value, "%s:%d" % (r["collector_id"], r["seq"]))
         n = 0
         for (mid, day), (value, ref) in sorted(last.items()):
             w.writerow((mid, day.isoformat(), repr(float(value)) if isinstance(value, float)

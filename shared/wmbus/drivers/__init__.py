@@ -57,7 +57,9 @@ def detect(manufacturer, version, device_type):
     mods = per.get(k)
     if mods is None:
         from . import index
-        mods = index.DETECT.get("%s%02x%02x" % (manufacturer, version, device_type), ())
+        mods = index.DETECT.get("%s%02x%02x" % (manufacturer, version, device_type))
+        if mods is None:    # a driver for every version of this manufacturer and type
+            mods = index.DETECT.get("%s--%02x" % (manufacturer, device_type), ())
         if len(per) < 32:
             per[k] = mods
     return mods

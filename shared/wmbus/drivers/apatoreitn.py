@@ -48,4 +48,5 @@ DRIVER = Driver(
     detect=(("APA", 0x04, 0x08), ("APT", 0x04, 0x08)),
     records=False,
     decode=_decode,
+    billing=('current_hca', 'previous_hca', 'season_start_date'),
 )

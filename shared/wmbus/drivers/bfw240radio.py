@@ -36,4 +36,5 @@ DRIVER = Driver(
     detect=(("BFW", 0x02, 0x08),),
     records=False,
     decode=_decode,
+    billing=('current_hca', 'prev_hca', None),
 )

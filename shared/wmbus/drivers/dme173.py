@@ -21,4 +21,5 @@ DRIVER = Driver(
         F('total_m3', 'Volume'),
     ),
     decode=_decode,
+    billing=('total_m3', 'total_at_set_date_m3', 'set_date'),
 )

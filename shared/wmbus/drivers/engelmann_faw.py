@@ -30,4 +30,5 @@ DRIVER = Driver(
         F('consumption_15_months_ago_m3', 'Volume', storage=16),
     ),
     decode=_decode,
+    billing=('total_m3', 'consumption_at_reporting_date_m3', 'reporting_date'),
 )

@@ -37,4 +37,5 @@ DRIVER = Driver(
         F('set_date', 'Date', storage=1),
         F('set_date_2', 'Date', storage=2),
     ),
+    billing=('total_m3', 'consumption_at_set_date_m3', 'set_date'),
 )

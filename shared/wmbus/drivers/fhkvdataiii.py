@@ -29,4 +29,5 @@ DRIVER = Driver(
     media_map={0x80: "heat cost allocator"},
     records=False,
     decode=_decode,
+    billing=('current_hca', 'previous_hca', 'previous_date'),
 )

@@ -46,4 +46,5 @@ DRIVER = Driver(
     ) + tuple(F("delta_%d_half_months_ago_hca" % k, "HeatCostAllocation", storage=32 - k)
               for k in range(1, 31)),
     decode=_decode,
+    billing=('current_consumption_hca', 'target_hca', 'target_date'),
 )

@@ -23,4 +23,5 @@ DRIVER = Driver(
     media_from_type=False,
     records=False,
     decode=_decode,
+    billing=('total_m3', 'last_month_total_m3', 'last_month_measure_date'),
 )

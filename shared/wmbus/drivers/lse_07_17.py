@@ -18,4 +18,5 @@ DRIVER = Driver(
         F("device_datetime", "DateTime"),
     ),
     decode=_decode,
+    billing=('total_m3', 'due_m3', 'due_date'),
 )

@@ -23,5 +23,6 @@ DRIVER = Driver(
         F('backward_at_set_date_m3', 'Volume', storage=1, comb=0x3C),
     ),
     decode=_decode,
+    billing=('total_m3', 'consumption_at_set_date_m3', 'set_datetime'),
 )
 # TODO (not standard records): battery_pct

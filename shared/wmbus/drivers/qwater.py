@@ -58,4 +58,5 @@ DRIVER = Driver(
         F("meter_datetime", "DateTime"),
     ),
     decode=_decode,
+    billing=('total_m3', 'due_date_m3', 'due_date'),
 )

@@ -12,4 +12,5 @@ DRIVER = Driver(
         F('next_target_date', 'Date', storage=1, comb=0x7E),
         F('target_date', 'Date', storage=1),
     ),
+    billing=('consumption_hca', 'target_hca', 'target_date'),
 )

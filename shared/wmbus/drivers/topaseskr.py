@@ -17,4 +17,5 @@ DRIVER = Driver(
         F('meter_month_period_end_datetime', 'DateTime', storage=3),
         F('battery_y', 'RemainingBattery'),
     ),
+    billing=('total_m3', 'volume_year_period_m3', 'meter_year_period_end_date'),
 )

@@ -48,4 +48,5 @@ DRIVER = Driver(
         F('total_backwards_at_set_date_m3', 'Volume', storage=1, comb=0x3C),
     ),
     decode=_decode,
+    billing=('total_m3', 'consumption_at_set_date_m3', 'set_date'),
 )
