@@ -12,10 +12,8 @@ import time
 import meterstats as ms
 from reading_policy import main_value
 
-try:
-    from wmbus import WMBusError
-except ImportError:  # pragma: no cover - the codec is part of every firmware build
-    WMBusError = Exception
+from wmbus import errors
+from wmbus.errors import WMBusError
 
 
 def meter_id_of(frame):
@@ -32,12 +30,14 @@ def manufacturer_of(frame):
 
 
 def classify(err):
-    """Which per-meter counter a decode error goes to."""
-    text = str(err).lower()
-    if "crc" in text:
+    """Which per-meter counter a decode error goes to (by the codec's error code)."""
+    code = getattr(err, "code", 0)
+    if code == errors.CRC:
         return ms.CRC
-    if "key" in text or "decrypt" in text or "2f2f" in text:
+    if code == errors.NO_KEY or code == errors.WRONG_KEY:
         return ms.DECRYPT
+    if code == errors.NOT_ENCRYPTED:
+        return ms.SECURITY
     return ms.DECODE
 
 

@@ -5,7 +5,7 @@ and mode 7 (AES-128-CBC, zero IV, key from the AES-CMAC KDF over the AFL message
 """
 from . import aes
 from .crc import crc16
-from .errors import WMBusError
+from .errors import CRC, NO_KEY, UNSUPPORTED, WRONG_KEY, WMBusError
 
 try:
     from micropython import const
@@ -262,7 +262,7 @@ def _transport(t, key, pos):
         t.pos = pos
         t.end = end
         return t
-    raise WMBusError("unknown CI field 0x%02X" % ci, t.id)
+    raise WMBusError("unknown CI field 0x%02X" % ci, t.id, UNSUPPORTED)
 
 
 def _check_payload_crc(t, f, body, end):
@@ -270,7 +270,7 @@ def _check_payload_crc(t, f, body, end):
         raise WMBusError("truncated ELL payload CRC", t.id)
     want = f[body] | f[body + 1] << 8
     if crc16(f, body + 2, end) != want:
-        raise WMBusError("ELL payload CRC error", t.id)
+        raise WMBusError("ELL payload CRC error", t.id, CRC)
 
 
 def _ell_decrypt(t, f, key, sn_at, body, end):
@@ -279,7 +279,7 @@ def _ell_decrypt(t, f, key, sn_at, body, end):
         return f
     key = _key(t, key)
     if key is None:
-        raise WMBusError("encrypted (ELL AES-CTR) and no key", t.id)
+        raise WMBusError("encrypted (ELL AES-CTR) and no key", t.id, NO_KEY)
     iv = bytearray(16)
     iv[0:2] = f[2:4]
     iv[2:8] = f[4:10]
@@ -289,7 +289,8 @@ def _ell_decrypt(t, f, key, sn_at, body, end):
     out = bytearray(f[:body])
     out += plain
     if crc16(out, body + 2, end) != (out[body] | out[body + 1] << 8):
-        raise WMBusError("wrong key: ELL payload CRC does not match after decryption", t.id)
+        raise WMBusError("wrong key: ELL payload CRC does not match after decryption", t.id,
+                         WRONG_KEY)
     t.decrypted = True
     t.frame = out
     return out
@@ -336,7 +337,7 @@ def _tpl_security(t, f, key, pos, end, long_header):
         # modes 8-10 (CTR/GCM/CCM) are not sent by allocators or water meters; other values
         # are manufacturers' reuse of the bits: decode as plaintext, as wmbusmeters does
         if 8 <= mode <= 10 or mode in (2, 3):
-            raise WMBusError("unsupported TPL security mode %d" % mode, t.id)
+            raise WMBusError("unsupported TPL security mode %d" % mode, t.id, UNSUPPORTED)
         t.payload, t.pos, t.end = f, pos, end
         return t
     if pos + elen > end:
@@ -350,13 +351,14 @@ def _tpl_security(t, f, key, pos, end, long_header):
     if key is None and mode == 5:
         key = _diehl_default_key(t)
     if key is None:
-        raise WMBusError("encrypted (security mode %d) and no key" % mode, t.id)
+        raise WMBusError("encrypted (security mode %d) and no key" % mode, t.id, NO_KEY)
     if mode == 5:
         iv = mode5_iv(t, acc, pos if long_header else 0)
         k = key
     else:
         if t.afl_mcr < 0:
-            raise WMBusError("security mode 7 without an AFL message counter", t.id)
+            raise WMBusError("security mode 7 without an AFL message counter", t.id,
+                             UNSUPPORTED)
         msg = bytearray(16)
         msg[0] = 0x00
         mcr = t.afl_mcr
@@ -381,7 +383,8 @@ def _tpl_security(t, f, key, pos, end, long_header):
     src = f if isinstance(f, memoryview) else memoryview(f)
     aes.cbc_decrypt_into(k, iv, src[pos:pos + elen], t._bmv[pos:pos + elen])
     if out[pos] != 0x2F or out[pos + 1] != 0x2F:
-        raise WMBusError("wrong key: decrypted payload does not start with 2F2F", t.id)
+        raise WMBusError("wrong key: decrypted payload does not start with 2F2F", t.id,
+                         WRONG_KEY)
     t.payload, t.pos, t.end = out, pos, end
     t.decrypted = True
     return t
