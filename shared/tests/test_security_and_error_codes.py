@@ -1,10 +1,6 @@
 """Error kinds are codes (wmbus/errors.py), not message text; a meter coded with a key must
 send telegrams encrypted with it (Decoder(keyed_must_decrypt=True), what the collector
 runs): a plaintext telegram for a keyed meter is refused with NOT_ENCRYPTED."""
-import sys
-
-import pytest
-
 from wmbus import Decoder, WMBusError, errors, unhex
 
 # a Kamstrup ELL telegram (CI 8D) sent with its payload plaintext (encryption flag in the SN
@@ -21,22 +17,27 @@ def _ell_encrypted(frame, key):
     """The same telegram as the meter would send it encrypted: AES-128-CTR from the payload
     CRC on, IV = M(2) A(6) CC(with bits 0x12 cleared) SN(4) FN(2)=0 BC(1)=0
     (EN 13757-4 ELL, as OMS Vol. 2 describes it)."""
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
     cc = frame[11]
-    sn = frame[13:17]
+    sn = bytes(frame[13:17])
     iv = bytes(frame[2:4]) + bytes(frame[4:10]) + bytes((cc & ~0x12 & 0xFF,)) + sn + bytes(3)
+    try:        # CPython: an independent AES (the cryptography package)
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    except ImportError:     # MicroPython: the codec's own AES-CTR
+        from wmbus import aes
+        return bytes(frame[:17]) + bytes(aes.ctr_crypt(key, bytearray(iv), bytes(frame[17:])))
     enc = Cipher(algorithms.AES(key), modes.CTR(iv)).encryptor()
     return bytes(frame[:17]) + enc.update(bytes(frame[17:])) + enc.finalize()
 
 
 def _error(frame, **kw):
     dec = kw.pop("decoder", None) or Decoder()
-    with pytest.raises(WMBusError) as ei:
+    try:
         dec.decode(frame, **kw)
-    return ei.value
+    except WMBusError as e:
+        return e
+    raise AssertionError("decoded, WMBusError expected")
 
 
-@pytest.mark.skipif(sys.implementation.name != "cpython", reason="uses cryptography")
 def test_kamstrup_ell_wrong_key_is_a_key_error_not_crc():
     frame = _ell_encrypted(KAMSTRUP_ELL_PLAIN, KEY)
     got = Decoder().decode(frame, key=KEY, driver="kamwater")

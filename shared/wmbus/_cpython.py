@@ -70,7 +70,9 @@ def fill_planned(self, t, rec, out):
             v = v * f.factor
         out[name] = round(v, 6) if isinstance(v, float) else v
     if self.status is not None:
-        out["status"] = self.status_text(t, rec)
+        st = self.status_text(t, rec)
+        if st is not None:
+            out["status"] = st
     if self.hook is not None:
         self.hook(t, rec, out)
 

@@ -58,7 +58,7 @@ class Decoder:
         rec = self.rec
         ci = t.ci
         try:
-            if ci == link.CI_COMPACT:
+            if ci in link.COMPACT_CIS:
                 self._compact(t, rec, drv)
             elif ci <= 0x7A and drv.records:
                 rec.parse(t.payload, t.pos, t.end, t.id, None, drv.compact)
@@ -140,6 +140,8 @@ class Decoder:
     def _compact(self, t, rec, drv):
         p = t.payload
         pos = t.pos
+        if t.security and pos + 2 <= t.end and p[pos] == 0x2F and p[pos + 1] == 0x2F:
+            pos += 2                # the decryption check bytes before the compact header
         if pos + 4 > t.end:
             raise WMBusError("truncated compact frame header", t.id)
         sig = p[pos] | p[pos + 1] << 8

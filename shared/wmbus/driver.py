@@ -231,7 +231,9 @@ class Driver:
             self._prepare()
         self._fill_records(rec, out)
         if self.status is not None:
-            out["status"] = self.status_text(t, rec)
+            st = self.status_text(t, rec)
+            if st is not None:
+                out["status"] = st
         if self.hook is not None:
             self.hook(t, rec, out)
 
@@ -358,11 +360,15 @@ class Status:
         self.comb = comb
 
     def names(self, t, rec):
-        names = tpl_status_names(t.tpl_status, self.tpl_mfct) if self.tpl else []
+        """The names of the bits set, or None when neither the record nor (tpl=False) the
+        TPL status byte is there to read."""
+        names = tpl_status_names(t.tpl_status, self.tpl_mfct) if self.tpl else None
         for lo, hi in self.ranges:
             i = rec.find(lo, hi, INSTANT, 0, 0, 0, self.comb)
             if i >= 0:
                 v = rec.raw(i)
+                if names is None:
+                    names = []
                 if isinstance(v, int):
                     v &= self.mask
                     for mask, name in self.table:
@@ -379,7 +385,8 @@ def status_of(status, t, rec):
     """The "status" text of a driver's `status` option (True: TPL status byte only)."""
     if status is True:
         return status_text(tpl_status_names(t.tpl_status))
-    return status_text(status.names(t, rec))
+    names = status.names(t, rec)
+    return None if names is None else status_text(names)
 
 
 def status_text(names):

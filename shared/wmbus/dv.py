@@ -233,6 +233,9 @@ class Records:
             dp += dlen
             if fmt is None:
                 hp = dp
+        if fmt is not None:
+            while dp < end and data[dp] == 0x2F:     # AES block filler after the data
+                dp += 1
         if fmt is not None and dp != end:
             raise WMBusError("compact frame data is %d bytes, its format says %d"
                              % (end - start, dp - start), meter)
@@ -303,6 +306,14 @@ class Records:
         ln = self.a[b + LEN]
         d = self.data
         return "".join("%02x" % d[off + k] for k in range(ln - 1, -1, -1))
+
+    def offset(self, i):
+        """Where record i's data starts in `data`."""
+        return self.a[i * W + OFF]
+
+    def length(self, i):
+        """Record i's data length in bytes."""
+        return self.a[i * W + LEN]
 
     def bytes_of(self, i):
         b = i * W

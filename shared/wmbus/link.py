@@ -16,6 +16,8 @@ except ImportError:             # CPython
 # CI fields (compile-time constants on MicroPython: no module globals, no qstrs)
 _CI_TPL_LONG = const(0x72)
 _CI_TPL_SHORT = const(0x7A)
+_CI_TPL_LONG_COMPACT = const(0x73)     # long header, compact frame follows (EN 13757-7)
+_CI_TPL_SHORT_COMPACT = const(0x7B)    # short header, compact frame follows
 _CI_TPL_NONE = const(0x78)
 _CI_COMPACT = const(0x79)
 _CI_ELL_I = const(0x8C)
@@ -24,6 +26,7 @@ _CI_ELL_III = const(0x8E)
 _CI_ELL_IV = const(0x8F)
 _CI_AFL = const(0x90)
 CI_COMPACT = _CI_COMPACT        # for the decoder
+COMPACT_CIS = (_CI_COMPACT, _CI_TPL_LONG_COMPACT, _CI_TPL_SHORT_COMPACT)
 _2F2F = b"\x2f\x2f"
 
 
@@ -241,7 +244,7 @@ def _transport(t, key, pos):
         break
     t.ci = ci
     pos += 1
-    if ci == _CI_TPL_LONG:
+    if ci == _CI_TPL_LONG or ci == _CI_TPL_LONG_COMPACT:
         if pos + 12 > end:
             raise WMBusError("truncated long TPL header", t.id)
         t.id = _id_text(f, pos)
@@ -253,7 +256,7 @@ def _transport(t, key, pos):
             t.dll_id = t.id
         pos += 8
         return _tpl_security(t, f, key, pos, end, True)
-    if ci == _CI_TPL_SHORT:
+    if ci == _CI_TPL_SHORT or ci == _CI_TPL_SHORT_COMPACT:
         if pos + 4 > end:
             raise WMBusError("truncated short TPL header", t.id)
         return _tpl_security(t, f, key, pos, end, False)

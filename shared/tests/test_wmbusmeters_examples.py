@@ -1,0 +1,51 @@
+"""Every example telegram wmbusmeters publishes with a driver we have (beyond the ones in
+../shared/vectors) decodes to the values wmbusmeters prints, with the driver named and
+auto-detected from the header (wmbusmeters_examples.json says where each is from)."""
+import json
+
+import vectorfile
+from wmbus import Decoder, WMBusError, unhex
+
+try:
+    _HERE = __file__.rsplit("/", 1)[0]
+except NameError:
+    _HERE = "shared/tests"
+
+HEX = "0123456789abcdefABCDEF"
+
+
+def examples():
+    with open(_HERE + "/wmbusmeters_examples.json") as f:
+        return json.load(f)["examples"]
+
+
+def decode(case, named=True):
+    d = Decoder()
+    if case.get("key"):
+        d.keys[case["expected"]["id"]] = bytes(
+            int(case["key"][i:i + 2], 16) for i in range(0, 32, 2))
+    frame = unhex("".join(ch for ch in case["telegram"] if ch in HEX))
+    return d.decode(frame, driver=case["driver"] if named else None)
+
+
+def _failures(named):
+    bad = []
+    for case in examples():
+        try:
+            diffs = vectorfile.differences(decode(case, named), case["expected"])
+        except WMBusError as e:
+            diffs = [("error", str(e))]
+        if diffs:
+            bad.append((case["driver"], case["expected"].get("id"), diffs[:4]))
+    return bad
+
+
+def test_examples_with_driver_named():
+    assert len(examples()) >= 20
+    bad = _failures(True)
+    assert not bad, bad
+
+
+def test_examples_auto_detected():
+    bad = _failures(False)
+    assert not bad, bad
