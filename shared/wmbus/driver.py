@@ -343,8 +343,9 @@ def flag_names(value, table):
 
 class Status:
     """A driver's "status" field as its maker defines it: the bits of one record (by default
-    the error flags, VIF FD 17, at storage 0) named from `table` ((mask, name), ...; bits
-    outside it as `<prefix>_<hex>`, only bits within `mask` count), together with the
+    the error flags, VIF FD 17, at storage 0) named from `table` ((mask, name), ...: in
+    order, a name is given when any of its bits is set and takes them; bits left as
+    `<prefix>_<hex>`; only bits within `mask` count), together with the
     standard bits of the TPL status byte (and `tpl_mfct`, the maker's names for its bits
     5-7). No bit set: "OK"."""
 
@@ -371,8 +372,8 @@ class Status:
                     names = []
                 if isinstance(v, int):
                     v &= self.mask
-                    for mask, name in self.table:
-                        if mask and v & mask == mask:
+                    for mask, name in self.table:      # in order; a name takes its bits
+                        if v & mask:
                             names.append(name)
                             v &= ~mask
                     if v:

@@ -71,3 +71,27 @@ def add_months(year, month, day, n):
     dim = days_in_month(y, m)
     d = dim if last else min(day, dim)
     return "%04d-%02d-%02d" % (y, m, d)
+
+
+def from_fields(year, month, day):
+    """The calendar date that year/month/day fields name when counted as wmbusmeters does
+    for makers' packed dates: the first of month `month` of `year` (month 0 is the
+    December before, 13-15 months of the next year) plus day - 1 days, so an impossible
+    day rolls over (June 31 -> July 1) instead of printing a date that does not exist."""
+    k = year * 12 + month - 1
+    y, m = k // 12, k % 12 + 1
+    d = day - 1
+    while True:
+        if d < 0:
+            m -= 1
+            if m == 0:
+                y, m = y - 1, 12
+            d += days_in_month(y, m)
+            continue
+        dim = days_in_month(y, m)
+        if d < dim:
+            return "%04d-%02d-%02d" % (y, m, d + 1)
+        d -= dim
+        m += 1
+        if m == 13:
+            y, m = y + 1, 1
