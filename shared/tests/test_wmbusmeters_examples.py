@@ -28,9 +28,25 @@ def decode(case, named=True):
     return d.decode(frame, driver=case["driver"] if named else None)
 
 
+def _ambiguous(case):
+    """True when several drivers claim the header (izar/izarv2 name the same telegrams
+    two ways) and the example's driver is not the first: detection cannot tell."""
+    from wmbus import drivers, link
+    t = link.Telegram()
+    try:
+        link.parse(t, unhex("".join(ch for ch in case["telegram"] if ch in HEX)))
+    except WMBusError:
+        return False
+    mods = drivers.detect(t.manufacturer, t.version, t.device_type)
+    want = case["expected"].get("meter", "").replace("-", "_")
+    return len(mods) > 1 and mods[0] != want and want in mods
+
+
 def _failures(named):
     bad = []
     for case in examples():
+        if not named and _ambiguous(case):
+            continue
         try:
             diffs = vectorfile.differences(decode(case, named), case["expected"])
         except WMBusError as e:

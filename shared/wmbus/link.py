@@ -198,7 +198,25 @@ def parse(t, frame, key=None, frame_format="auto"):
     t.version = frame[8]
     t.device_type = frame[9]
     t.end = len(frame)
+    if t.manufacturer in _DIEHL and len(frame) >= 15 and frame[1] in (0x44, 0x46):
+        _diehl_address(t, frame)
     return _transport(t, key, 10)
+
+
+def _diehl_address(t, f):
+    """Diehl radio frames that are not OMS code the A-field their own way: PRIOS (CI
+    0xA0-0xA7 but Sappel, 0xB1-0xB3) and "real data" (CI 0x71, or 0x7A with configuration
+    bit 12) send version, type, then the 4 id bytes; Sappel PRIOS frames use version and
+    type for the serial number, and are water meters (version 0, type 7)."""
+    ci = f[10]
+    if (0xA0 <= ci <= 0xA7 and t.manufacturer != "SAP") or 0xB1 <= ci <= 0xB3 or \
+            ci == 0x71 or (ci == 0x7A and f[14] & 0x10):
+        t.version = f[4]
+        t.device_type = f[5]
+        t.id = _id_text(f, 6)
+    elif 0xA0 <= ci <= 0xA7:
+        t.version = 0x00
+        t.device_type = 0x07
 
 
 def _transport(t, key, pos):
