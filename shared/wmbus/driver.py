@@ -353,8 +353,9 @@ class Status:
                  tpl=True, tpl_mfct=(), comb=-1):
         self.table = table
         self.mask = mask
-        self.ranges = ((quantity, quantity),) if isinstance(quantity, int) else \
-            _vif.ranges(quantity)
+        # quantity None: no record, the TPL status byte only (with the maker's bit names)
+        self.ranges = () if quantity is None else ((quantity, quantity),) \
+            if isinstance(quantity, int) else _vif.ranges(quantity)
         self.prefix = prefix
         self.tpl = tpl
         self.tpl_mfct = tpl_mfct

@@ -177,6 +177,7 @@ ALIASES = {
     'whe46x': 'qcaloric',
     'whe5x': 'qcaloric',
     'zenner0b': 'zenner0b',
+    'zennerhca': 'caltose',
 }
 # the billing-value contract of each driver (wmbus/billing.py): current reading,
 # set-date reading, set date, unit
@@ -248,4 +249,5 @@ BILLING = {
     'whe46x': ('current_consumption_hca', 'consumption_at_set_date_hca', 'set_date', 'hca'),
     'whe5x': ('current_consumption_hca', 'consumption_at_set_date_hca', 'set_date', 'hca'),
     'zenner0b': ('total_m3', None, None, 'm3'),
+    'zennerhca': ('consumption_hca', 'target_hca', 'target_date', 'hca'),
 }
