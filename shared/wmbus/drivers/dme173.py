@@ -2,11 +2,7 @@
 storage 8 (target date-time and volume), an earlier set date storage 1 (as wmbusmeters'
 dme173 driver reads them; in the published vector both volumes are equal, so the vector
 alone could not tell them apart)."""
-from ..driver import Driver, F, status_text, tpl_status_names
-
-
-def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status))
+from ..driver import Driver, F
 
 
 DRIVER = Driver(
@@ -20,6 +16,6 @@ DRIVER = Driver(
         F('total_backward_m3', 'Volume', comb=0x3C),
         F('total_m3', 'Volume'),
     ),
-    decode=_decode,
     billing=('total_m3', 'total_at_set_date_m3', 'set_date'),
+    status=True,
 )

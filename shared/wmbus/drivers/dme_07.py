@@ -1,9 +1,5 @@
 """dme_07: WaterMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
-from ..driver import Driver, F, status_text, tpl_status_names
-
-
-def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status))
+from ..driver import Driver, F
 
 
 DRIVER = Driver(
@@ -12,5 +8,5 @@ DRIVER = Driver(
     fields=(
         F('total_m3', 'Volume'),
     ),
-    decode=_decode,
+    status=True,
 )

@@ -1,11 +1,10 @@
 """Techem FHKV data IV heat cost allocator (OMS telegram): units now, at the set date, and a
 monthly compact profile (storage 8: base date + profile of 14 monthly values)."""
-from ..driver import Driver, F, status_text, tpl_status_names
+from ..driver import Driver, F
 from . import _profile
 
 
 def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status))
     i = rec.find(0x6E, 0x6E, 0, 8, 0, 0, -2)
     j = rec.find(0x6C, 0x6C, 0, 8, 0, 0)
     while i >= 0 and rec.a[i * 11 + 10] == 0:          # the profile has a VIFE
@@ -32,4 +31,5 @@ DRIVER = Driver(
         F("set_date_8", "Date", storage=8),
     ),
     decode=_decode,
+    status=True,
 )

@@ -1,7 +1,7 @@
 """Itron water meters (itron): standard OMS records; the reading at the end of the previous
 billing period at storage 1; two manufacturer records (VIF 7F, 32 and 16 bits) whose
 meaning Itron does not publish, printed as raw bits (as wmbusmeters' itron driver does)."""
-from ..driver import MFCT_VIF, Driver, F, Status, flag_names, status_text
+from ..driver import MFCT_VIF, Driver, Status, flag_names, status_text
 from ._library import use
 
 

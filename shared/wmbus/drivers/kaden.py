@@ -1,9 +1,5 @@
 """kaden: HeatCostAllocationMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
-from ..driver import Driver, F, status_text, tpl_status_names
-
-
-def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status))
+from ..driver import Driver, F
 
 
 DRIVER = Driver(
@@ -21,6 +17,6 @@ DRIVER = Driver(
         F('target_date', 'Date', storage=1),
         F('target_hca', 'HeatCostAllocation', storage=1),
     ),
-    decode=_decode,
     billing=('consumption_hca', 'target_hca', 'target_date'),
+    status=True,
 )

@@ -1,9 +1,8 @@
 """Maddalena water meter (maddalena): standard records; the fabrication number as sent."""
-from ..driver import Driver, F, status_text, tpl_status_names
+from ..driver import Driver, F
 
 
 def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status))
     i = rec.find(0x78, 0x78)
     if i >= 0:      # BCD digits with an F filler nibble: printed as the digits are sent
         out["fabrication_no"] = rec.hexstr(i).upper()
@@ -19,4 +18,5 @@ DRIVER = Driver(
         F('meter_datetime', 'DateTime'),
     ),
     decode=_decode,
+    status=True,
 )

@@ -1,10 +1,6 @@
 """Generic OMS water meter (vandmåler) for brands without a driver of their own: meter
 reading, reading at the due (billing) date, flow and the meter clock."""
-from ..driver import Driver, F, status_text, tpl_status_names
-
-
-def _status(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status))
+from ..driver import Driver, F
 
 
 DRIVER = Driver(
@@ -16,4 +12,5 @@ DRIVER = Driver(
         F("flow_m3h", "AnyFlowVIF"),
         F("meter_datetime", "DateTime"),
     ),
-    decode=_status)
+    status=True,
+)

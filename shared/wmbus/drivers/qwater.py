@@ -5,7 +5,7 @@ date), and the compact manufacturer record of CI 0x78 frames (0D FF 5F + LVAR) h
 same readings at fixed offsets: error date (type G) at 10, total (BCD8, litres) at 12, due
 date at 16, due value at 18, day-17 date at 22, day-17 value at 24."""
 from .. import mbdate
-from ..driver import Driver, F, status_text, tpl_status_names
+from ..driver import Driver, F
 
 NO_DATE = None          # all-ones dates print as null
 
@@ -25,7 +25,6 @@ def _date(d, o):
 
 
 def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status))
     i = rec.find(0x37F, 0x37F, 0, 0, 0, 0, 0x5F)
     if i < 0 or rec.a[i * 11 + 7] < 28:
         return
@@ -59,4 +58,5 @@ DRIVER = Driver(
     ),
     decode=_decode,
     billing=('total_m3', 'due_date_m3', 'due_date'),
+    status=True,
 )

@@ -1,14 +1,13 @@
 """Qundis Q water 5.5, second naming (qwaterv2): the same telegrams as qwater (see there for
 the CI 0x78 manufacturer layout), readings named target/target_year, and the 0x78 layout's
 twelve 16-bit consumption deltas (litres, offset 28) as volume_delta_2 .. volume_delta_13."""
-from ..driver import Driver, F, status_text, tpl_status_names
+from ..driver import Driver, F
 from .qwater import _bcd_l, _date
 
 NO_DATE = None
 
 
 def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status))
     i = rec.find(0x37F, 0x37F, 0, 0, 0, 0, 0x5F)
     if i < 0 or rec.a[i * 11 + 7] < 28:
         return
@@ -41,4 +40,5 @@ DRIVER = Driver(
         F("meter_datetime", "DateTime"),
     ),
     decode=_decode,
+    status=True,
 )

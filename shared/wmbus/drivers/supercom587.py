@@ -1,9 +1,5 @@
 """supercom587: WaterMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
-from ..driver import Driver, F, status_text, tpl_status_names
-
-
-def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status))
+from ..driver import Driver, F
 
 
 DRIVER = Driver(
@@ -13,5 +9,5 @@ DRIVER = Driver(
         F('total_m3', 'Volume'),
         F('software_version', 'SoftwareVersion', kind='hex'),
     ),
-    decode=_decode,
+    status=True,
 )
