@@ -80,7 +80,7 @@ class F:
         if kind is None:
             kind = "date" if quantity in ("Date", "DateTime", 0x6C, 0x6D) else "number"
         if kind != "number":
-            self.kind = kind        # number | date | text | hex | raw
+            self.kind = kind        # number | date | text | hex | readable | raw
         if index != 1:
             self.index = index
         if offset:
@@ -111,6 +111,8 @@ class F:
             return rec.text(i)
         if k == "hex":
             return rec.hexstr(i)
+        if k == "readable":
+            return rec.readable(i)
         return rec.raw(i)
 
     def matches(self, rec):

@@ -315,6 +315,26 @@ class Records:
         """Record i's data length in bytes."""
         return self.a[i * W + LEN]
 
+    def readable(self, i):
+        """An identity record (fabrication number, enhanced id, versions) as it is printed:
+        BCD digits; LVAR or binary bytes that are all printable ASCII as text (sent last
+        character first); other binary as hex digits, most significant first."""
+        b = i * W
+        dt = self.a[b + DTYPE]
+        if dt == 0x0D:
+            return self.text(i)
+        if dt in (1, 2, 3, 4, 6, 7):
+            off = self.a[b + OFF]
+            d = self.data
+            ascii = True
+            for k in range(self.a[b + LEN]):
+                if not 0x20 <= d[off + k] <= 0x7E:
+                    ascii = False
+                    break
+            if ascii:
+                return self.text(i)
+        return self.hexstr(i)
+
     def bytes_of(self, i):
         b = i * W
         off = self.a[b + OFF]

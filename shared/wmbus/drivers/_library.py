@@ -46,12 +46,12 @@ _STANDARD = {
     "battery_v": ("Voltage", None),
     "battery_y": ("RemainingBattery", {"unit": "y"}),
     "access_counter": ("AccessNumber", {"unit": ""}),
-    "fabrication_no": ("FabricationNo", {"kind": "hex"}),
-    "enhanced_id": ("EnhancedIdentification", {"kind": "hex"}),
-    "model_version": ("ModelVersion", {"kind": "hex"}),
-    "software_version": ("SoftwareVersion", {"kind": "hex"}),
-    "firmware_version": ("FirmwareVersion", {"kind": "hex"}),
-    "parameter_set": ("ParameterSet", {"kind": "hex"}),
+    "fabrication_no": ("FabricationNo", {"kind": "readable"}),
+    "enhanced_id": ("EnhancedIdentification", {"kind": "readable"}),
+    "model_version": ("ModelVersion", {"kind": "readable"}),
+    "software_version": ("SoftwareVersion", {"kind": "readable"}),
+    "firmware_version": ("FirmwareVersion", {"kind": "readable"}),
+    "parameter_set": ("ParameterSet", {"kind": "readable"}),
 }
 
 
