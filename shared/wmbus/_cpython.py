@@ -72,7 +72,7 @@ def fill_planned(self, t, rec, out):
     if self.status is not None:
         st = self.status_text(t, rec)
         if st is not None:
-            out["status"] = st
+            out[self.status_field] = st
     if self.hook is not None:
         self.hook(t, rec, out)
 

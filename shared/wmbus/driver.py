@@ -182,6 +182,7 @@ class Driver:
         # "status": None (the driver's hook sets it, or none), True (the TPL status byte
         # only) or a Status (an error-flags record's bits and the TPL status byte)
         self.status = status
+        self.status_field = "status" if status is None or status is True else status.field
         self.meter_type = meter_type
         self.media = media
         self.detect = detect
@@ -235,7 +236,7 @@ class Driver:
         if self.status is not None:
             st = self.status_text(t, rec)
             if st is not None:
-                out["status"] = st
+                out[self.status_field] = st
         if self.hook is not None:
             self.hook(t, rec, out)
 
@@ -352,7 +353,8 @@ class Status:
     5-7). No bit set: "OK"."""
 
     def __init__(self, table=(), mask=0xFFFFFFFF, quantity="ErrorFlags", prefix="ERROR_FLAGS",
-                 tpl=True, tpl_mfct=(), comb=-1):
+                 tpl=True, tpl_mfct=(), comb=-1, field="status"):
+        self.field = field          # the output name ("current_status" for some makers)
         self.table = table
         self.mask = mask
         # quantity None: no record, the TPL status byte only (with the maker's bit names)

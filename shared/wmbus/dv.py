@@ -311,6 +311,10 @@ class Records:
         """Where record i's data starts in `data`."""
         return self.a[i * W + OFF]
 
+    def ncomb(self, i):
+        """How many combinable VIFEs record i has."""
+        return self.a[i * W + NCOMB]
+
     def length(self, i):
         """Record i's data length in bytes."""
         return self.a[i * W + LEN]
