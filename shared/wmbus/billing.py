@@ -25,17 +25,19 @@ class Contract:
     __slots__ = ("current", "set_value", "set_date", "unit")
 
     def __init__(self, current, set_value=None, set_date=None, unit=None):
-        self.current = current
+        self.current = current          # None: the meter sends no current reading
         self.set_value = set_value
         self.set_date = set_date
-        self.unit = unit if unit is not None else current.rsplit("_", 1)[-1]
+        if unit is None:
+            unit = (current or set_value or "").rsplit("_", 1)[-1]
+        self.unit = unit
 
     def as_tuple(self):
         return (self.current, self.set_value, self.set_date, self.unit)
 
     def value_fields(self):
         """The fields holding readings (what coding scales)."""
-        return (self.current,) if self.set_value is None else (self.current, self.set_value)
+        return tuple(n for n in (self.current, self.set_value) if n is not None)
 
     def __repr__(self):
         return "Contract%r" % (self.as_tuple(),)
@@ -106,7 +108,7 @@ def of(values, unit=None):
 def current(values, unit=None):
     """The current reading of a decoded reading (a number), or None."""
     c = of(values, unit)
-    if c is None:
+    if c is None or c.current is None:
         return None
     v = values.get(c.current)
     return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None

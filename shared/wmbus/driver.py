@@ -177,7 +177,8 @@ class Driver:
             from .billing import DEFAULTS
             billing = DEFAULTS.get(meter_type)
         elif len(billing) == 3:
-            billing = tuple(billing) + (billing[0].rsplit("_", 1)[-1],)
+            named = billing[0] or billing[1] or ""
+            billing = tuple(billing) + (named.rsplit("_", 1)[-1],)
         self.billing = billing
         # "status": None (the driver's hook sets it, or none), True (the TPL status byte
         # only) or a Status (an error-flags record's bits and the TPL status byte)

@@ -322,7 +322,8 @@ class Records:
     def readable(self, i):
         """An identity record (fabrication number, enhanced id, versions) as it is printed:
         BCD digits; LVAR or binary bytes that are all printable ASCII as text (sent last
-        character first); other binary as hex digits, most significant first."""
+        character first); other binary as hex digits (upper case, BCD filler nibbles as F),
+        most significant first."""
         b = i * W
         dt = self.a[b + DTYPE]
         if dt == 0x0D:
@@ -337,7 +338,7 @@ class Records:
                     break
             if ascii:
                 return self.text(i)
-        return self.hexstr(i)
+        return self.hexstr(i).upper()
 
     def bytes_of(self, i):
         b = i * W
