@@ -154,6 +154,7 @@ DETECT = {
     'QDS1a06': ('qwater',),
     'QDS1a07': ('qwater',),
     'QDS1d06': ('qwater',),
+    'QDS3337': ('qwater',),
     'QDS3408': ('qcaloric',),
     'QDS3506': ('qwater',),
     'QDS3507': ('qwater',),
