@@ -188,15 +188,8 @@ class Records:
                     raise WMBusError("truncated LVAR length", meter)
                 lv = data[dp]
                 dp += 1
-                if lv < 0xC0:
-                    dlen = lv
-                elif lv < 0xE0:
-                    dlen = (lv & 0x0F)
-                elif lv < 0xF0:
-                    dlen = lv & 0x0F
-                elif lv <= 0xFA:
-                    dlen = 4 * (lv - 0xF0) if lv < 0xF5 else 6 if lv == 0xF5 else 8
-                else:
+                dlen = lvar_length(lv)
+                if dlen < 0:
                     raise WMBusError("reserved LVAR length 0x%02X" % lv, meter)
             else:
                 dlen = _DLEN[dt]
@@ -265,9 +258,16 @@ class Records:
             return _f32(bits)
         if dt in (9, 10, 11, 12, 14):
             return _bcd(d, off, ln)
-        if dt == 0x0D and ln and d[off - 1] >= 0xC0 and d[off - 1] < 0xE0:
-            v = _bcd(d, off, ln)
-            return -v if d[off - 1] >= 0xD0 else v
+        if dt == 0x0D and ln:
+            lv = d[off - 1]
+            if 0xC0 <= lv < 0xE0:               # BCD, D0-DF negative
+                v = _bcd(d, off, ln)
+                return -v if lv >= 0xD0 else v
+            if lv >= 0xE0:                      # binary number, little-endian
+                v = 0
+                for k in range(ln - 1, -1, -1):
+                    v = (v << 8) | d[off + k]
+                return v
         return None
 
     def value(self, i):
@@ -370,6 +370,24 @@ class Records:
                 continue
             return i
         return -1
+
+
+def lvar_length(lv):
+    """Data bytes after an LVAR byte (EN 13757-3, variable length data): 00-BF text of LVAR
+    characters; C0-CF positive and D0-DF negative BCD of (LVAR & 0x0F) bytes; E0-EF binary
+    of LVAR - E0 bytes; F0-F4 binary of 4 x (LVAR - EC) bytes (16-32); F5 48 and F6 64
+    bytes of binary; F7-FF reserved: -1."""
+    if lv < 0xC0:
+        return lv
+    if lv < 0xF0:
+        return lv & 0x0F
+    if lv <= 0xF4:
+        return 4 * (lv - 0xEC)
+    if lv == 0xF5:
+        return 48
+    if lv == 0xF6:
+        return 64
+    return -1
 
 
 def _bcd(d, off, ln):
