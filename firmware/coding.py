@@ -147,7 +147,7 @@ class CodingTable:
         k = _r(self.factor(slot))
         coded = {}
         if c is not None:
-            for name in c.value_fields():
+            for name in billing.value_fields(c):
                 v = values.get(name)
                 if isinstance(v, (int, float)) and not isinstance(v, bool):
                     coded[name] = round(v * k, 4)

@@ -14,6 +14,7 @@ The unit is the name's suffix (`total_m3` -> m³, `operating_time_h` -> hours) u
 `decode(t, rec, out)` is an optional hook for manufacturer-specific bytes or status rules.
 """
 from . import vif as _vif
+from .billing import BILLING_DEFAULTS
 from .dv import C1, CODE, LEN, MTYPE, NCOMB, OFF, STORE, SUBUNIT, TARIFF, W
 
 import sys
@@ -174,8 +175,9 @@ class Driver:
         # the billing-value contract (billing.py): (current reading, set-date reading,
         # set date[, unit]) field names; default: the general rule of the meter type
         if billing is None:
-            from .billing import DEFAULTS
-            billing = DEFAULTS.get(meter_type)
+            for c in BILLING_DEFAULTS:
+                if c[4] == meter_type:
+                    billing = c[:4]
         elif len(billing) == 3:
             named = billing[0] or billing[1] or ""
             billing = tuple(billing) + (named.rsplit("_", 1)[-1],)
