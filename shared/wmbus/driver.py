@@ -37,6 +37,9 @@ MFCT_DATA = 0x3FF           # DIF 0x0F/0x1F: manufacturer-specific data to the e
 MFCT_VIF = 0x37F            # VIF 0x7F/0xFF: manufacturer-specific record
 
 
+_BINARY = (1, 2, 3, 4, 6, 7)    # DIF data fields of binary integers
+
+
 class F:
     # the defaults are class attributes: an instance holds only what its declaration sets
     # (on MicroPython every instance attribute is a dict entry: a driver's fields then
@@ -81,7 +84,7 @@ class F:
         if kind is None:
             kind = "date" if quantity in ("Date", "DateTime", 0x6C, 0x6D) else "number"
         if kind != "number":
-            self.kind = kind        # number | date | text | hex | readable | raw
+            self.kind = kind        # number | unsigned | date | text | hex | readable | raw
         if index != 1:
             self.index = index
         if offset:
@@ -103,6 +106,11 @@ class F:
                 v = v * f
             # printed to 6 decimals, as wmbusmeters does, so readings compare value by value
             return round(v, 6) if isinstance(v, float) else v
+        if k == "unsigned":                 # a binary number the maker sends unsigned
+            v = rec.raw(i)
+            if isinstance(v, int) and v < 0 and rec.dtype(i) in _BINARY:
+                v += 1 << (8 * rec.length(i))
+            return None if v is None else _vif.scale(rec.a[i * W + CODE], v) * self.factor
         if k == "date":
             d = rec.date(i)
             if self.invalid != KEEP and d is not None and _no_date(rec, i):

@@ -311,6 +311,10 @@ class Records:
         """Where record i's data starts in `data`."""
         return self.a[i * W + OFF]
 
+    def dtype(self, i):
+        """Record i's DIF data field (low nibble)."""
+        return self.a[i * W + DTYPE]
+
     def ncomb(self, i):
         """How many combinable VIFEs record i has."""
         return self.a[i * W + NCOMB]

@@ -46,7 +46,7 @@ actuality_duration_s ActualityDuration
 actuality_duration_h ActualityDuration
 battery_v Voltage
 battery_y RemainingBattery unit=y
-access_counter AccessNumber unit=
+access_counter AccessNumber unit= kind=unsigned
 fabrication_no FabricationNo kind=readable
 enhanced_id EnhancedIdentification kind=readable
 model_version ModelVersion kind=readable

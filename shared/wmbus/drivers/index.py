@@ -62,6 +62,7 @@ MODULES = (
 )
 DETECT = {
     'AAA2507': ('aventieswm',),
+    'AMTf106': ('topaseskr',),
     'AMTf107': ('topaseskr',),
     'APA0116': ('ultrimis', 'ultrimisv2'),
     'APA0408': ('apatoreitn',),
