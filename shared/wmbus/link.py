@@ -383,7 +383,8 @@ def _tpl_security(t, f, key, pos, end, long_header):
         msg = bytearray(16)
         msg[0] = 0x00
         mcr = t.afl_mcr
-        msg[1], msg[2], msg[3], msg[4] = mcr & 0xFF, (mcr >> 8) & 0xFF, (mcr >> 16) & 0xFF, mcr >> 24
+        msg[1], msg[2] = mcr & 0xFF, (mcr >> 8) & 0xFF
+        msg[3], msg[4] = (mcr >> 16) & 0xFF, mcr >> 24
         msg[5:9] = f[4:8]
         for i in range(9, 16):
             msg[i] = 0x07

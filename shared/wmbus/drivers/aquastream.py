@@ -1,6 +1,7 @@
 """IMT Aquastream water meter (aquastream): standard OMS records, the volume register of
-tariff 1 (wmbusmeters prints it as total_backwards_m3), remaining battery (FD 74, in days, printed in years of 365 days) and the error
-flags with the maker's names (as wmbusmeters' aquastream driver lists them)."""
+tariff 1 (wmbusmeters prints it as total_backwards_m3), remaining battery (FD 74, in days,
+printed in years of 365 days) and the error flags with the maker's names (as wmbusmeters'
+aquastream driver lists them)."""
 from ..driver import Driver, F, Status
 from ._library import use
 

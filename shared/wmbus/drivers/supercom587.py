@@ -1,4 +1,5 @@
-"""supercom587: WaterMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
+"""Sontex Supercom 587 water meter radio module (supercom587): the total volume and the
+software version, standard OMS records; status from the TPL status byte."""
 from ..driver import Driver, F
 
 
