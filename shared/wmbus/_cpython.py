@@ -70,9 +70,7 @@ def fill_planned(self, t, rec, out):
             v = v * f.factor
         out[name] = round(v, 6) if isinstance(v, float) else v
     if self.status is not None:
-        st = self.status_text(t, rec)
-        if st is not None:
-            out[self.status_field] = st
+        self._fill_status(t, rec, out)
     if self.hook is not None:
         self.hook(t, rec, out)
 

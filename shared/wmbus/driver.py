@@ -193,7 +193,6 @@ class Driver:
         # "status": None (the driver's hook sets it, or none), True (the TPL status byte
         # only) or a Status (an error-flags record's bits and the TPL status byte)
         self.status = status
-        self.status_field = "status" if status is None or status is True else status.field
         self.meter_type = meter_type
         self.media = media
         self.detect = detect
@@ -245,35 +244,46 @@ class Driver:
             self._prepare()
         self._fill_records(rec, out)
         if self.status is not None:
-            st = self.status_text(t, rec)
-            if st is not None:
-                out[self.status_field] = st
+            self._fill_status(t, rec, out)
         if self.hook is not None:
             self.hook(t, rec, out)
 
     def status_text(self, t, rec):
         return status_of(self.status, t, rec)
 
+    def _fill_status(self, t, rec, out):
+        s = self.status
+        if s is True:                   # the TPL status byte only (most telegrams: "OK")
+            sts = t.tpl_status
+            out["status"] = "OK" if not sts else status_text(tpl_status_names(sts))
+            return
+        names = s.names(t, rec)
+        if names is not None:
+            out[s.field] = status_text(names)
+
     def _fill_records(self, rec, out):
         get = self._index.get
         a = rec.a
+        # the record-slot offsets as locals: on MicroPython imported names are global
+        # lookups, locals are registers (this loop runs for every record of every telegram)
+        w, code, mt, nc, c1, su, sto, tar = W, CODE, MTYPE, NCOMB, C1, SUBUNIT, STORE, TARIFF
         for i in range(rec.n):
-            b = i * W
-            fl = get(a[b + CODE] | a[b + MTYPE] << 10)
+            b = i * w
+            fl = get(a[b + code] | a[b + mt] << 10)
             if fl is None:
                 continue
             for f in fl:
                 c = f.comb
                 if c == -1:
-                    if a[b + NCOMB]:
+                    if a[b + nc]:
                         continue
-                elif c != -2 and a[b + C1] != c:
+                elif c != -2 and a[b + c1] != c:
                     continue
-                if f.subunit >= 0 and a[b + SUBUNIT] != f.subunit:
+                if f.subunit >= 0 and a[b + su] != f.subunit:
                     continue
                 if f.multi:
                     s, ta = f.storage, f.tariff
-                    st, tt = a[b + STORE], a[b + TARIFF]
+                    st, tt = a[b + sto], a[b + tar]
                     if isinstance(s, tuple):
                         if st < s[0] or st > s[1]:
                             continue
@@ -284,14 +294,14 @@ class Driver:
                             continue
                     elif ta >= 0 and tt != ta:
                         continue
-                    nk = st | tt << 12 | a[b + SUBUNIT] << 20
+                    nk = st | tt << 12 | a[b + su] << 20
                     name = f.names.get(nk)
                     if name is None:
                         name = f.names[nk] = f.name.format(storage=st, tariff=tt,
-                                                           subunit=a[b + SUBUNIT], n=st + f.offset)
+                                                           subunit=a[b + su], n=st + f.offset)
                 else:
-                    if (f.storage >= 0 and a[b + STORE] != f.storage) or \
-                            (f.tariff >= 0 and a[b + TARIFF] != f.tariff):
+                    if (f.storage >= 0 and a[b + sto] != f.storage) or \
+                            (f.tariff >= 0 and a[b + tar] != f.tariff):
                         continue
                     name = f.name
                 if name not in out:
