@@ -266,7 +266,15 @@ class Driver:
         a = rec.a
         # the record-slot offsets as locals: on MicroPython imported names are global
         # lookups, locals are registers (this loop runs for every record of every telegram)
-        w, code, mt, nc, c1, su, sto, tar = W, CODE, MTYPE, NCOMB, C1, SUBUNIT, STORE, TARIFF
+        # (one name a line: a tuple assignment would allocate a tuple on MicroPython)
+        w = W
+        code = CODE
+        mt = MTYPE
+        nc = NCOMB
+        c1 = C1
+        su = SUBUNIT
+        sto = STORE
+        tar = TARIFF
         for i in range(rec.n):
             b = i * w
             fl = get(a[b + code] | a[b + mt] << 10)
