@@ -12,16 +12,15 @@ import time
 import meterstats as ms
 from reading_policy import main_value
 
-from wmbus import errors
+from wmbus import errors, link
 from wmbus.errors import WMBusError
 
 
 def meter_id_of(frame):
-    """The A-field id of a wM-Bus frame (L C M M A A A A V T ...) as an int whose hex digits
-    are the printed id (BCD, little-endian), or -1 when the frame is too short."""
-    if len(frame) < 10:
-        return -1
-    return frame[4] | (frame[5] << 8) | (frame[6] << 16) | (frame[7] << 24)
+    """The printed id of a wM-Bus frame (L C M M A A A A V T ...) as an int whose hex digits
+    are the id (BCD, little-endian; Diehl's own frames put it 2 bytes later, wmbus.link), or
+    -1 when the frame is too short."""
+    return link.meter_id(frame)
 
 
 def manufacturer_of(frame):

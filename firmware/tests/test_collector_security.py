@@ -68,3 +68,12 @@ def test_classify_uses_codes_not_text():
     assert collector.classify(WMBusError("x", "1", errors.CRC)) == ms.CRC
     assert collector.classify(WMBusError("x", "1", errors.NOT_ENCRYPTED)) == ms.SECURITY
     assert collector.classify(WMBusError("key", "1")) == ms.DECODE
+
+
+def test_diehl_prios_meter_is_found_by_its_printed_id():
+    # wmbusmeters' izar example (src/driver_izar.cc): Diehl puts version and type before the
+    # id, so the meter printed 66236629 is A-field bytes 2-5
+    frame = unhex("2944A511780729662366A20118001378D3B3DB8CEDD77731F25832AAF3DA8CADF9774EA6"
+                  "73172E8C61F2")
+    assert "%08x" % collector.meter_id_of(frame) == "66236629"
+    assert "%08x" % collector.meter_id_of(PLAIN) == "78563412"

@@ -203,14 +203,33 @@ def parse(t, frame, key=None, frame_format="auto"):
     return _transport(t, key, 10)
 
 
+def diehl_swapped(f):
+    """True for a Diehl-group radio frame whose A-field is version, type, then the 4 id bytes
+    (PRIOS, real data; see _diehl_address)."""
+    if len(f) < 15 or f[1] not in (0x44, 0x46) or \
+            manufacturer_code(f[2] | f[3] << 8) not in _DIEHL:
+        return False
+    ci = f[10]
+    return (0xA0 <= ci <= 0xA7 and manufacturer_code(f[2] | f[3] << 8) != "SAP") or \
+        0xB1 <= ci <= 0xB3 or ci == 0x71 or (ci == 0x7A and bool(f[14] & 0x10))
+
+
+def meter_id(f):
+    """The printed meter id of a frame (L-field first) as an int whose hex digits are the id,
+    read where the meter puts it (Diehl's own frames: A-field bytes 2-5); -1 if too short."""
+    if len(f) < 10:
+        return -1
+    o = 6 if diehl_swapped(f) else 4
+    return f[o] | f[o + 1] << 8 | f[o + 2] << 16 | f[o + 3] << 24
+
+
 def _diehl_address(t, f):
     """Diehl radio frames that are not OMS code the A-field their own way: PRIOS (CI
     0xA0-0xA7 but Sappel, 0xB1-0xB3) and "real data" (CI 0x71, or 0x7A with configuration
     bit 12) send version, type, then the 4 id bytes; Sappel PRIOS frames use version and
     type for the serial number, and are water meters (version 0, type 7)."""
     ci = f[10]
-    if (0xA0 <= ci <= 0xA7 and t.manufacturer != "SAP") or 0xB1 <= ci <= 0xB3 or \
-            ci == 0x71 or (ci == 0x7A and f[14] & 0x10):
+    if diehl_swapped(f):
         t.version = f[4]
         t.device_type = f[5]
         t.id = _id_text(f, 6)

@@ -1,6 +1,6 @@
 """Generic OMS heat cost allocator (hedeudgiftsfordeler) for brands without a driver of
 their own: HCA units now, at the set (billing) date, and the device clock."""
-from ..driver import Driver, F
+from ..driver import Driver, F, Status
 
 
 DRIVER = Driver(
@@ -13,5 +13,5 @@ DRIVER = Driver(
         F("temp_room_c", "ExternalTemperature"),
         F("temp_radiator_c", "FlowTemperature"),
     ),
-    status=True,
+    status=Status(),            # the error flags (VIF FD 17) and the TPL status byte
 )

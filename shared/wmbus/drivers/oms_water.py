@@ -1,6 +1,7 @@
 """Generic OMS water meter (vandmåler) for brands without a driver of their own: meter
 reading, reading at the due (billing) date, flow and the meter clock."""
-from ..driver import Driver, F
+from ..driver import Driver, F, Status
+from ._library import use
 
 
 DRIVER = Driver(
@@ -11,6 +12,6 @@ DRIVER = Driver(
         F("target_m3", "Volume", storage=1),
         F("flow_m3h", "AnyFlowVIF"),
         F("meter_datetime", "DateTime"),
-    ),
-    status=True,
+    ) + use("total_backward_m3", "meter_date"),
+    status=Status(),            # the error flags (VIF FD 17) and the TPL status byte
 )
