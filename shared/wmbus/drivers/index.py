@@ -171,6 +171,7 @@ DETECT = {
     'SEN6807': ('iperl',),
     'SEN7c07': ('iperl',),
     'SON1608': ('sontex868',),
+    'SON3c06': ('supercom587',),
     'SON3c07': ('supercom587',),
     'TCH6908': ('fhkvdataiv',),
     'TCH6980': ('fhkvdataiii',),
