@@ -45,30 +45,41 @@ def _cases():
 
 
 class _Parsed:
-    """A telegram's header and records, as a meter would have assembled them."""
+    """A telegram's header and records, as a meter would have assembled them. Wireless frames
+    with a short or long TPL header, behind an ELL-I (CI 0x8C) and/or AFL (0x90) header too
+    (re-sent in plaintext), and wired M-Bus long frames."""
 
     def __init__(self, frame, key):
         t = link.Telegram()
         link.parse(t, frame, key)
-        self.ok = (not t.wired and t.n_ci == 1 and t.ci in (0x7A, 0x72)
-                   and t.security in (0, 5))
+        chain = bytes(t.ci_chain[:t.n_ci])
+        self.ok = t.ci in (0x7A, 0x72) and t.security in (0, 5, 7) and \
+            all(c in (0x8C, 0x90) for c in chain[:-1])
         if not self.ok:
             return
-        self.head = bytes(frame[1:10])                  # C, M, A (id, version, type)
-        tpl_len = 4 if t.ci == 0x7A else 12
-        self.tpl = bytes(frame[11:11 + tpl_len])        # [long: id ver type] acc sts cw
+        self.wired = t.wired
         self.ci = t.ci
-        pay = bytes(t.payload[t.pos:t.end])
+        self.plain_only = t.n_ci > 1 or t.wired or t.security == 7
+        ext = 1 if t.security == 7 else 0          # mode 7: configuration field extension
+        tpl_len = 4 if t.ci == 0x7A else 12
+        p = bytes(t.payload)
+        ci_at = t.pos - tpl_len - ext - 1
+        # C, M, A and any ELL/AFL headers (wireless), or C, A (wired), before the TPL CI
+        self.head = p[4:ci_at] if t.wired else p[1:ci_at]
+        self.tpl = p[ci_at + 1:ci_at + 1 + tpl_len]    # [long: id M ver type] acc sts cw
+        pay = p[t.pos:t.end]
         rec = Records()
         rec.parse_plain(pay, 0, len(pay))
         self.ok = rec.trailing is None and rec.n > 0
         self.records = []                              # (header bytes, data bytes, index)
+        self.tail = b""                 # 0F/1F manufacturer data: stays last, unchanged
         prev = 0
         for i in range(rec.n):
             off, ln = rec.offset(i), rec.length(i)
             if rec.a[i * 11] == 0x3FF:                 # manufacturer data to the end
-                self.ok = False
-                return
+                self.tail = pay[prev:]
+                self.ok = len(self.records) > 0
+                break
             hdr = pay[prev:off]
             while hdr[:1] == b"\x2f":
                 hdr = hdr[1:]
@@ -77,7 +88,7 @@ class _Parsed:
         self.rec = rec
 
     def frame(self, records, key=None, access=0x33):
-        body = b"".join(h + d for h, d, _ in records)
+        body = b"".join(h + d for h, d, _ in records) + self.tail
         acc_at = 0 if self.ci == 0x7A else 8
         tpl = bytearray(self.tpl)
         cw = tpl[acc_at + 2] | tpl[acc_at + 3] << 8
@@ -90,13 +101,15 @@ class _Parsed:
             cw = (cw & ~0x1FF0) | 0x0500 | (len(plain) // 16) << 4
             if self.ci == 0x7A:
                 iv = self.head[1:9] + bytes((access,)) * 8
-            else:                                      # long header: M and A from the TPL
+            else:
                 # long header: id(4) M(2) version type; IV M, id, version, type
                 iv = bytes(tpl[4:6]) + bytes(tpl[0:4]) + bytes(tpl[6:8]) + \
                     bytes((access,)) * 8
             payload = tg.aes_cbc_encrypt(key, iv, plain)
         tpl[acc_at + 2], tpl[acc_at + 3] = cw & 0xFF, cw >> 8
         f = self.head + bytes((self.ci,)) + bytes(tpl) + payload
+        if self.wired:      # EN 13757-2 long frame: 68 L L 68 ... checksum 16
+            return bytes((0x68, len(f), len(f), 0x68)) + f + bytes((sum(f) & 0xFF, 0x16))
         return bytes((len(f),)) + f
 
 
@@ -187,11 +200,13 @@ def test_variants_decode_as_the_meter_means_them():
         want = {k: v for k, v in expected.items() if k not in ("timestamp", "name")}
         s = stats.setdefault(driver, [0, 0])
         variants = [("order", p.frame(_reordered(p.records)), None, None)]
-        k5 = bytes(rng.randrange(256) for _ in range(16))
-        variants.append(("mode5", p.frame(p.records, k5), k5, None))
+        if not p.plain_only:
+            k5 = bytes(rng.randrange(256) for _ in range(16))
+            variants.append(("mode5", p.frame(p.records, k5), k5, None))
         for name, recs, w in _value_variants(p, want, rng):
             variants.append(("value " + name, p.frame(recs), None, w))
-        if Decoder()._driver(link.parse(link.Telegram(), frame, key), driver).compact:
+        if not p.plain_only and \
+                Decoder()._driver(link.parse(link.Telegram(), frame, key), driver).compact:
             full = p.frame(p.records)
             fmt = b"".join(h for h, _, _ in p.records)
             data = b"".join(d for _, d, _ in p.records)
