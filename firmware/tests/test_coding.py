@@ -1,6 +1,5 @@
 """firmware/coding.py run inside the real micropython binary (the collector's interpreter)."""
 import json
-import pathlib
 import subprocess
 
 import pytest
@@ -41,8 +40,8 @@ def run(tmp_path, csv):
     path = tmp_path / "coding.csv"
     path.write_text(csv, encoding="utf-8")
     proc = subprocess.run([micropython_binary(), "-X", "heapsize=96K", "-c",
-                           SCRIPT % {"fw": str(FIRMWARE), "shared": str(FIRMWARE.parent / "shared"),
-                                     "path": str(path)}],
+                           SCRIPT % {"fw": str(FIRMWARE), "path": str(path),
+                                     "shared": str(FIRMWARE.parent / "shared")}],
                           capture_output=True, text=True, timeout=30)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout.strip().splitlines()[-1])

@@ -36,7 +36,8 @@ print(json.dumps({"out": out, "skipped": p.skipped, "due": due,
 
 
 def test_policy():
-    p = subprocess.run([micropython_binary(), "-X", "heapsize=96K", "-c", SCRIPT % (str(FIRMWARE), str(FIRMWARE.parent / "shared"))],
+    script = SCRIPT % (str(FIRMWARE), str(FIRMWARE.parent / "shared"))
+    p = subprocess.run([micropython_binary(), "-X", "heapsize=96K", "-c", script],
                        capture_output=True, text=True, timeout=30)
     assert p.returncode == 0, p.stdout + p.stderr
     got = json.loads(p.stdout)
