@@ -26,6 +26,8 @@ room stay in the CSV on flash and are read only when diagnostics ask for them.
 import array
 
 KINDS = ("hca", "hot_water", "cold_water", "heat")
+_UNITS = ("hca", "m3", "m3", "kwh")     # the reading unit of each kind (wmbus/billing.py)
+_billing = None
 SCALES = ("unit", "product")
 COLUMNS = ("meter_id", "key", "apartment", "room", "kind", "scale", "kq", "kc",
            "reduction", "multiplier", "driver")
@@ -140,15 +142,20 @@ class CodingTable:
         """Coded values for one decoded reading: its current and set-date readings (the
         driver's billing contract, wmbus/billing.py) times the meter's factor. Returns a new
         dict {field: coded value}."""
-        from wmbus import billing
+        global _billing
+        if _billing is None:        # wmbus.billing, imported once when first needed
+            from wmbus import billing
+            _billing = billing
         kind = self.flags[slot] & 0x0F
-        # the readings the driver's billing contract names, in the unit of this kind
-        c = billing.of(values, ("hca", "m3", "m3", "kwh")[kind])
+        # the readings the driver's billing contract names (current, set-date), in the unit
+        # of this kind
+        c = _billing.of(values, _UNITS[kind])
         k = _r(self.factor(slot))
         coded = {}
         if c is not None:
-            for name in billing.value_fields(c):
-                v = values.get(name)
+            for j in (0, 1):
+                name = c[j]
+                v = values.get(name) if name is not None else None
                 if isinstance(v, (int, float)) and not isinstance(v, bool):
                     coded[name] = round(v * k, 4)
         return coded

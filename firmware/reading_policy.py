@@ -20,10 +20,16 @@ Per meter one float, one timestamp and one 16-bit check time in flat arrays (500
 import array
 
 
+_billing = None          # wmbus.billing, imported when first needed (not per telegram)
+
+
 def main_value(values):
     """The meter's current reading, as its driver's billing contract names it."""
-    from wmbus import billing
-    return billing.current(values)
+    global _billing
+    if _billing is None:
+        from wmbus import billing
+        _billing = billing
+    return _billing.current(values)
 
 
 _NEVER = 0xFFFF

@@ -54,7 +54,7 @@ def of_driver(name):
 def of(values, unit=None):
     """The contract of a decoded reading: its driver's; else (or if its unit is not `unit`)
     the first general rule whose current field the values hold; None if none fits."""
-    name = values.get("meter") if hasattr(values, "get") else None
+    name = values.get("meter")
     if name:
         c = of_driver(name)
         if c is not None and (unit is None or c[UNIT] == unit):
@@ -72,7 +72,8 @@ def value_fields(c):
 
 def _number(values, name):
     v = values.get(name) if name is not None else None
-    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+    t = type(v)     # (not isinstance with a tuple: that tuple is built on every call)
+    return v if t is int or t is float else None
 
 
 def current(values, unit=None):
