@@ -24,7 +24,7 @@ import random
 import test_vectors
 import test_wmbusmeters_examples as published
 from fordel.sim import telegram as tg
-from wmbus import Decoder, WMBusError, link, unhex
+from wmbus import Decoder, WMBusError, drivers, link, unhex
 from wmbus.crc import crc16
 from wmbus.dv import Records
 
@@ -191,6 +191,8 @@ def test_variants_decode_as_the_meter_means_them():
     for driver, hexframe, keyhex, expected in _cases():
         key = binascii.unhexlify(keyhex) if keyhex else None
         frame = unhex(hexframe)
+        if not drivers.load(driver).records:        # a maker's own layout, not records
+            continue
         try:
             p = _Parsed(frame, key)
         except WMBusError:
