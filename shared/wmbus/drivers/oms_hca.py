@@ -1,6 +1,6 @@
 """Generic OMS heat cost allocator (hedeudgiftsfordeler) for brands without a driver of
 their own: HCA units now, at the set (billing) date, and the device clock."""
-from ..driver import Driver, F, Status
+from ..driver import Driver, F
 
 
 DRIVER = Driver(
@@ -13,5 +13,5 @@ DRIVER = Driver(
         F("temp_room_c", "ExternalTemperature"),
         F("temp_radiator_c", "FlowTemperature"),
     ),
-    status=Status(),            # the error flags (VIF FD 17) and the TPL status byte
+    status=True,                # the TPL status byte (error flags: the makers name them)
 )

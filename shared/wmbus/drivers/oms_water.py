@@ -1,6 +1,6 @@
 """Generic OMS water meter (vandmåler) for brands without a driver of their own: meter
 reading, reading at the due (billing) date, flow and the meter clock."""
-from ..driver import Driver, F, Status
+from ..driver import Driver, F
 from ._library import use
 
 
@@ -13,5 +13,5 @@ DRIVER = Driver(
         F("flow_m3h", "AnyFlowVIF"),
         F("meter_datetime", "DateTime"),
     ) + use("total_backward_m3", "meter_date"),
-    status=Status(),            # the error flags (VIF FD 17) and the TPL status byte
+    status=True,                # the TPL status byte (error flags: the makers name them)
 )
