@@ -95,3 +95,4 @@ def test_keyed_meter_encrypted_with_its_key_is_accepted():
     dec = Decoder(keyed_must_decrypt=True)
     got = dec.decode(unhex(c["telegram"]), key=key, driver=c["driver"])
     assert got["id"] == c["expected"]["id"]
+

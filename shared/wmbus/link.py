@@ -141,6 +141,8 @@ def normalise_frame(frame, frame_format="auto"):
 # telegrams in security mode 5 without a key of their own use the published PRIOS default
 # key 51728910E66D83F8 twice (as wmbusmeters does).
 _DIEHL = ("DME", "EWT", "HYD", "SAP", "SPL")
+_DIEHL_M = tuple(manufacturer_field(m) for m in _DIEHL)    # their M-field values
+_SAP_M = manufacturer_field("SAP")
 _DIEHL_KEY = b"\x51\x72\x89\x10\xE6\x6D\x83\xF8" * 2
 
 
@@ -198,7 +200,7 @@ def parse(t, frame, key=None, frame_format="auto"):
     t.version = frame[8]
     t.device_type = frame[9]
     t.end = len(frame)
-    if t.manufacturer in _DIEHL and len(frame) >= 15 and frame[1] in (0x44, 0x46):
+    if t.m in _DIEHL_M and len(frame) >= 15:
         _diehl_address(t, frame)
     return _transport(t, key, 10)
 
@@ -206,12 +208,12 @@ def parse(t, frame, key=None, frame_format="auto"):
 def diehl_swapped(f):
     """True for a Diehl-group radio frame whose A-field is version, type, then the 4 id bytes
     (PRIOS, real data; see _diehl_address)."""
-    if len(f) < 15 or f[1] not in (0x44, 0x46) or \
-            manufacturer_code(f[2] | f[3] << 8) not in _DIEHL:
+    m = f[2] | f[3] << 8 if len(f) >= 15 else 0      # (ints: nothing allocated per frame)
+    if m not in _DIEHL_M or (f[1] != 0x44 and f[1] != 0x46):
         return False
     ci = f[10]
-    return (0xA0 <= ci <= 0xA7 and manufacturer_code(f[2] | f[3] << 8) != "SAP") or \
-        0xB1 <= ci <= 0xB3 or ci == 0x71 or (ci == 0x7A and bool(f[14] & 0x10))
+    return (0xA0 <= ci <= 0xA7 and m != _SAP_M) or 0xB1 <= ci <= 0xB3 or ci == 0x71 or \
+        (ci == 0x7A and bool(f[14] & 0x10))
 
 
 def meter_id(f):
