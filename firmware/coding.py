@@ -15,8 +15,10 @@ room stay in the CSV on flash and are read from there by `describe` (diagnostics
 import array
 
 from meterrecord.coding import (COLUMNS, KINDS, KQ_STEP, MULT_STEP, RED_STEP,  # noqa: F401
-                                SCALES, UNIT_SUFFIX, CodingError, factor_of, pack_factors)
+                                SCALES, CodingError, factor_of, pack_factors)
 from meterrecord.coding import factors_used as named_factors
+_UNITS = ("hca", "m3", "m3", "kwh")     # the reading unit of each kind (wmbus/billing.py)
+_billing = None
 
 try:
     from micropython import const
@@ -146,15 +148,25 @@ class CodingTable:
         return pack_factors(self.kinds[slot], 0, 0, 0, 0, self.mult[slot])
 
     def apply(self, slot, values):
-        """Coded values for one decoded reading: every HCA-unit, m³ or kWh field times the
-        meter's factor. Returns a new dict {field: coded value}."""
-        suffix = UNIT_SUFFIX[self.kinds[slot]]
+        """Coded values for one decoded reading: its current and set-date readings (the
+        driver's billing contract, wmbus/billing.py) times the meter's factor. Returns a new
+        dict {field: coded value}."""
+        global _billing
+        if _billing is None:        # wmbus.billing, imported once when first needed
+            from wmbus import billing
+            _billing = billing
+        kind = self.kinds[slot]
+        # the readings the driver's billing contract names (current, set-date), in the unit
+        # of this kind
+        c = _billing.of(values, _UNITS[kind])
         k = _r(self.factor(slot))
         coded = {}
-        for name in values:
-            v = values[name]
-            if name.endswith(suffix) and isinstance(v, (int, float)):
-                coded[name] = round(v * k, 4)
+        if c is not None:
+            for j in (0, 1):
+                name = c[j]
+                v = values.get(name) if name is not None else None
+                if isinstance(v, (int, float)) and not isinstance(v, bool):
+                    coded[name] = round(v * k, 4)
         return coded
 
     def describe(self, slot):

@@ -14,18 +14,15 @@ import meterstats as ms
 from meterrecord import main_field, make_compact
 from reading_policy import COMPACT, FULL, SKIP, main_value
 
-try:
-    from wmbus import WMBusError
-except ImportError:  # pragma: no cover - the codec is part of every firmware build
-    WMBusError = Exception
+from wmbus import errors, link
+from wmbus.errors import WMBusError
 
 
 def meter_id_of(frame):
-    """The A-field id of a wM-Bus frame (L C M M A A A A V T ...) as an int whose hex digits
-    are the printed id (BCD, little-endian), or -1 when the frame is too short."""
-    if len(frame) < 10:
-        return -1
-    return frame[4] | (frame[5] << 8) | (frame[6] << 16) | (frame[7] << 24)
+    """The printed id of a wM-Bus frame (L C M M A A A A V T ...) as an int whose hex digits
+    are the id (BCD, little-endian; Diehl's own frames put it 2 bytes later, wmbus.link), or
+    -1 when the frame is too short."""
+    return link.meter_id(frame)
 
 
 def manufacturer_of(frame):
@@ -34,12 +31,14 @@ def manufacturer_of(frame):
 
 
 def classify(err):
-    """Which per-meter counter a decode error goes to."""
-    text = str(err).lower()
-    if "crc" in text:
+    """Which per-meter counter a decode error goes to (by the codec's error code)."""
+    code = getattr(err, "code", 0)
+    if code == errors.CRC:
         return ms.CRC
-    if "key" in text or "decrypt" in text or "2f2f" in text:
+    if code == errors.NO_KEY or code == errors.WRONG_KEY:
         return ms.DECRYPT
+    if code == errors.NOT_ENCRYPTED:
+        return ms.SECURITY
     return ms.DECODE
 
 

@@ -127,7 +127,7 @@ def build(flash):
         print("coding: %s; no meters coded until the file is fixed" % e)
         table = coding.CodingTable(1)
         table.error = str(e)
-    dec = Decoder()
+    dec = Decoder(keyed_must_decrypt=True)   # a keyed meter's plaintext is refused
 
     def decode(frame, mid, key, driver, out=None):
         return dec.decode(frame, key=key, driver=driver, out=out)

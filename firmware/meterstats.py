@@ -13,9 +13,10 @@ DECRYPT = 2     # wrong key or no key (0x2F2F check failed)
 DECODE = 3      # other decode errors (truncated, unknown CI, ...)
 STORED = 4      # readings written to the store (after the reading policy)
 NOT_DUE = 5     # heard but not decoded: the reading policy could not have stored it
-N_COUNTERS = 6
+SECURITY = 6    # refused: a meter coded with a key sent a telegram not encrypted with it
+N_COUNTERS = 7
 COUNTER_NAMES = ("ok", "crc_errors", "decrypt_failures", "decode_errors", "stored",
-                 "not_decoded")
+                 "not_decoded", "security_errors")
 
 UNCODED_MAX = 64
 
@@ -23,7 +24,7 @@ UNCODED_MAX = 64
 class MeterStats:
     def __init__(self, capacity):
         self.capacity = capacity
-        # 16-bit counters (saturating at 65535): 500 meters' counters in 6 kB
+        # 16-bit counters (saturating at 65535): 500 meters' counters in 7 kB
         self.counts = array.array("H", bytes(2 * N_COUNTERS * capacity))
         self.rssi = array.array("b", bytes(capacity))        # last RSSI dBm, 0 = never heard
         self.last_seen = array.array("I", bytes(4 * capacity))  # unix seconds

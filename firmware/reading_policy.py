@@ -26,7 +26,9 @@ arrays (500 meters: 6 kB), no allocation per telegram.
 """
 import array
 
-from meterrecord import MAIN_FIELDS, SET_DATE_FIELDS, SET_VALUE_FIELDS, main_field  # noqa: F401
+from meterrecord import main_field  # noqa: F401
+
+_billing = None          # wmbus.billing, imported when first needed (not per telegram)
 
 SKIP = 0
 COMPACT = 1
@@ -37,12 +39,17 @@ DAY = 86400
 _NEVER = 0xFFFF
 
 
+def _contract():
+    global _billing
+    if _billing is None:
+        from wmbus import billing
+        _billing = billing
+    return _billing
+
+
 def main_value(values):
-    for name in MAIN_FIELDS:
-        v = values.get(name)
-        if v is not None:
-            return v
-    return None
+    """The meter's current reading, as its driver's billing contract names it."""
+    return _contract().current(values)
 
 
 def _hash16(v):
@@ -54,13 +61,13 @@ def _hash16(v):
 
 
 def set_date_mark(values):
-    """A 16-bit mark of the meter's set date, else its set-date reading (0: none)."""
-    for names in (SET_DATE_FIELDS, SET_VALUE_FIELDS):
-        for name in names:
-            v = values.get(name)
-            if v is not None:
-                return _hash16(v)
-    return 0
+    """A 16-bit mark of the meter's set date, else its set-date reading (0: none), as its
+    driver's billing contract names them."""
+    b = _contract()
+    v = b.set_date(values)
+    if v is None:
+        v = b.set_date_value(values)
+    return _hash16(v)
 
 
 def alarm_mark(values):

@@ -74,11 +74,12 @@ def chain(tmp_path_factory, hil):
         def play(days):
             rig.scenario.run(rig.radio, sim_seconds=days * 86400, speed=SPEED)
         play(DAYS // 3)
-        key = rig.srv.keys[COLLECTOR]                  # a week the server refuses uploads
-        rig.srv.keys[COLLECTOR] = bytes(16)
+        keys = rig.srv.ingest.registry.get(COLLECTOR).keys   # key id -> key
+        key = keys["1"]                                # a week the server refuses uploads
+        keys["1"] = bytes(16)
         play(7)
         outage = rig.status()
-        rig.srv.keys[COLLECTOR] = key
+        keys["1"] = key
         played = DAYS // 3 + 7
         play(DAYS // 6)
         played += DAYS // 6

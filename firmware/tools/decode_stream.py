@@ -68,7 +68,7 @@ def main(argv):
             sys.stderr.write("error: %s (%s)\n" % (e, where))
             if fmt == "json":
                 print(json.dumps({"_": "error", "id": e.meter, "error": e.reason,
-                                  "where": where}))
+                                  "kind": e.kind, "where": where}))
             continue
         except MemoryError:
             gc.collect()

@@ -61,11 +61,30 @@ def decode_stream(lines, decoder, driver=None, out=None, fmt="json", err=None):
             where = "%s line %d" % (source, n[source]) if source != "argument" else "argument"
             err.write("error: %s (%s)\n" % (e, where))
             if fmt == "json":
-                write(dumps({"_": "error", "id": e.meter, "error": e.reason, "where": where}) + "\n")
+                write(dumps({"_": "error", "id": e.meter, "error": e.reason, "kind": e.kind,
+                             "where": where}) + "\n")
             continue
         ok += 1
         write((dumps(r) if fmt == "json" else text_line(r)) + "\n")
     return ok, failed
+
+
+def analyze_stream(lines, keys, key, driver, fmt):
+    """`--analyze`: one report per telegram (analyze.py); exit status 1 if any could not be
+    decrypted or parsed."""
+    from . import analyze
+    bad = 0
+    for _, line in lines:
+        h = telegram_hex(line)
+        if h is None:
+            continue
+        frame = unhex(h)
+        k = key if key is not None else (keys or None)
+        report = analyze.analyze(frame, k, driver)
+        if report["decryption"] not in ("plaintext", "decrypted"):
+            bad += 1
+        click.echo(json.dumps(report, default=str) if fmt == "json" else analyze.text(report))
+    return 1 if bad else 0
 
 
 def run_as_collector(lines, keys_csv, key, driver, fmt):
@@ -112,7 +131,10 @@ def run_as_collector(lines, keys_csv, key, driver, fmt):
               help="File of hex or `telegram=|HEX|` lines; '-' for stdin. Repeatable.")
 @click.option("--as-collector", is_flag=True,
               help="Decode inside the micropython binary under the collector's 96K heap.")
-def decode_cmd(telegrams, key, keys_csv, driver, fmt, inputs, as_collector):
+@click.option("--analyze", is_flag=True,
+              help="Explain each telegram: header, decryption, each record's meaning, "
+                   "which drivers fit.")
+def decode_cmd(telegrams, key, keys_csv, driver, fmt, inputs, as_collector, analyze):
     """Decode wM-Bus telegrams to readings, one JSON object per telegram."""
     if not telegrams and not inputs:
         raise click.UsageError("give telegrams as hex arguments or --input FILE")
@@ -128,6 +150,8 @@ def decode_cmd(telegrams, key, keys_csv, driver, fmt, inputs, as_collector):
     except WMBusError as e:
         raise click.ClickException(str(e))
     lines = _lines(inputs, telegrams)
+    if analyze:
+        sys.exit(analyze_stream(lines, keys, k, driver, fmt))
     if as_collector:
         sys.exit(run_as_collector(lines, keys_csv, key, driver, fmt))
     dec = Decoder(keys=keys, drivers=drivers, merge=True)

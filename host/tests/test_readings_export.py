@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from fordel.ingest.db import ReadingsDB
+from fordel.ingest.db import BatchItem, ReadingsDB
 from fordel.settle.example import make_property
 from fordel.settle.property import PropertyError, load
 from meterrecord import decode, encode, make_compact, make_record
@@ -38,7 +38,8 @@ def _records():
 
 def _export(tmp_path):
     db = ReadingsDB(tmp_path / "r.db")
-    assert db.add("c1", _records()) == 3
+    items = [BatchItem(r["seq"], b"%d" % r["seq"], r) for r in _records()]
+    assert db.add_batch("c1", items, now=DAY + 86400 * 2)["new"] == 3
     out = io.StringIO()
     assert db.export_readings(out) == 3
     return out.getvalue()

@@ -41,13 +41,23 @@ COMPACT = 2
 # the main (billing) value of a reading, first found wins; a compact record names its field
 # by index here, so only ever append
 MAIN_FIELDS = ("current_consumption_hca", "total_m3", "total_energy_consumption_kwh",
-               "total_kwh")
+               "total_kwh", "current_hca", "consumption_hca")
 # the meter's own reading at its set date (skæringsdato) and the date itself, by the names
 # drivers give them, first found wins; only ever append (compact records use the index)
 SET_VALUE_FIELDS = ("consumption_at_set_date_hca", "consumption_at_set_date_m3",
                     "total_at_set_date_m3", "target_hca", "target_m3", "target_kwh",
-                    "consumption_at_set_date_1_hca", "consumption_at_set_date_1_m3")
-SET_DATE_FIELDS = ("set_date", "target_date", "set_datetime", "target_datetime")
+                    "consumption_at_set_date_1_hca", "consumption_at_set_date_1_m3",
+                    "previous_hca", "prev_hca", "consumption_at_reporting_date_m3",
+                    "total_at_date_m3", "last_month_total_m3", "due_m3", "due_date_m3",
+                    "volume_year_period_m3", "target_energy_kwh")
+SET_DATE_FIELDS = ("set_date", "target_date", "set_datetime", "target_datetime",
+                   "season_start_date", "previous_date", "reporting_date", "at_date",
+                   "last_month_measure_date", "due_date", "prev_date",
+                   "meter_year_period_end_date")
+# The names above are the record schema's; which of a reading's fields is its current
+# reading, set-date reading and set date is the driver's billing contract (wmbus.billing):
+# the functions below take the names from there and only index them here.
+_billing = None
 METER_CLOCK_FIELDS = ("meter_datetime", "device_datetime")
 NAMES = ("version", "collector_id", "seq", "meter_id", "time", "rssi_dbm", "values",
          "coded", "factors", "telegram", "store_id")
@@ -72,14 +82,34 @@ def make_compact(meter_id, time, values, field, packed_factors, frame=None):
          13: packed_factors}
     if frame is not None:
         r[9] = bytes(frame)
-        ix = first_of(values, SET_VALUE_FIELDS)
+        c = _contract(values)
+        ix = _index(SET_VALUE_FIELDS, c[1] if c else None, values)
         if ix >= 0:
             r[14] = ix
             r[15] = values[SET_VALUE_FIELDS[ix]]
-        ix = first_of(values, SET_DATE_FIELDS)
+        ix = _index(SET_DATE_FIELDS, c[2] if c else None, values)
         if ix >= 0:
             r[16] = values[SET_DATE_FIELDS[ix]]
     return r
+
+
+def _contract(values):
+    """The reading's billing contract (current, set value, set date, unit) or None."""
+    global _billing
+    if _billing is None:
+        from wmbus import billing
+        _billing = billing
+    return _billing.of(values)
+
+
+def _index(names, name, values):
+    """Index in names of the contract's field `name` if the reading holds it, else -1."""
+    if name is None or values.get(name) is None:
+        return -1
+    for i in range(len(names)):
+        if names[i] == name:
+            return i
+    return -1
 
 
 def first_of(values, names):
@@ -91,8 +121,10 @@ def first_of(values, names):
 
 
 def main_field(values):
-    """Index in MAIN_FIELDS of a reading's main value, or -1 when it has none."""
-    return first_of(values, MAIN_FIELDS)
+    """Index in MAIN_FIELDS of a reading's current reading (its driver's billing contract,
+    wmbus.billing), or -1 when it has none."""
+    c = _contract(values)
+    return _index(MAIN_FIELDS, c[0] if c else None, values)
 
 
 def encode(record, seq, out=None):

@@ -4,7 +4,8 @@ format), and the learnt formats stay a handful however many meters send them.
 
 The frames are made from the flowIQ 2200 vector "VATTEN" (wmbusmeters' published telegram,
 ../shared/vectors): decrypted once, its ELL payload CRC then checks out on the plaintext, so
-other meter ids can be written into the header (this one is sent unencrypted anyway) and a compact frame built from its records."""
+other meter ids can be written into the header (this one is sent unencrypted anyway) and a
+compact frame built from its records."""
 import vectorfile
 from wmbus import Decoder, WMBusError, unhex
 from wmbus.crc import crc16

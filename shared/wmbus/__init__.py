@@ -5,9 +5,23 @@
     reading = d.decode(frame)     # dict: id, media, meter, driver fields...
 """
 from .errors import WMBusError
-from .decoder import Decoder
 
 __version__ = "0.1.0"
+__all__ = ("Decoder", "WMBusError", "unhex")
+
+
+def __getattr__(name):
+    # Decoder is loaded when first asked for: a module that needs only a small part of the
+    # codec (billing.py for the reading policy and coding) does not load all of it
+    if name == "Decoder":
+        from .decoder import Decoder
+        globals()["Decoder"] = Decoder
+        return Decoder
+    # MicroPython asks here before it imports a submodule (`from . import drivers`)
+    try:
+        return __import__("wmbus." + name, None, None, (name,))
+    except ImportError:
+        raise AttributeError(name)
 
 
 def unhex(text):

@@ -14,10 +14,7 @@ Both give exactly the results of the plain code paths (the vector tests run both
 here, MicroPython the plain ones).
 """
 from . import vif as _vif
-
-_W = 11
-_OFF = 6
-_LEN = 7
+from .dv import CODE, DTYPE, LEN, OFF, W
 _PLAIN_INT = (1, 2, 3, 4, 6, 7)      # DIF data fields read as little-endian integers
 
 
@@ -42,9 +39,9 @@ def _plan(drv, rec):
     a = rec.a
     out = []
     for i, f, name in plan:
-        b = i * _W
-        if f.kind == "number" and a[b + 5] in _PLAIN_INT:
-            out.append((i, f, name, a[b], a[b + _OFF], a[b + _LEN]))
+        b = i * W
+        if f.kind == "number" and a[b + DTYPE] in _PLAIN_INT:
+            out.append((i, f, name, a[b + CODE], a[b + OFF], a[b + LEN]))
         else:
             out.append((i, f, name, 0, -1, 0))
     return out
@@ -56,7 +53,7 @@ def fill_planned(self, t, rec, out):
         self._prepare()
     if self._plans is None:
         self._plans = {}
-    key = tuple(rec.a[:rec.n * _W])
+    key = tuple(rec.a[:rec.n * W])
     plan = self._plans.get(key)
     if plan is None:
         plan = _plan(self, rec)
@@ -72,6 +69,8 @@ def fill_planned(self, t, rec, out):
         if f.factor != 1:
             v = v * f.factor
         out[name] = round(v, 6) if isinstance(v, float) else v
+    if self.status is not None:
+        self._fill_status(t, rec, out)
     if self.hook is not None:
         self.hook(t, rec, out)
 
@@ -102,11 +101,11 @@ def parse_cached(self, data, start, end, meter=None, fmt=None, learn=False):
     checks = []
     prev = start
     for i in range(n):
-        off = a[i * _W + _OFF]
+        off = a[i * W + OFF]
         checks.append((prev, bytes(data[prev:off])))
-        prev = off + a[i * _W + _LEN]
+        prev = off + a[i * W + LEN]
     checks.append((prev, bytes(data[prev:end])))
     if len(cache) >= 1024:
         cache.clear()
-    cache[key] = (tuple(a[0:n * _W]), n, tuple(checks), self.trailing)
+    cache[key] = (tuple(a[0:n * W]), n, tuple(checks), self.trailing)
     return n

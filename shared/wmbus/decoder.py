@@ -5,7 +5,7 @@ from . import drivers as _drivers
 from . import link
 from .crc import crc16
 from .dv import Records
-from .errors import WMBusError
+from .errors import NO_DRIVER, NOT_ENCRYPTED, UNKNOWN_FORMAT, WMBusError
 from .media import media_name
 
 # compact-frame formats learnt from full frames, by format signature (the CRC-16 of the
@@ -24,7 +24,8 @@ class Decoder:
     names:   {meter id text: name}
     """
 
-    def __init__(self, keys=None, drivers=None, names=None, frame_format="auto", merge=False):
+    def __init__(self, keys=None, drivers=None, names=None, frame_format="auto", merge=False,
+                 keyed_must_decrypt=False):
         self.keys = keys if keys is not None else {}
         self.drivers = drivers if drivers is not None else {}
         self.names = names if names is not None else {}
@@ -36,6 +37,10 @@ class Decoder:
         # (a meter alternating two telegram layouts reads as one meter; wmbusmeters' output)
         self.merge = merge
         self.last = {}
+        # the collector: a meter with a key must send telegrams encrypted with it (security
+        # mode 5/7, ELL, or the maker's own AES); anything else is refused (NOT_ENCRYPTED):
+        # a plaintext telegram could come from anyone's transmitter
+        self.keyed_must_decrypt = keyed_must_decrypt
 
     def decode(self, frame, key=None, driver=None, name=None, out=None):
         """One frame -> its reading as a dict. `out`: a dict to clear and fill instead of a
@@ -53,7 +58,7 @@ class Decoder:
         rec = self.rec
         ci = t.ci
         try:
-            if ci == link.CI_COMPACT:
+            if ci in link.COMPACT_CIS:
                 self._compact(t, rec, drv)
             elif ci <= 0x7A and drv.records:
                 rec.parse(t.payload, t.pos, t.end, t.id, None, drv.compact)
@@ -92,6 +97,9 @@ class Decoder:
             raise
         except (IndexError, ValueError, TypeError, KeyError, ZeroDivisionError) as e:
             raise WMBusError("driver %s: malformed payload (%s)" % (drv.name, e), t.id)
+        if self.keyed_must_decrypt and not t.decrypted and link._key(t, key) is not None:
+            raise WMBusError("not encrypted with the meter's key (security mode %d): refused"
+                             % t.security, t.id, NOT_ENCRYPTED)
         out["manufacturer"] = t.manufacturer
         if self.merge:
             prev = self.last.get(t.id)
@@ -118,7 +126,7 @@ class Decoder:
         g = _drivers.generic(t.device_type)
         if g is None:
             raise WMBusError("no driver for manufacturer %s version 0x%02X type 0x%02X"
-                             % (t.manufacturer, t.version, t.device_type), t.id)
+                             % (t.manufacturer, t.version, t.device_type), t.id, NO_DRIVER)
         return _drivers.load(g)
 
     def _learn(self, rec):
@@ -132,6 +140,8 @@ class Decoder:
     def _compact(self, t, rec, drv):
         p = t.payload
         pos = t.pos
+        if t.security and pos + 2 <= t.end and p[pos] == 0x2F and p[pos + 1] == 0x2F:
+            pos += 2                # the decryption check bytes before the compact header
         if pos + 4 > t.end:
             raise WMBusError("truncated compact frame header", t.id)
         sig = p[pos] | p[pos + 1] << 8
@@ -141,7 +151,8 @@ class Decoder:
             fmt = drv.format_for(sig)
         if fmt is None:
             raise WMBusError("compact frame (format signature %04x) before any full frame "
-                             "with that format: its format is unknown" % sig, t.id)
+                             "with that format: its format is unknown" % sig, t.id,
+                             UNKNOWN_FORMAT)
         # the 2 bytes after the signature are a data checksum whose definition varies by
         # maker (Kamstrup's is not EN 13757 CRC-16 over the data); the frame is already
         # covered by the DLL and ELL CRCs, so it is not checked here

@@ -14,6 +14,8 @@ The unit is the name's suffix (`total_m3` -> m³, `operating_time_h` -> hours) u
 `decode(t, rec, out)` is an optional hook for manufacturer-specific bytes or status rules.
 """
 from . import vif as _vif
+from .billing import BILLING_DEFAULTS
+from .dv import C1, CODE, LEN, MTYPE, NCOMB, OFF, STORE, SUBUNIT, TARIFF, W
 
 import sys
 
@@ -21,6 +23,21 @@ _MICRO = sys.implementation.name == "micropython"
 ANY = -1
 ANY_COMB = -2
 KEEP = "keep"
+# function field of a record (EN 13757-3 DIF bits 4-5)
+INSTANT = 0
+MAXIMUM = 1
+MINIMUM = 2
+AT_ERROR = 3
+NO_COMB = -1                # no combinable VIFE
+# combinable VIFEs (EN 13757-3 table 15) drivers match
+FORWARD_FLOW = 0x3B
+BACKWARD_FLOW = 0x3C
+# normalised codes (vif.py) without a quantity of their own
+MFCT_DATA = 0x3FF           # DIF 0x0F/0x1F: manufacturer-specific data to the end
+MFCT_VIF = 0x37F            # VIF 0x7F/0xFF: manufacturer-specific record
+
+
+_BINARY = (1, 2, 3, 4, 6, 7)    # DIF data fields of binary integers
 
 
 class F:
@@ -67,7 +84,7 @@ class F:
         if kind is None:
             kind = "date" if quantity in ("Date", "DateTime", 0x6C, 0x6D) else "number"
         if kind != "number":
-            self.kind = kind        # number | date | text | hex | raw
+            self.kind = kind        # number | unsigned | date | text | hex | readable | raw
         if index != 1:
             self.index = index
         if offset:
@@ -89,6 +106,11 @@ class F:
                 v = v * f
             # printed to 6 decimals, as wmbusmeters does, so readings compare value by value
             return round(v, 6) if isinstance(v, float) else v
+        if k == "unsigned":                 # a binary number the maker sends unsigned
+            v = rec.raw(i)
+            if isinstance(v, int) and v < 0 and rec.dtype(i) in _BINARY:
+                v += 1 << (8 * rec.length(i))
+            return None if v is None else _vif.scale(rec.a[i * W + CODE], v) * self.factor
         if k == "date":
             d = rec.date(i)
             if self.invalid != KEEP and d is not None and _no_date(rec, i):
@@ -98,6 +120,8 @@ class F:
             return rec.text(i)
         if k == "hex":
             return rec.hexstr(i)
+        if k == "readable":
+            return rec.readable(i)
         return rec.raw(i)
 
     def matches(self, rec):
@@ -120,7 +144,6 @@ class F:
         s_lo, s_hi = st if isinstance(st, tuple) else (st, st)
         t_lo, t_hi = ta if isinstance(ta, tuple) else (ta, ta)
         a = rec.a
-        W = 11
         for lo, hi in self.ranges:
             start = 0
             while True:
@@ -128,10 +151,10 @@ class F:
                 if i < 0:
                     break
                 start = i + 1
-                s = a[i * W + 2]
-                t = a[i * W + 3]
+                s = a[i * W + STORE]
+                t = a[i * W + TARIFF]
                 if s_lo <= s <= s_hi and t_lo <= t <= t_hi:
-                    yield i, self.name.format(storage=s, tariff=t, subunit=a[i * W + 4],
+                    yield i, self.name.format(storage=s, tariff=t, subunit=a[i * W + SUBUNIT],
                                               n=s + self.offset)
 
     def fill(self, rec, out):
@@ -141,10 +164,10 @@ class F:
 
 
 def _no_date(rec, i):
-    b = i * 11
-    off = rec.a[b + 6]
+    b = i * W
+    off = rec.a[b + OFF]
     d = rec.data
-    for k in range(rec.a[b + 7]):
+    for k in range(rec.a[b + LEN]):
         if d[off + k] != 0xFF:
             return False
     return True
@@ -155,8 +178,21 @@ class Driver:
 
     def __init__(self, name, meter_type, media, detect=(), fields=(), aliases=(),
                  decode=None, media_from_type=True, records=True, formats=(), compact=None,
-                 media_map=None):
+                 media_map=None, status=None, billing=None):
         self.name = name
+        # the billing-value contract (billing.py): (current reading, set-date reading,
+        # set date[, unit]) field names; default: the general rule of the meter type
+        if billing is None:
+            for c in BILLING_DEFAULTS:
+                if c[4] == meter_type:
+                    billing = c[:4]
+        elif len(billing) == 3:
+            named = billing[0] or billing[1] or ""
+            billing = tuple(billing) + (named.rsplit("_", 1)[-1],)
+        self.billing = billing
+        # "status": None (the driver's hook sets it, or none), True (the TPL status byte
+        # only) or a Status (an error-flags record's bits and the TPL status byte)
+        self.status = status
         self.meter_type = meter_type
         self.media = media
         self.detect = detect
@@ -207,29 +243,55 @@ class Driver:
         if self._index is None:
             self._prepare()
         self._fill_records(rec, out)
+        if self.status is not None:
+            self._fill_status(t, rec, out)
         if self.hook is not None:
             self.hook(t, rec, out)
+
+    def status_text(self, t, rec):
+        return status_of(self.status, t, rec)
+
+    def _fill_status(self, t, rec, out):
+        s = self.status
+        if s is True:                   # the TPL status byte only (most telegrams: "OK")
+            sts = t.tpl_status
+            out["status"] = "OK" if not sts else status_text(tpl_status_names(sts))
+            return
+        names = s.names(t, rec)
+        if names is not None:
+            out[s.field] = status_text(names)
 
     def _fill_records(self, rec, out):
         get = self._index.get
         a = rec.a
+        # the record-slot offsets as locals: on MicroPython imported names are global
+        # lookups, locals are registers (this loop runs for every record of every telegram)
+        # (one name a line: a tuple assignment would allocate a tuple on MicroPython)
+        w = W
+        code = CODE
+        mt = MTYPE
+        nc = NCOMB
+        c1 = C1
+        su = SUBUNIT
+        sto = STORE
+        tar = TARIFF
         for i in range(rec.n):
-            b = i * 11
-            fl = get(a[b] | a[b + 1] << 10)
+            b = i * w
+            fl = get(a[b + code] | a[b + mt] << 10)
             if fl is None:
                 continue
             for f in fl:
                 c = f.comb
                 if c == -1:
-                    if a[b + 10]:
+                    if a[b + nc]:
                         continue
-                elif c != -2 and a[b + 8] != c:
+                elif c != -2 and a[b + c1] != c:
                     continue
-                if f.subunit >= 0 and a[b + 4] != f.subunit:
+                if f.subunit >= 0 and a[b + su] != f.subunit:
                     continue
                 if f.multi:
                     s, ta = f.storage, f.tariff
-                    st, tt = a[b + 2], a[b + 3]
+                    st, tt = a[b + sto], a[b + tar]
                     if isinstance(s, tuple):
                         if st < s[0] or st > s[1]:
                             continue
@@ -240,14 +302,14 @@ class Driver:
                             continue
                     elif ta >= 0 and tt != ta:
                         continue
-                    nk = st | tt << 12 | a[b + 4] << 20
+                    nk = st | tt << 12 | a[b + su] << 20
                     name = f.names.get(nk)
                     if name is None:
                         name = f.names[nk] = f.name.format(storage=st, tariff=tt,
-                                                           subunit=a[b + 4], n=st + f.offset)
+                                                           subunit=a[b + su], n=st + f.offset)
                 else:
-                    if (f.storage >= 0 and a[b + 2] != f.storage) or \
-                            (f.tariff >= 0 and a[b + 3] != f.tariff):
+                    if (f.storage >= 0 and a[b + sto] != f.storage) or \
+                            (f.tariff >= 0 and a[b + tar] != f.tariff):
                         continue
                     name = f.name
                 if name not in out:
@@ -311,6 +373,57 @@ def flag_names(value, table):
     return names
 
 
+class Status:
+    """A driver's "status" field as its maker defines it: the bits of one record (by default
+    the error flags, VIF FD 17, at storage 0) named from `table` ((mask, name), ...: in
+    order, a name is given when any of its bits is set and takes them; bits left as
+    `<prefix>_<hex>`; only bits within `mask` count), together with the
+    standard bits of the TPL status byte (and `tpl_mfct`, the maker's names for its bits
+    5-7). No bit set: "OK"."""
+
+    def __init__(self, table=(), mask=0xFFFFFFFF, quantity="ErrorFlags", prefix="ERROR_FLAGS",
+                 tpl=True, tpl_mfct=(), comb=-1, field="status"):
+        self.field = field          # the output name ("current_status" for some makers)
+        self.table = table
+        self.mask = mask
+        # quantity None: no record, the TPL status byte only (with the maker's bit names)
+        self.ranges = () if quantity is None else ((quantity, quantity),) \
+            if isinstance(quantity, int) else _vif.ranges(quantity)
+        self.prefix = prefix
+        self.tpl = tpl
+        self.tpl_mfct = tpl_mfct
+        self.comb = comb
+
+    def names(self, t, rec):
+        """The names of the bits set, or None when neither the record nor (tpl=False) the
+        TPL status byte is there to read."""
+        names = tpl_status_names(t.tpl_status, self.tpl_mfct) if self.tpl else None
+        for lo, hi in self.ranges:
+            i = rec.find(lo, hi, INSTANT, 0, 0, 0, self.comb)
+            if i >= 0:
+                v = rec.raw(i)
+                if names is None:
+                    names = []
+                if isinstance(v, int):
+                    v &= self.mask
+                    for mask, name in self.table:      # in order; a name takes its bits
+                        if v & mask:
+                            names.append(name)
+                            v &= ~mask
+                    if v:
+                        names.append("%s_%X" % (self.prefix, v))
+                break
+        return names
+
+
+def status_of(status, t, rec):
+    """The "status" text of a driver's `status` option (True: TPL status byte only)."""
+    if status is True:
+        return status_text(tpl_status_names(t.tpl_status))
+    names = status.names(t, rec)
+    return None if names is None else status_text(names)
+
+
 def status_text(names):
     """wmbusmeters' status string: "OK" when nothing is set, else the names sorted and joined
     by spaces."""
@@ -323,7 +436,7 @@ def status_text(names):
 def error_flag_names(rec, table):
     """Names of the error flags (VIF FD 17) from ((mask, name), ...); other set bits as
     ERROR_FLAGS_xxxx; [] when the record is absent or zero."""
-    i = rec.find(0x117, 0x117)
+    i = rec.find(0x117, 0x117)  # ErrorFlags (VIF FD 17)
     if i < 0:
         return []
     v = rec.raw(i)

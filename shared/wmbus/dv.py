@@ -21,24 +21,24 @@ except ImportError:             # CPython
     def const(x):
         return x
 
-# the ints of a record in Records.a (compile-time constants on MicroPython: no module
-# globals, no qstrs)
-_CODE = const(0)
-_MTYPE = const(1)
-_STORE = const(2)
-_TARIFF = const(3)
-_SUBUNIT = const(4)
-_DTYPE = const(5)
-_OFF = const(6)
-_LEN = const(7)
-_C1 = const(8)
-_C2 = const(9)
-_NCOMB = const(10)
-_W = const(11)
+# the ints of a record in Records.a, published for driver.py and _cpython.py (on
+# MicroPython const() names are inlined here; the frozen build keeps them out of RAM)
+CODE = const(0)
+MTYPE = const(1)
+STORE = const(2)
+TARIFF = const(3)
+SUBUNIT = const(4)
+DTYPE = const(5)
+OFF = const(6)
+LEN = const(7)
+C1 = const(8)
+C2 = const(9)
+NCOMB = const(10)
+W = const(11)
 _MAX_RECORDS = const(64)
 _DLEN = (0, 1, 2, 3, 4, 4, 6, 8, 0, 1, 2, 3, 4, -1, 6, 0)   # by DIF data field
-_MFCT_DATA = const(0x3FF)
-_MICRO = sys.implementation.name == "micropython"   # code of the 0x0F/0x1F manufacturer-specific data tail
+_MFCT_DATA = const(0x3FF)     # code of the 0x0F/0x1F manufacturer-specific data tail
+_MICRO = sys.implementation.name == "micropython"
 
 
 class Records:
@@ -47,7 +47,7 @@ class Records:
     def __init__(self, max_records=_MAX_RECORDS):
         # a 16-bit array on MicroPython (2 bytes a slot; storage numbers above 32767 are
         # clamped); a list on CPython, where indexing a list is faster than an array
-        self.a = array("h", range(_W * max_records)) if _MICRO else [0] * (_W * max_records)
+        self.a = array("h", range(W * max_records)) if _MICRO else [0] * (W * max_records)
         self.max = max_records
         self.n = 0
         self.data = b""
@@ -96,16 +96,16 @@ class Records:
             if dif == 0x0F or dif == 0x1F:        # manufacturer-specific data to the end
                 if n >= self.max:
                     raise WMBusError("more than %d data records" % self.max, meter)
-                b = n * _W
-                a[b + _CODE] = _MFCT_DATA
-                a[b + _MTYPE] = a[b + _STORE] = a[b + _TARIFF] = a[b + _SUBUNIT] = 0
-                a[b + _DTYPE] = dif
+                b = n * W
+                a[b + CODE] = _MFCT_DATA
+                a[b + MTYPE] = a[b + STORE] = a[b + TARIFF] = a[b + SUBUNIT] = 0
+                a[b + DTYPE] = dif
                 if fmt is None:
                     dp = hp + 1
-                a[b + _OFF] = dp
-                a[b + _LEN] = end - dp
-                a[b + _C1] = a[b + _C2] = -1
-                a[b + _NCOMB] = 0
+                a[b + OFF] = dp
+                a[b + LEN] = end - dp
+                a[b + C1] = a[b + C2] = -1
+                a[b + NCOMB] = 0
                 n += 1
                 self.n = n
                 break
@@ -188,15 +188,8 @@ class Records:
                     raise WMBusError("truncated LVAR length", meter)
                 lv = data[dp]
                 dp += 1
-                if lv < 0xC0:
-                    dlen = lv
-                elif lv < 0xE0:
-                    dlen = (lv & 0x0F)
-                elif lv < 0xF0:
-                    dlen = lv & 0x0F
-                elif lv <= 0xFA:
-                    dlen = 4 * (lv - 0xF0) if lv < 0xF5 else 6 if lv == 0xF5 else 8
-                else:
+                dlen = lvar_length(lv)
+                if dlen < 0:
                     raise WMBusError("reserved LVAR length 0x%02X" % lv, meter)
             else:
                 dlen = _DLEN[dt]
@@ -212,27 +205,30 @@ class Records:
                 if fl + hl <= len(fbuf):
                     fbuf[fl:fl + hl] = data[rec_start:hp]
                 fl += hl
-            b = n * _W
+            b = n * W
             if micro:       # int array: element stores, no tuple allocated
-                a[b + _CODE] = code
-                a[b + _MTYPE] = (dif >> 4) & 3
-                a[b + _STORE] = storage
-                a[b + _TARIFF] = tariff
-                a[b + _SUBUNIT] = subunit
-                a[b + _DTYPE] = dt
-                a[b + _OFF] = dp
-                a[b + _LEN] = dlen
-                a[b + _C1] = c1
-                a[b + _C2] = c2
-                a[b + _NCOMB] = ncomb
+                a[b + CODE] = code
+                a[b + MTYPE] = (dif >> 4) & 3
+                a[b + STORE] = storage
+                a[b + TARIFF] = tariff
+                a[b + SUBUNIT] = subunit
+                a[b + DTYPE] = dt
+                a[b + OFF] = dp
+                a[b + LEN] = dlen
+                a[b + C1] = c1
+                a[b + C2] = c2
+                a[b + NCOMB] = ncomb
             else:           # list on CPython: one slice store is faster
-                a[b:b + _W] = (code, (dif >> 4) & 3, storage, tariff, subunit, dt, dp, dlen,
+                a[b:b + W] = (code, (dif >> 4) & 3, storage, tariff, subunit, dt, dp, dlen,
                               c1, c2, ncomb)
             n += 1
             self.n = n
             dp += dlen
             if fmt is None:
                 hp = dp
+        if fmt is not None:
+            while dp < end and data[dp] == 0x2F:     # AES block filler after the data
+                dp += 1
         if fmt is not None and dp != end:
             raise WMBusError("compact frame data is %d bytes, its format says %d"
                              % (end - start, dp - start), meter)
@@ -245,10 +241,10 @@ class Records:
         """The record's number as transmitted (int / float), or None for data that is not a
         number (LVAR text, dates are read with date())."""
         a = self.a
-        b = i * _W
-        dt = a[b + _DTYPE]
-        off = a[b + _OFF]
-        ln = a[b + _LEN]
+        b = i * W
+        dt = a[b + DTYPE]
+        off = a[b + OFF]
+        ln = a[b + LEN]
         d = self.data
         if dt in (1, 2, 3, 4, 6, 7):
             v = 0
@@ -262,9 +258,16 @@ class Records:
             return _f32(bits)
         if dt in (9, 10, 11, 12, 14):
             return _bcd(d, off, ln)
-        if dt == 0x0D and ln and d[off - 1] >= 0xC0 and d[off - 1] < 0xE0:
-            v = _bcd(d, off, ln)
-            return -v if d[off - 1] >= 0xD0 else v
+        if dt == 0x0D and ln:
+            lv = d[off - 1]
+            if 0xC0 <= lv < 0xE0:               # BCD, D0-DF negative
+                v = _bcd(d, off, ln)
+                return -v if lv >= 0xD0 else v
+            if lv >= 0xE0:                      # binary number, little-endian
+                v = 0
+                for k in range(ln - 1, -1, -1):
+                    v = (v << 8) | d[off + k]
+                return v
         return None
 
     def value(self, i):
@@ -272,13 +275,13 @@ class Records:
         r = self.raw(i)
         if r is None:
             return None
-        return _vif.scale(self.a[i * _W + _CODE], r)
+        return _vif.scale(self.a[i * W + CODE], r)
 
     def date(self, i):
         """Date or date-time text of a type G/F/I record."""
-        b = i * _W
-        off = self.a[b + _OFF]
-        ln = self.a[b + _LEN]
+        b = i * W
+        off = self.a[b + OFF]
+        ln = self.a[b + LEN]
         d = self.data
         if ln == 2:
             return mbdate.type_g(d[off], d[off + 1])
@@ -290,24 +293,61 @@ class Records:
 
     def text(self, i):
         """LVAR ASCII (sent last character first) as a string."""
-        b = i * _W
-        off = self.a[b + _OFF]
-        ln = self.a[b + _LEN]
+        b = i * W
+        off = self.a[b + OFF]
+        ln = self.a[b + LEN]
         d = self.data
         return "".join(chr(d[off + k]) for k in range(ln - 1, -1, -1))
 
     def hexstr(self, i):
         """The data bytes most significant first, as wmbusmeters prints ids/flags."""
-        b = i * _W
-        off = self.a[b + _OFF]
-        ln = self.a[b + _LEN]
+        b = i * W
+        off = self.a[b + OFF]
+        ln = self.a[b + LEN]
         d = self.data
         return "".join("%02x" % d[off + k] for k in range(ln - 1, -1, -1))
 
+    def offset(self, i):
+        """Where record i's data starts in `data`."""
+        return self.a[i * W + OFF]
+
+    def dtype(self, i):
+        """Record i's DIF data field (low nibble)."""
+        return self.a[i * W + DTYPE]
+
+    def ncomb(self, i):
+        """How many combinable VIFEs record i has."""
+        return self.a[i * W + NCOMB]
+
+    def length(self, i):
+        """Record i's data length in bytes."""
+        return self.a[i * W + LEN]
+
+    def readable(self, i):
+        """An identity record (fabrication number, enhanced id, versions) as it is printed:
+        BCD digits; LVAR or binary bytes that are all printable ASCII as text (sent last
+        character first); other binary as hex digits (upper case, BCD filler nibbles as F),
+        most significant first."""
+        b = i * W
+        dt = self.a[b + DTYPE]
+        if dt == 0x0D:
+            return self.text(i)
+        if dt in (1, 2, 3, 4, 6, 7):
+            off = self.a[b + OFF]
+            d = self.data
+            ascii = True
+            for k in range(self.a[b + LEN]):
+                if not 0x20 <= d[off + k] <= 0x7E:
+                    ascii = False
+                    break
+            if ascii:
+                return self.text(i)
+        return self.hexstr(i).upper()
+
     def bytes_of(self, i):
-        b = i * _W
-        off = self.a[b + _OFF]
-        return bytes(self.data[off:off + self.a[b + _LEN]])
+        b = i * W
+        off = self.a[b + OFF]
+        return bytes(self.data[off:off + self.a[b + LEN]])
 
     def find(self, lo, hi, mtype=0, storage=0, tariff=0, subunit=0, comb=-1, start=0):
         """Index of the first record from `start` whose code is in [lo, hi] and whose other
@@ -315,25 +355,43 @@ class Records:
         -2 = any, else that first combinable VIFE), or -1."""
         a = self.a
         for i in range(start, self.n):
-            b = i * _W
+            b = i * W
             c = a[b]
             if c < lo or c > hi:
                 continue
-            if mtype >= 0 and a[b + _MTYPE] != mtype:
+            if mtype >= 0 and a[b + MTYPE] != mtype:
                 continue
-            if storage >= 0 and a[b + _STORE] != storage:
+            if storage >= 0 and a[b + STORE] != storage:
                 continue
-            if tariff >= 0 and a[b + _TARIFF] != tariff:
+            if tariff >= 0 and a[b + TARIFF] != tariff:
                 continue
-            if subunit >= 0 and a[b + _SUBUNIT] != subunit:
+            if subunit >= 0 and a[b + SUBUNIT] != subunit:
                 continue
             if comb == -1:
-                if a[b + _NCOMB]:
+                if a[b + NCOMB]:
                     continue
-            elif comb != -2 and a[b + _C1] != comb:
+            elif comb != -2 and a[b + C1] != comb:
                 continue
             return i
         return -1
+
+
+def lvar_length(lv):
+    """Data bytes after an LVAR byte (EN 13757-3, variable length data): 00-BF text of LVAR
+    characters; C0-CF positive and D0-DF negative BCD of (LVAR & 0x0F) bytes; E0-EF binary
+    of LVAR - E0 bytes; F0-F4 binary of 4 x (LVAR - EC) bytes (16-32); F5 48 and F6 64
+    bytes of binary; F7-FF reserved: -1."""
+    if lv < 0xC0:
+        return lv
+    if lv < 0xF0:
+        return lv & 0x0F
+    if lv <= 0xF4:
+        return 4 * (lv - 0xEC)
+    if lv == 0xF5:
+        return 48
+    if lv == 0xF6:
+        return 64
+    return -1
 
 
 def _bcd(d, off, ln):

@@ -5,7 +5,7 @@ and mode 7 (AES-128-CBC, zero IV, key from the AES-CMAC KDF over the AFL message
 """
 from . import aes
 from .crc import crc16
-from .errors import WMBusError
+from .errors import CRC, MALFORMED, NO_KEY, UNSUPPORTED, WRONG_KEY, WMBusError
 
 try:
     from micropython import const
@@ -16,6 +16,8 @@ except ImportError:             # CPython
 # CI fields (compile-time constants on MicroPython: no module globals, no qstrs)
 _CI_TPL_LONG = const(0x72)
 _CI_TPL_SHORT = const(0x7A)
+_CI_TPL_LONG_COMPACT = const(0x73)     # long header, compact frame follows (EN 13757-7)
+_CI_TPL_SHORT_COMPACT = const(0x7B)    # short header, compact frame follows
 _CI_TPL_NONE = const(0x78)
 _CI_COMPACT = const(0x79)
 _CI_ELL_I = const(0x8C)
@@ -24,6 +26,7 @@ _CI_ELL_III = const(0x8E)
 _CI_ELL_IV = const(0x8F)
 _CI_AFL = const(0x90)
 CI_COMPACT = _CI_COMPACT        # for the decoder
+COMPACT_CIS = (_CI_COMPACT, _CI_TPL_LONG_COMPACT, _CI_TPL_SHORT_COMPACT)
 _2F2F = b"\x2f\x2f"
 
 
@@ -138,6 +141,8 @@ def normalise_frame(frame, frame_format="auto"):
 # telegrams in security mode 5 without a key of their own use the published PRIOS default
 # key 51728910E66D83F8 twice (as wmbusmeters does).
 _DIEHL = ("DME", "EWT", "HYD", "SAP", "SPL")
+_DIEHL_M = tuple(manufacturer_field(m) for m in _DIEHL)    # their M-field values
+_SAP_M = manufacturer_field("SAP")
 _DIEHL_KEY = b"\x51\x72\x89\x10\xE6\x6D\x83\xF8" * 2
 
 
@@ -195,7 +200,44 @@ def parse(t, frame, key=None, frame_format="auto"):
     t.version = frame[8]
     t.device_type = frame[9]
     t.end = len(frame)
+    if t.m in _DIEHL_M and len(frame) >= 15:
+        _diehl_address(t, frame)
     return _transport(t, key, 10)
+
+
+def diehl_swapped(f):
+    """True for a Diehl-group radio frame whose A-field is version, type, then the 4 id bytes
+    (PRIOS, real data; see _diehl_address)."""
+    m = f[2] | f[3] << 8 if len(f) >= 15 else 0      # (ints: nothing allocated per frame)
+    if m not in _DIEHL_M or (f[1] != 0x44 and f[1] != 0x46):
+        return False
+    ci = f[10]
+    return (0xA0 <= ci <= 0xA7 and m != _SAP_M) or 0xB1 <= ci <= 0xB3 or ci == 0x71 or \
+        (ci == 0x7A and bool(f[14] & 0x10))
+
+
+def meter_id(f):
+    """The printed meter id of a frame (L-field first) as an int whose hex digits are the id,
+    read where the meter puts it (Diehl's own frames: A-field bytes 2-5); -1 if too short."""
+    if len(f) < 10:
+        return -1
+    o = 6 if diehl_swapped(f) else 4
+    return f[o] | f[o + 1] << 8 | f[o + 2] << 16 | f[o + 3] << 24
+
+
+def _diehl_address(t, f):
+    """Diehl radio frames that are not OMS code the A-field their own way: PRIOS (CI
+    0xA0-0xA7 but Sappel, 0xB1-0xB3) and "real data" (CI 0x71, or 0x7A with configuration
+    bit 12) send version, type, then the 4 id bytes; Sappel PRIOS frames use version and
+    type for the serial number, and are water meters (version 0, type 7)."""
+    ci = f[10]
+    if diehl_swapped(f):
+        t.version = f[4]
+        t.device_type = f[5]
+        t.id = _id_text(f, 6)
+    elif 0xA0 <= ci <= 0xA7:
+        t.version = 0x00
+        t.device_type = 0x07
 
 
 def _transport(t, key, pos):
@@ -241,7 +283,7 @@ def _transport(t, key, pos):
         break
     t.ci = ci
     pos += 1
-    if ci == _CI_TPL_LONG:
+    if ci == _CI_TPL_LONG or ci == _CI_TPL_LONG_COMPACT:
         if pos + 12 > end:
             raise WMBusError("truncated long TPL header", t.id)
         t.id = _id_text(f, pos)
@@ -253,7 +295,7 @@ def _transport(t, key, pos):
             t.dll_id = t.id
         pos += 8
         return _tpl_security(t, f, key, pos, end, True)
-    if ci == _CI_TPL_SHORT:
+    if ci == _CI_TPL_SHORT or ci == _CI_TPL_SHORT_COMPACT:
         if pos + 4 > end:
             raise WMBusError("truncated short TPL header", t.id)
         return _tpl_security(t, f, key, pos, end, False)
@@ -262,7 +304,7 @@ def _transport(t, key, pos):
         t.pos = pos
         t.end = end
         return t
-    raise WMBusError("unknown CI field 0x%02X" % ci, t.id)
+    raise WMBusError("unknown CI field 0x%02X" % ci, t.id, UNSUPPORTED)
 
 
 def _check_payload_crc(t, f, body, end):
@@ -270,7 +312,7 @@ def _check_payload_crc(t, f, body, end):
         raise WMBusError("truncated ELL payload CRC", t.id)
     want = f[body] | f[body + 1] << 8
     if crc16(f, body + 2, end) != want:
-        raise WMBusError("ELL payload CRC error", t.id)
+        raise WMBusError("ELL payload CRC error", t.id, CRC)
 
 
 def _ell_decrypt(t, f, key, sn_at, body, end):
@@ -279,7 +321,7 @@ def _ell_decrypt(t, f, key, sn_at, body, end):
         return f
     key = _key(t, key)
     if key is None:
-        raise WMBusError("encrypted (ELL AES-CTR) and no key", t.id)
+        raise WMBusError("encrypted (ELL AES-CTR) and no key", t.id, NO_KEY)
     iv = bytearray(16)
     iv[0:2] = f[2:4]
     iv[2:8] = f[4:10]
@@ -289,7 +331,8 @@ def _ell_decrypt(t, f, key, sn_at, body, end):
     out = bytearray(f[:body])
     out += plain
     if crc16(out, body + 2, end) != (out[body] | out[body + 1] << 8):
-        raise WMBusError("wrong key: ELL payload CRC does not match after decryption", t.id)
+        raise WMBusError("wrong key: ELL payload CRC does not match after decryption", t.id,
+                         WRONG_KEY)
     t.decrypted = True
     t.frame = out
     return out
@@ -338,7 +381,7 @@ def _tpl_security(t, f, key, pos, end, long_header):
         if mode == 2:
             return _des_mode2(t, f, key, pos, end, elen)
         if 8 <= mode <= 10 or mode == 3:
-            raise WMBusError("unsupported TPL security mode %d" % mode, t.id)
+            raise WMBusError("unsupported TPL security mode %d" % mode, t.id, UNSUPPORTED)
         t.payload, t.pos, t.end = f, pos, end
         return t
     if pos + elen > end:
@@ -352,17 +395,19 @@ def _tpl_security(t, f, key, pos, end, long_header):
     if key is None and mode == 5:
         key = _diehl_default_key(t)
     if key is None:
-        raise WMBusError("encrypted (security mode %d) and no key" % mode, t.id)
+        raise WMBusError("encrypted (security mode %d) and no key" % mode, t.id, NO_KEY)
     if mode == 5:
         iv = mode5_iv(t, acc, pos if long_header else 0)
         k = key
     else:
         if t.afl_mcr < 0:
-            raise WMBusError("security mode 7 without an AFL message counter", t.id)
+            raise WMBusError("security mode 7 without an AFL message counter", t.id,
+                             UNSUPPORTED)
         msg = bytearray(16)
         msg[0] = 0x00
         mcr = t.afl_mcr
-        msg[1], msg[2], msg[3], msg[4] = mcr & 0xFF, (mcr >> 8) & 0xFF, (mcr >> 16) & 0xFF, mcr >> 24
+        msg[1], msg[2] = mcr & 0xFF, (mcr >> 8) & 0xFF
+        msg[3], msg[4] = (mcr >> 16) & 0xFF, mcr >> 24
         msg[5:9] = f[4:8]
         for i in range(9, 16):
             msg[i] = 0x07
@@ -383,7 +428,8 @@ def _tpl_security(t, f, key, pos, end, long_header):
     src = f if isinstance(f, memoryview) else memoryview(f)
     aes.cbc_decrypt_into(k, iv, src[pos:pos + elen], t._bmv[pos:pos + elen])
     if out[pos] != 0x2F or out[pos + 1] != 0x2F:
-        raise WMBusError("wrong key: decrypted payload does not start with 2F2F", t.id)
+        raise WMBusError("wrong key: decrypted payload does not start with 2F2F", t.id,
+                         WRONG_KEY)
     t.payload, t.pos, t.end = out, pos, end
     t.decrypted = True
     return t
@@ -395,22 +441,23 @@ def _des_mode2(t, f, key, pos, end, elen):
         elen = (end - pos) & ~7
     if pos + elen > end:
         raise WMBusError("truncated: %d encrypted bytes announced, %d present"
-                         % (elen, end - pos), t.id)
+                         % (elen, end - pos), t.id, MALFORMED)
     if f[pos] == 0x2F and f[pos + 1] == 0x2F:
         t.payload, t.pos, t.end = f, pos, end     # plaintext given (already decrypted)
         return t
     key = _key(t, key)
     if key is None:
-        raise WMBusError("encrypted (security mode 2, DES) and no key", t.id)
+        raise WMBusError("encrypted (security mode 2, DES) and no key", t.id, NO_KEY)
     if len(key) != 8:
         raise WMBusError("security mode 2 (DES) needs a 64-bit key, the meter's key has %d "
-                         "bytes" % len(key), t.id)
+                         "bytes" % len(key), t.id, WRONG_KEY)
     from . import des
     out = bytearray(f[:pos])
     out += des.cbc_decrypt(key, bytes(8), bytes(f[pos:pos + elen]))
     out += f[pos + elen:end]
     if out[pos] != 0x2F or out[pos + 1] != 0x2F:
-        raise WMBusError("wrong key: DES-decrypted payload does not start with 2F2F", t.id)
+        raise WMBusError("wrong key: DES-decrypted payload does not start with 2F2F", t.id,
+                         WRONG_KEY)
     t.payload, t.pos, t.end = out, pos, end
     t.decrypted = True
     return t

@@ -2,13 +2,13 @@
 reading wired M-Bus long frames. Radio modules deliver frames without CRCs, so the collector
 does not load this module; captures and wired meters on the host do."""
 from .crc import crc16
-from .errors import WMBusError
+from .errors import CRC, WMBusError
 
 
 def _check(data, start, end, what):
     got = data[end] << 8 | data[end + 1]
     if crc16(data, start, end) != got:
-        raise WMBusError("CRC error in %s" % what)
+        raise WMBusError("CRC error in %s" % what, None, CRC)
 
 
 def strip_format_a(raw):
@@ -98,7 +98,7 @@ def parse_wired(t, frame):
     for i in range(4, 4 + L):
         s += frame[i]
     if (s & 0xFF) != frame[4 + L]:
-        raise WMBusError("wired M-Bus frame: checksum error")
+        raise WMBusError("wired M-Bus frame: checksum error", None, CRC)
     if frame[5 + L] != 0x16:
         raise WMBusError("wired M-Bus frame: no stop byte 0x16")
     t.reset(frame)

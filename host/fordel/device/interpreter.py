@@ -18,7 +18,8 @@ from .. import paths
 
 ESP32_HEAP = "96K"   # what an ESP32 with Wi-Fi up leaves the app
 PYPI_HEAP = "192K"   # the app's objects on the 64-bit binary (the ROM image comes on top)
-FROZEN_BUILD = paths.ROOT / "build" / "mp32" / "frozen" / "micropython"
+# only in a source checkout (`make mp32`); an installed wheel runs the PyPI binary
+FROZEN_BUILD = paths.ROOT / "build" / "mp32" / "frozen" / "micropython" if paths.ROOT else None
 
 
 class StaleInterpreter(RuntimeError):
@@ -38,7 +39,7 @@ def sim_interpreter():
     given = os.environ.get("FORDEL_SIM_MICROPYTHON", "")
     if given != "pypi":
         frozen = pathlib.Path(given) if given else FROZEN_BUILD
-        if frozen.exists():
+        if frozen is not None and frozen.exists():
             check_current(frozen)
             return Interpreter(str(frozen), True, ESP32_HEAP,
                                "32-bit micropython, collector frozen (%s)" % _short(frozen))
@@ -58,6 +59,8 @@ def check_current(binary):
         inputs = json.loads(stamp.read_text())["inputs"]
     except (OSError, ValueError, KeyError):
         return                      # built elsewhere, without a stamp: taken as it is
+    if paths.ROOT is None:
+        return
     for rel, digest in inputs.items():
         p = paths.ROOT / rel
         if not p.exists() or hashlib.sha256(p.read_bytes()).hexdigest() != digest:
@@ -67,4 +70,4 @@ def check_current(binary):
 
 def _short(p):
     p = pathlib.Path(p)
-    return str(p.relative_to(paths.ROOT)) if paths.ROOT in p.parents else str(p)
+    return str(p.relative_to(paths.ROOT)) if paths.ROOT and paths.ROOT in p.parents else str(p)

@@ -20,6 +20,7 @@ import sqlite3
 import threading
 
 from meterrecord import MAIN_FIELDS, METER_CLOCK_FIELDS, SET_DATE_FIELDS, SET_VALUE_FIELDS
+from wmbus import billing
 
 from .checks import METER_CLOCK_TOLERANCE_S
 
@@ -231,13 +232,14 @@ class Storage:
         set_date = {}           # meter -> (set date, reading at it), latest known
         for r in self.records():
             values = r["values"]
-            sd = _first(values, SET_DATE_FIELDS), _first(values, SET_VALUE_FIELDS)
+            _, set_field, date_field = reading_fields(values)
+            sd = values.get(date_field), values.get(set_field)
             if sd != (None, None):
                 set_date[r["meter_id"]] = sd
             day = datetime.datetime.fromtimestamp(r["time"], datetime.timezone.utc).date()
             if (start and day < start) or (end and day > end):
                 continue
-            field = next((f for f in MAIN_FIELDS if f in values), None)
+            field, set_field, date_field = reading_fields(values)
             if field is None:
                 continue
             last[(r["meter_id"], day)] = (
@@ -381,6 +383,21 @@ class _SqliteTx:
 
     def __exit__(self, *exc):
         return self.c.__exit__(*exc)
+
+
+def reading_fields(values):
+    """(current reading, set-date reading, set date) field names of a stored reading, as its
+    driver's billing contract (wmbus.billing) names them; a compact record (no driver
+    named) by the record schema's tables (meterrecord). None where it has none."""
+    c = billing.of(values)
+    if c is not None and c[0] is not None and values.get(c[0]) is not None:
+        return c[0], c[1], c[2]
+    return (_first_name(values, MAIN_FIELDS), _first_name(values, SET_VALUE_FIELDS),
+            _first_name(values, SET_DATE_FIELDS))
+
+
+def _first_name(values, names):
+    return next((n for n in names if values.get(n) is not None), None)
 
 
 def _first(values, names):

@@ -85,7 +85,8 @@ class SimProperty:
     def _add(self, m, apartment, room, kq="", kc="", reduction=""):
         self.meters.append(m)
         self.rows[m.meter_id] = {
-            "meter_id": m.meter_id, "key": m.key.hex().upper() if m.key else "",
+            # a meter that sends plaintext (mode 0) is coded without a key
+            "meter_id": m.meter_id, "key": m.key.hex().upper() if m.key and m.mode else "",
             "apartment": apartment, "room": room, "kind": m.KIND,
             "scale": "unit" if m.KIND == "hca" else "", "kq": kq, "kc": kc,
             "reduction": reduction, "multiplier": "", "driver": m.DRIVER}

@@ -5,7 +5,7 @@ index.py (generated from the drivers' own DRIVER declarations, checked by a test
 modules and maps detection triples and aliases to them, so a collector imports only the
 drivers of the meters it hears.
 """
-from ..errors import WMBusError
+from ..errors import NO_DRIVER, WMBusError
 
 _loaded = {}
 
@@ -25,10 +25,10 @@ def load(name):
         try:
             m = __import__("wmbus.drivers." + mod, None, None, ("DRIVER",))
         except ImportError:
-            raise WMBusError("unknown driver %r" % name)
+            raise WMBusError("unknown driver %r" % name, None, NO_DRIVER)
     d = getattr(m, "DRIVER", None)
     if d is None:
-        raise WMBusError("unknown driver %r" % name)
+        raise WMBusError("unknown driver %r" % name, None, NO_DRIVER)
     _loaded[name] = d
     return d
 
@@ -40,7 +40,7 @@ def _module_name(name):
         return n
     a = index.ALIASES.get(name)
     if a is None:
-        raise WMBusError("unknown driver %r" % name)
+        raise WMBusError("unknown driver %r" % name, None, NO_DRIVER)
     return a
 
 
@@ -57,7 +57,9 @@ def detect(manufacturer, version, device_type):
     mods = per.get(k)
     if mods is None:
         from . import index
-        mods = index.DETECT.get("%s%02x%02x" % (manufacturer, version, device_type), ())
+        mods = index.DETECT.get("%s%02x%02x" % (manufacturer, version, device_type))
+        if mods is None:    # a driver for every version of this manufacturer and type
+            mods = index.DETECT.get("%s--%02x" % (manufacturer, device_type), ())
         if len(per) < 32:
             per[k] = mods
     return mods

@@ -1,6 +1,16 @@
 """BMeters Hydroclima RFM heat cost allocator: the manufacturer record (DIF 0x0F) after the
-standard ones. Byte 0 tells the layout (0x10 short, 0x11 long); bytes 1-2 are error flags;
-temperatures are 16-bit little-endian in 1/100 °C. Offsets as the published telegrams show."""
+standard ones. Byte 0 tells the layout (0x10 RKN0, 0x11 the longer one); bytes 1-2 are the
+status word; temperatures are 16-bit little-endian in 1/100 °C. Layouts as BMeters' frame
+description in wmbusmeters' hydroclima drivers lists them:
+
+  0x10: status, time, date, average ambient (7), max ambient (9), its date, number of
+        measurements, last month's average ambient (15) and heater (17), units (19)
+  0x11: status, time, date, opening date, average heater (9), ambient (11), max ambient
+        (13), its date, previous period's average heater (17) and ambient (19), four
+        consumption history words (21), three ambient temperature history words (29),
+        three 3-byte temperature counters (35), total units (44)
+"""
+from ..driver import MFCT_DATA
 
 # name: offset, for each layout
 SHORT = (("average_ambient_temperature_c", 7), ("max_ambient_temperature_c", 9),
@@ -19,10 +29,10 @@ def u16(d, o):
 
 def record(rec):
     """(data, offset, length) of the manufacturer record, or None."""
-    i = rec.find(0x3FF, 0x3FF, -1, -1, -1, -1, -2)
+    i = rec.find(MFCT_DATA, MFCT_DATA, -1, -1, -1, -1, -2)
     if i < 0:
         return None
-    return rec.data, rec.a[i * 11 + 6], rec.a[i * 11 + 7]
+    return rec.data, rec.offset(i), rec.length(i)
 
 
 def temperatures(d, o, n, out):

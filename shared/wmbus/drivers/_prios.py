@@ -35,21 +35,15 @@ def descramble(frame, start, end):
     return None
 
 
-def diehl_id(f):
-    """Diehl (DME, HYD) radio meters print the id from A-field bytes 2-5."""
-    return "%02x%02x%02x%02x" % (f[9], f[8], f[7], f[6])
-
-
 def decode_common(t, out):
-    """Header facts and the readings of a PRIOS frame; returns the plain bytes or None.
+    """Header facts and the readings of a PRIOS frame (the meter id is Diehl's, link.py
+    reads it); returns the plain bytes or None.
     [11] bits 0-3: transmit period 2^(n+2) s, bit 7 general alarm; [12] bits 0-4 battery
     (half years), bits 5-7 alarms; [13] alarms (see alarms());
     plain: 4B, total (uint32 LE, litres), last month's total, its date (type G)."""
     f = t.frame
     if len(f) < 26:
         return None
-    if t.manufacturer in ("DME", "HYD"):
-        out["id"] = diehl_id(f)
     plain = descramble(f, 15, len(f))
     if plain is None or len(plain) < 11:
         return None
@@ -96,3 +90,18 @@ def alarms(f):
     else:
         c = ",".join(cur) if cur else "no_alarm"
     return c, ",".join(prev) if prev else "no_alarm"
+
+
+# the 24 alarm bits of a PRIOS header (frame bytes 11-13, little-endian), in the order
+# wmbusmeters' izarv2 driver names them
+ALARM_BITS = (
+    (0x008000, "LEAKAGE"), (0x002000, "METER_BLOCKED"), (0x800000, "BACK_FLOW"),
+    (0x400000, "UNDERFLOW"), (0x200000, "OVERFLOW"), (0x100000, "SUBMARINE"),
+    (0x080000, "SENSOR_FRAUD"), (0x020000, "MECHANICAL_FRAUD"), (0x004000, "PREV_LEAKAGE"),
+    (0x040000, "PREV_SENSOR_FRAUD"), (0x010000, "PREV_MECHANICAL_FRAUD"),
+)
+ALARM_MASK = 0xFFE000
+
+
+def alarm_bits(f):
+    return (f[11] | f[12] << 8 | f[13] << 16) & ALARM_MASK

@@ -6,10 +6,9 @@ telegrams the element nearest the end belongs to the first interval after the ba
 
 def elements(rec, i):
     """(spacing control, spacing, [element values, last one first]) of record i, or None."""
-    b = i * 11
     d = rec.data
-    o = rec.a[b + 6]
-    n = rec.a[b + 7]
+    o = rec.offset(i)
+    n = rec.length(i)
     if n < 2:
         return None
     ctrl = d[o]
@@ -27,12 +26,3 @@ def elements(rec, i):
         p -= size
     return ctrl, spacing, vals
 
-
-def add_months(y, m, k):
-    """The last day of the month k months after year y, month m."""
-    m0 = m - 1 + k
-    y += m0 // 12
-    m = m0 % 12 + 1
-    days = (31, 29 if (y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)) else 28, 31, 30, 31, 30,
-            31, 31, 30, 31, 30, 31)[m - 1]
-    return "%04d-%02d-%02d" % (y, m, days)

@@ -7,14 +7,18 @@ not decoded and the byte 0xA0; then (or at once after CI 0xA0):
     current HCA (u16)  current date (packed)  previous and current season's average room
     temperature (u16, 1/256 °C)
 
-A packed date (u16 LE): bits 0-4 day, 5-8 month, 9-13 year since 2000. The status is
-SEAL_BROKEN when a seal break date is set, else OK.
+A packed date (u16 LE): bits 0-4 day, 5-8 month, 9-13 year since 2000, counted as
+wmbusmeters does (an impossible day rolls into the next month, mbdate.from_fields). The
+status is SEAL_BROKEN when a seal break date is set, else OK.
 """
+from .. import mbdate
 from ..driver import Driver, le_uint
+
+DIRECT_LEN = 15         # the bytes from the season start to the current average temperature
 
 
 def _date(raw):
-    return "%04d-%02d-%02d" % (2000 + ((raw >> 9) & 0x1F), (raw >> 5) & 0x0F, raw & 0x1F)
+    return mbdate.from_fields(2000 + ((raw >> 9) & 0x1F), (raw >> 5) & 0x0F, raw & 0x1F)
 
 
 def _decode(t, rec, out):
@@ -28,9 +32,9 @@ def _decode(t, rec, out):
         if o >= end or d[o] != 0xA0:
             return
         o += 1
-    elif o < end and d[o] == 0xA0 and end - o >= 16:
+    elif o < end and d[o] == 0xA0 and end - o == DIRECT_LEN + 1:
         o += 1
-    if end - o < 15:
+    if end - o < DIRECT_LEN:
         return
     esb = le_uint(d, o + 5, 2)
     out["current_hca"] = le_uint(d, o + 7, 2)
@@ -48,4 +52,5 @@ DRIVER = Driver(
     detect=(("APA", 0x04, 0x08), ("APT", 0x04, 0x08)),
     records=False,
     decode=_decode,
+    billing=('current_hca', 'previous_hca', 'season_start_date'),
 )

@@ -56,7 +56,11 @@ def _decode(t, rec, out):
     if t.end - o < 18:
         raise WMBusError("apatorna1: %d payload bytes, 18 needed" % (t.end - o), t.id)
     acc = f[o]
-    key = link.key_for(t) or bytes(16)
+    key = link.key_for(t)
+    if key is None:
+        key = bytes(16)             # the maker's default
+    else:
+        t.decrypted = True          # decrypted with the meter's own key
     b = aes.cbc_decrypt(key, link.mode5_iv(t, acc), bytes(f[o + 2:o + 18]))
     packed = le_uint(b, 1, 4)
     mult = 10 ** ((packed >> 4) & 3)

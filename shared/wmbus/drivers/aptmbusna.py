@@ -1,7 +1,8 @@
 """Apator APT-MBUS-NA-1 water meter (aptmbusna, wired M-Bus): standard records; the status
-joins the TPL status and the error flags (VIF FD 17, three bytes: P_ = happened in the past,
-without prefix = now), bit names as wmbusmeters' aptmbusna driver gives them."""
-from ..driver import Driver, F, error_flag_names, status_text, tpl_status_names
+joins the TPL status byte and the error flags (VIF FD 17, three bytes: P_ = happened in the
+past, without prefix = now), bit names as wmbusmeters' aptmbusna driver gives them."""
+from ..driver import Driver, Status
+from ._library import use
 
 ERROR_FLAGS = (
     (0x000001, "P_MAGNETIC_FIELD"), (0x000002, "P_STRONG_LIGHT"),
@@ -15,23 +16,10 @@ ERROR_FLAGS = (
     (0x200000, "MAXIMUM_FLOW"), (0x400000, "REVERSE_FLOW"), (0x800000, "PROCESSOR_RESET"),
 )
 
-
-def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status) +
-                                error_flag_names(rec, ERROR_FLAGS))
-
-
 DRIVER = Driver(
-    'aptmbusna', 'WaterMeter', 'water',
-    detect=(('APA', 21, 7),),
-    fields=(
-        F('fabrication_no', 'FabricationNo', kind='hex'),
-        F('meter_datetime', 'DateTime'),
-        F('operating_time_h', 'OperatingTime'),
-        F('target_date', 'Date', storage=1),
-        F('target_m3', 'Volume', storage=1),
-        F('total_m3', 'Volume'),
-        F('volume_flow_m3h', 'VolumeFlow'),
-    ),
-    decode=_decode,
+    "aptmbusna", "WaterMeter", "water",
+    detect=(("APA", 0x15, 0x07),),
+    fields=use("meter_datetime", "fabrication_no", "total_m3", "target_m3", "target_date",
+               "volume_flow_m3h", "operating_time_h"),
+    status=Status(ERROR_FLAGS, mask=0xFFFFFF),
 )

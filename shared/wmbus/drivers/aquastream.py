@@ -1,22 +1,19 @@
-"""aquastream: WaterMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
-from ..driver import Driver, F, status_text, tpl_status_names
+"""IMT Aquastream water meter (aquastream): standard OMS records, the volume register of
+tariff 1 (wmbusmeters prints it as total_backwards_m3), remaining battery (FD 74, in days,
+printed in years of 365 days) and the error flags with the maker's names (as wmbusmeters'
+aquastream driver lists them)."""
+from ..driver import Driver, F, Status
+from ._library import use
 
-
-def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status))
-
+ERROR_FLAGS = ((0x04, "LOW_BATTERY"), (0x10, "TEMPORARY_ALARM"), (0x20, "LEAKAGE"),
+               (0x30, "BURST"))
 
 DRIVER = Driver(
-    'aquastream', 'WaterMeter', 'water',
-    detect=(('IMT', 1, 7),),
-    fields=(
-        F('battery_y', 'RemainingBattery', unit='d', scale=1 / 365),   # years of 365 days
-        F('meter_datetime', 'DateTime'),
-        F('target_date', 'Date', storage=1),
-        F('target_m3', 'Volume', storage=1),
-        F('total_m3', 'Volume'),
-        F('total_backwards_m3', 'Volume', tariff=1),
+    "aquastream", "WaterMeter", "water",
+    detect=(("IMT", 0x01, 0x07),),
+    fields=use("total_m3", "meter_datetime", "target_m3", "target_date") + (
+        F("total_backwards_m3", "Volume", tariff=1),
+        F("battery_y", "RemainingBattery", unit="d", scale=1 / 365),
     ),
-    decode=_decode,
+    status=Status(ERROR_FLAGS, mask=0xFFFF),
 )
-# TODO (not standard records): battery_y

@@ -1,35 +1,28 @@
-"""aventieswm: WaterMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
-from ..driver import Driver, F, error_flag_names, status_text, tpl_status_names
+"""Aventies water meter (aventieswm): standard OMS records; the total and the readings at
+the last 14 set dates (storage 1-14); the error flags with the maker's names (as
+wmbusmeters' aventieswm driver lists them), alone (error_flags) and joined with the TPL
+status (status)."""
+from ..driver import Driver, F, Status, status_text
 
-# error flag bits (VIF FD 17) as the published telegrams name them
-_FLAGS = ((0x01, "MEASUREMENT"), (0x10, "HF"))
+ERROR_FLAGS = ((0x01, "MEASUREMENT"), (0x02, "SABOTAGE"), (0x04, "BATTERY"), (0x08, "CS"),
+               (0x10, "HF"), (0x20, "RESET"))
+FLAGS_ONLY = Status(ERROR_FLAGS, mask=0xFFFF, tpl=False)
 
 
 def _decode(t, rec, out):
-    flags = error_flag_names(rec, _FLAGS)
-    out["error_flags"] = status_text(flags)
-    out["status"] = status_text(tpl_status_names(t.tpl_status) + flags)
+    names = FLAGS_ONLY.names(t, rec)
+    if names is not None:
+        out["error_flags"] = status_text(names)
 
 
 DRIVER = Driver(
-    'aventieswm', 'WaterMeter', 'water',
-    detect=(('AAA', 37, 7),),
+    "aventieswm", "WaterMeter", "water",
+    detect=(("AAA", 0x25, 0x07),),
     fields=(
-        F('total_m3', 'Volume'),
-        F('consumption_at_set_date_1_m3', 'Volume', storage=1),
-        F('consumption_at_set_date_2_m3', 'Volume', storage=2),
-        F('consumption_at_set_date_3_m3', 'Volume', storage=3),
-        F('consumption_at_set_date_4_m3', 'Volume', storage=4),
-        F('consumption_at_set_date_5_m3', 'Volume', storage=5),
-        F('consumption_at_set_date_6_m3', 'Volume', storage=6),
-        F('consumption_at_set_date_7_m3', 'Volume', storage=7),
-        F('consumption_at_set_date_8_m3', 'Volume', storage=8),
-        F('consumption_at_set_date_9_m3', 'Volume', storage=9),
-        F('consumption_at_set_date_10_m3', 'Volume', storage=10),
-        F('consumption_at_set_date_11_m3', 'Volume', storage=11),
-        F('consumption_at_set_date_12_m3', 'Volume', storage=12),
-        F('consumption_at_set_date_13_m3', 'Volume', storage=13),
-        F('consumption_at_set_date_14_m3', 'Volume', storage=14),
+        F("total_m3", "Volume"),
+        F("consumption_at_set_date_{storage}_m3", "Volume", storage=(1, 14)),
     ),
+    status=Status(ERROR_FLAGS, mask=0xFFFF),
     decode=_decode,
+    billing=("total_m3", "consumption_at_set_date_1_m3", None),
 )

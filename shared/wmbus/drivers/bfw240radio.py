@@ -6,8 +6,10 @@ data, not DIF/VIF records (byte layout as wmbusmeters' bfw240radio driver reads 
     18+17 first, 2+1 last  [37:40] device date (day, month, year as BCD)
 
 A history group (bytes b0 b1 b2) holds two 12-bit values: the older month is
-(b1 >> 4) * 256 + b0, the newer (b1 & 0x0F) * 256 + b2.
+(b1 >> 4) * 256 + b0, the newer (b1 & 0x0F) * 256 + b2. The device date is counted from
+its fields as wmbusmeters counts it (an impossible day rolls over, mbdate.from_fields).
 """
+from .. import mbdate
 from ..driver import Driver
 
 
@@ -28,7 +30,7 @@ def _decode(t, rec, out):
         out["prev_%02d_hca" % newer] = (d[g + 1] & 0x0F) << 8 | d[g + 2]
         out["prev_%02d_hca" % (newer + 1)] = (d[g + 1] >> 4) << 8 | d[g]
     day, month, year = _bcd(d[o + 37]), _bcd(d[o + 38]), _bcd(d[o + 39])
-    out["device_date"] = "%04d-%02d-%02d" % (2000 + year, month, day)
+    out["device_date"] = mbdate.from_fields(2000 + year, month, day)
 
 
 DRIVER = Driver(
@@ -36,4 +38,5 @@ DRIVER = Driver(
     detect=(("BFW", 0x02, 0x08),),
     records=False,
     decode=_decode,
+    billing=('current_hca', 'prev_hca', None),
 )

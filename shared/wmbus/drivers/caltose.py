@@ -1,22 +1,27 @@
 """Zenner Caloric / Caltos E heat cost allocator (caltose): units now, at the last month end
 (storage 1) and at the base date (storage 8), and a compact profile (VIFE 0x13) of monthly
 values: spacing control (BCD element size), spacing, then BCD values, newest first, one a
-month back from the base date; all-ones elements end it."""
-from ..driver import Driver, F, status_text, tpl_status_names
+month back from the base date (mbdate.add_months); all-ones elements end it. Status: the
+TPL status byte with Zenner's names for its bits 5-7 (Caltos E / D1605 specification as
+wmbusmeters' caltose driver cites it)."""
+from .. import mbdate
+from ..driver import INSTANT, Driver, F, Status
 
-_MFCT = ((0x40, "MODE_2F"),)       # the TPL status bit the published telegrams name
+_MFCT = ((0x20, "REMOVAL"), (0x40, "MODE_2F"), (0x80, "PRODUCT_SCALE"))
 _BCD_SIZE = {0x9: 1, 0xA: 2, 0xB: 3, 0xC: 4}
+HCA = 0x6E                  # VIF heat cost allocation units
+PROFILE = 0x13              # the combinable VIFE of the compact-profile record
+BASE_STORAGE = 8
 
 
 def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status, _MFCT))
-    i = rec.find(0x6E, 0x6E, 0, 8, 0, 0, 0x13)
+    i = rec.find(HCA, HCA, INSTANT, BASE_STORAGE, 0, 0, PROFILE)
     base = out.get("base_date")
     if i < 0 or not base:
         return
     d = rec.data
-    o = rec.a[i * 11 + 6]
-    n = rec.a[i * 11 + 7]
+    o = rec.offset(i)
+    n = rec.length(i)
     size = _BCD_SIZE.get(d[o] & 0x0F)
     if not size:
         return
@@ -30,14 +35,14 @@ def _decode(t, rec, out):
         for j in range(size - 1, -1, -1):
             v = v * 100 + (d[p + j] >> 4) * 10 + (d[p + j] & 0x0F)
         k += 1
-        mm = m - 1 - k
         out["consumption_%d_hca" % k] = v
-        out["consumption_%d" % k] = "%04d-%02d-%02d" % (y + mm // 12, mm % 12 + 1, day)
+        out["consumption_%d" % k] = mbdate.add_months(y, m, day, -k)
         p += size
 
 
 DRIVER = Driver(
     "caltose", "HeatCostAllocationMeter", "heat cost allocation",
+    aliases=("zennerhca",),
     detect=(("ZRI", 0xFC, 0x08),),
     fields=(
         F("base_date", "Date", storage=8),
@@ -46,5 +51,7 @@ DRIVER = Driver(
         F("target_date", "Date", storage=1),
         F("target_hca", "HeatCostAllocation", storage=1),
     ),
+    status=Status(quantity=None, tpl_mfct=_MFCT),
     decode=_decode,
+    billing=('consumption_hca', 'target_hca', 'target_date'),
 )

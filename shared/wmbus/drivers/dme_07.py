@@ -1,16 +1,10 @@
-"""dme_07: WaterMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
-from ..driver import Driver, F, status_text, tpl_status_names
-
-
-def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status))
-
+"""Diehl water meter, version 0x7B (dme_07): the total volume and the error flags (VIF FD
+17; no bit names published), as wmbusmeters' dme_07 driver reads them."""
+from ..driver import Driver, F, Status
 
 DRIVER = Driver(
-    'dme_07', 'WaterMeter', 'water',
-    detect=(('DME', 123, 7),),
-    fields=(
-        F('total_m3', 'Volume'),
-    ),
-    decode=_decode,
+    "dme_07", "WaterMeter", "water",
+    detect=(("DME", 0x7B, 0x07),),
+    fields=(F("total_m3", "Volume"),),
+    status=Status(mask=0xFFFF, tpl=False),
 )

@@ -1,33 +1,27 @@
-"""engelmann_faw: WaterMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
-from ..driver import Driver, F, status_text, tpl_status_names
+"""Engelmann FAW water meters (engelmann_faw): standard OMS records, Engelmann's error-flag
+names, the reading at the reporting (billing) date at storage 1 and 15 monthly readings at
+storage 2-16 (storage n: n-1 months ago). The meter sends compact frames (CI 0x73, long
+header) of the one format below (from wmbusmeters' engelmann_faw driver)."""
+from ..driver import Driver, F, Status
+from ._library import use
 
-
-def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status))
-
+ERROR_FLAGS = (
+    (0x01, "VOLUME_DETECTION_COILS_DEFECT"), (0x02, "RESET"), (0x04, "CRC_ERROR"),
+    (0x08, "REMOVAL_DETECTED"), (0x10, "MAGNETIC_MANIPULATION"), (0x20, "LEAKAGE"),
+    (0x40, "BLOCKED"), (0x80, "REVERSE_FLOW"),
+)
 
 DRIVER = Driver(
-    'engelmann_faw', 'WaterMeter', 'water',
-    aliases=('engelmann-faw',),
-    detect=(('EFE', 0, 7),),
-    fields=(
-        F('reporting_date', 'Date', storage=1),
-        F('consumption_at_reporting_date_m3', 'Volume', storage=1),
-        F('consumption_1_months_ago_m3', 'Volume', storage=2),
-        F('consumption_2_months_ago_m3', 'Volume', storage=3),
-        F('consumption_3_months_ago_m3', 'Volume', storage=4),
-        F('consumption_4_months_ago_m3', 'Volume', storage=5),
-        F('consumption_5_months_ago_m3', 'Volume', storage=6),
-        F('consumption_6_months_ago_m3', 'Volume', storage=7),
-        F('consumption_7_months_ago_m3', 'Volume', storage=8),
-        F('consumption_8_months_ago_m3', 'Volume', storage=9),
-        F('consumption_9_months_ago_m3', 'Volume', storage=10),
-        F('consumption_10_months_ago_m3', 'Volume', storage=11),
-        F('consumption_11_months_ago_m3', 'Volume', storage=12),
-        F('consumption_12_months_ago_m3', 'Volume', storage=13),
-        F('consumption_13_months_ago_m3', 'Volume', storage=14),
-        F('consumption_14_months_ago_m3', 'Volume', storage=15),
-        F('consumption_15_months_ago_m3', 'Volume', storage=16),
+    "engelmann_faw", "WaterMeter", "water",
+    aliases=("engelmann-faw",),
+    detect=(("EFE", 0x00, 0x06), ("EFE", 0x00, 0x07), ("EFE", 0x00, 0x16)),
+    formats=("426C441301FD17840113C40113840213C40213840313C40313840413C40413840513C40513"
+             "840613C40613840713C40713840813046D0413",),
+    fields=use("total_m3", "meter_datetime") + (
+        F("reporting_date", "Date", storage=1, invalid=None),
+        F("consumption_at_reporting_date_m3", "Volume", storage=1),
+        F("consumption_{n}_months_ago_m3", "Volume", storage=(2, 16), offset=-1),
     ),
-    decode=_decode,
+    status=Status(ERROR_FLAGS, mask=0xFF),
+    billing=("total_m3", "consumption_at_reporting_date_m3", "reporting_date"),
 )

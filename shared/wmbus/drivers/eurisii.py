@@ -1,39 +1,26 @@
-"""eurisii: HeatCostAllocationMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
-from ..driver import Driver, F, error_flag_names, status_text, tpl_status_names
+"""Inelco/Ram Euris II heat cost allocator (eurisii): standard OMS records; units now and at
+the last 17 set dates (storage 1-17), the error flags with the maker's names joined with the
+TPL status (printed as status and, the older name, error_flags), as wmbusmeters' eurisii
+driver lists them."""
+from ..driver import Driver, F, Status
 
-# error flag bits (VIF FD 17) as the published telegrams name them
-_FLAGS = ((0x01, "MEASUREMENT"), (0x20, "RESET"))
+ERROR_FLAGS = ((0x0001, "MEASUREMENT"), (0x0002, "SABOTAGE"), (0x0004, "BATTERY"),
+               (0x0008, "CS"), (0x0010, "HF"), (0x0020, "RESET"))
 
 
 def _decode(t, rec, out):
-    flags = error_flag_names(rec, _FLAGS)
-    out["error_flags"] = status_text(flags)
-    out["status"] = status_text(tpl_status_names(t.tpl_status) + flags)
+    out["error_flags"] = out["status"]
 
 
 DRIVER = Driver(
-    'eurisii', 'HeatCostAllocationMeter', 'heat cost allocation',
-    detect=(('INE', 85, 8),),
+    "eurisii", "HeatCostAllocationMeter", "heat cost allocation",
+    detect=(("INE", 0x55, 0x08), ("RAM", 0x55, 0x08)),
     fields=(
-        F('current_consumption_hca', 'HeatCostAllocation'),
-        F('consumption_at_set_date_hca', 'HeatCostAllocation', storage=1),
-        F('consumption_at_set_date_1_hca', 'HeatCostAllocation', storage=1),
-        F('consumption_at_set_date_2_hca', 'HeatCostAllocation', storage=2),
-        F('consumption_at_set_date_3_hca', 'HeatCostAllocation', storage=3),
-        F('consumption_at_set_date_4_hca', 'HeatCostAllocation', storage=4),
-        F('consumption_at_set_date_5_hca', 'HeatCostAllocation', storage=5),
-        F('consumption_at_set_date_6_hca', 'HeatCostAllocation', storage=6),
-        F('consumption_at_set_date_7_hca', 'HeatCostAllocation', storage=7),
-        F('consumption_at_set_date_8_hca', 'HeatCostAllocation', storage=8),
-        F('consumption_at_set_date_9_hca', 'HeatCostAllocation', storage=9),
-        F('consumption_at_set_date_10_hca', 'HeatCostAllocation', storage=10),
-        F('consumption_at_set_date_11_hca', 'HeatCostAllocation', storage=11),
-        F('consumption_at_set_date_12_hca', 'HeatCostAllocation', storage=12),
-        F('consumption_at_set_date_13_hca', 'HeatCostAllocation', storage=13),
-        F('consumption_at_set_date_14_hca', 'HeatCostAllocation', storage=14),
-        F('consumption_at_set_date_15_hca', 'HeatCostAllocation', storage=15),
-        F('consumption_at_set_date_16_hca', 'HeatCostAllocation', storage=16),
-        F('consumption_at_set_date_17_hca', 'HeatCostAllocation', storage=17),
+        F("current_consumption_hca", "HeatCostAllocation"),
+        F("consumption_at_set_date_hca", "HeatCostAllocation", storage=1),
+        F("consumption_at_set_date_{storage}_hca", "HeatCostAllocation", storage=(1, 17)),
     ),
+    status=Status(ERROR_FLAGS, mask=0xFFFF),
     decode=_decode,
+    billing=("current_consumption_hca", "consumption_at_set_date_hca", None),
 )

@@ -3,7 +3,8 @@
 3-7 remaining battery life in half years, bit 0 power saving mode), as wmbusmeters'
 gwfwater driver reads them. Another type byte is not understood: it is reported as
 UNKNOWN_MFCT_STATUS_<type> and the battery is null."""
-from ..driver import Driver, F, flag_names, status_text, tpl_status_names
+from ..driver import MFCT_DATA, Driver, flag_names, status_text, tpl_status_names
+from ._library import use
 
 MFCT_FLAGS = ((0x02, "CONTINUOUS_FLOW"), (0x08, "BROKEN_PIPE"), (0x20, "BATTERY_LOW"),
               (0x40, "BACKFLOW"))
@@ -11,11 +12,11 @@ MFCT_FLAGS = ((0x02, "CONTINUOUS_FLOW"), (0x08, "BROKEN_PIPE"), (0x20, "BATTERY_
 
 def _decode(t, rec, out):
     names = tpl_status_names(t.tpl_status)
-    i = rec.find(0x3FF, 0x3FF, -1, -1, -1, -1, -2)
-    if i >= 0 and rec.a[i * 11 + 7] >= 1:
+    i = rec.find(MFCT_DATA, MFCT_DATA, -1, -1, -1, -1, -2)
+    if i >= 0 and rec.length(i) >= 1:
         d = rec.data
-        o = rec.a[i * 11 + 6]
-        n = rec.a[i * 11 + 7]
+        o = rec.offset(i)
+        n = rec.length(i)
         if d[o] == 0x01 and n >= 3:
             names += flag_names(d[o + 1], MFCT_FLAGS)
             b = d[o + 2]
@@ -30,11 +31,6 @@ def _decode(t, rec, out):
 DRIVER = Driver(
     "gwfwater", "WaterMeter", "water",
     detect=(("GWF", 0x3C, 0x07), ("GWF", 0x01, 0x0E)),
-    fields=(
-        F("actuality_duration_s", "ActualityDuration"),
-        F("target_date", "Date", storage=1),
-        F("target_m3", "Volume", storage=1),
-        F("total_m3", "Volume"),
-    ),
+    fields=use("actuality_duration_s", "total_m3", "target_m3", "target_date"),
     decode=_decode,
 )

@@ -7,7 +7,7 @@ The status joins the TPL status and the allocator's hint flags, a manufacturer r
 (VIF 0x7F, function "value during error"). Bits as Engelmann's HCA e2 manual (12.2
 "Description of hint flags", H 01 ... H 128) describes them; bits 1, 3 and 4 named as
 wmbusmeters prints them, the others after the manual's text."""
-from ..driver import Driver, F, flag_names, status_text, tpl_status_names
+from ..driver import AT_ERROR, MFCT_VIF, Driver, F, flag_names, status_text, tpl_status_names
 
 HINT_FLAGS = (
     (0x01, "MEMORY_ERROR"),        # H 01: database access error, replace device
@@ -23,7 +23,7 @@ HINT_FLAGS = (
 
 def _decode(t, rec, out):
     names = tpl_status_names(t.tpl_status)
-    i = rec.find(0x37F, 0x37F, 3, 0)
+    i = rec.find(MFCT_VIF, MFCT_VIF, AT_ERROR, 0)
     if i >= 0:
         v = rec.raw(i)
         if isinstance(v, int) and v:
@@ -41,9 +41,10 @@ DRIVER = Driver(
         F("target_date", "Date", storage=1),
         F("target_hca", "HeatCostAllocation", storage=1),
         F("meter_datetime", "DateTime"),
-        F("meter_datetime_at_error", "DateTime", mtype=3),
+        F("meter_datetime_at_error", "DateTime", mtype=AT_ERROR),
         F("half_month_history_start_date", "Date", storage=2),
     ) + tuple(F("delta_%d_half_months_ago_hca" % k, "HeatCostAllocation", storage=32 - k)
               for k in range(1, 31)),
     decode=_decode,
+    billing=('current_consumption_hca', 'target_hca', 'target_date'),
 )

@@ -30,4 +30,5 @@ DRIVER = Driver(
         F("target_hca", "HeatCostAllocation", storage=1),
     ),
     decode=_decode,
+    billing=('consumption_hca', 'target_hca', 'target_date'),
 )

@@ -1,21 +1,12 @@
-"""iwmtx5: WaterMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
-from ..driver import Driver, F, status_text, tpl_status_names
-
-
-# manufacturer bits of the TPL status byte, as the published telegrams name them
-_MFCT = ((0x40, "TAMPER"),)
-
-
-def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status, _MFCT))
-
+"""Bmeters IWM-TX5 water meter radio module (iwmtx5): the total volume and the clock; status
+from the error flags and the TPL status byte, whose bit 6 Bmeters uses for tampering (as
+wmbusmeters' iwmtx5 driver reads them)."""
+from ..driver import Driver, Status
+from ._library import use
 
 DRIVER = Driver(
-    'iwmtx5', 'WaterMeter', 'warm water',
-    detect=(('BMT', 24, 6),),
-    fields=(
-        F('total_m3', 'Volume'),
-        F('meter_datetime', 'DateTime'),
-    ),
-    decode=_decode,
+    "iwmtx5", "WaterMeter", "warm water",
+    detect=(("BMT", 0x18, 0x07), ("BMT", 0x18, 0x06)),
+    fields=use("meter_datetime", "total_m3"),
+    status=Status(tpl_mfct=((0x40, "TAMPER"),)),
 )

@@ -1,28 +1,22 @@
-"""kadenwater: WaterMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
-from ..driver import Driver, F, status_text, tpl_status_names
-
-
-# manufacturer bits of the TPL status byte, as the published telegrams name them
-_MFCT = ((0x20, "LEAK_FLOW_HIGH"), (0x40, "LEAK_FLOW_LOW"))
-
-
-def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status, _MFCT))
-
+"""Kaden/Ecomess type 07 water meter (kadenwater): standard OMS records (total, flow,
+actuality duration, clock, fabrication number), the maximum flow (function maximum), and a
+second volume and duration register that Kaden sends after the first ones without
+documenting them (told apart only by coming second: volume_b, duration_b). Status from the
+error flags and the TPL status byte, whose bits 5 and 6 say the flow during a leak stayed
+below (0x20) or exceeded (0x40) 100 l/h (Ecomess/Kaden wM-Bus OMS specification, as
+wmbusmeters' kadenwater driver cites it)."""
+from ..driver import MAXIMUM, Driver, F, Status
+from ._library import use
+from .picoflux import LEAK_FLOW_BITS
 
 DRIVER = Driver(
-    'kadenwater', 'WaterMeter', 'water',
-    detect=(('KDN', 1, 7),
-            ('VIP', 1, 7)),
-    fields=(
-        F('actuality_duration_s', 'ActualityDuration'),
-        F('duration_b_s', 'ActualityDuration', index=2),
-        F('max_flow_m3h', 'VolumeFlow', mtype=1),
-        F('total_m3', 'Volume'),
-        F('volume_b_m3', 'Volume', index=2),
-        F('volume_flow_m3h', 'VolumeFlow'),
-        F('fabrication_no', 'FabricationNo', kind='text'),
-        F('meter_datetime', 'DateTime'),
+    "kadenwater", "WaterMeter", "water",
+    detect=(("KDN", 0x01, 0x07), ("VIP", 0x01, 0x07)),
+    fields=use("total_m3", "volume_flow_m3h", "actuality_duration_s", "meter_datetime",
+               "fabrication_no") + (
+        F("max_flow_m3h", "VolumeFlow", mtype=MAXIMUM),
+        F("volume_b_m3", "Volume", index=2),
+        F("duration_b_s", "ActualityDuration", index=2),
     ),
-    decode=_decode,
+    status=Status(mask=0xFFFF, tpl_mfct=LEAK_FLOW_BITS),
 )

@@ -1,22 +1,11 @@
-"""Maddalena water meter (maddalena): standard records; the fabrication number as sent."""
-from ..driver import Driver, F, status_text, tpl_status_names
-
-
-def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status))
-    i = rec.find(0x78, 0x78)
-    if i >= 0:      # BCD digits with an F filler nibble: printed as the digits are sent
-        out["fabrication_no"] = rec.hexstr(i).upper()
-
+"""Maddalena water meter (maddalena): standard OMS records; status from the error flags and
+the TPL status byte (as wmbusmeters' maddalena driver reads them)."""
+from ..driver import Driver, Status
+from ._library import use
 
 DRIVER = Driver(
-    'maddalena', 'WaterMeter', 'water',
-    detect=(('MAD', 1, 7),),
-    fields=(
-        F('target_m3', 'Volume', storage=1),
-        F('target_date', 'Date', storage=1),
-        F('total_m3', 'Volume'),
-        F('meter_datetime', 'DateTime'),
-    ),
-    decode=_decode,
+    "maddalena", "WaterMeter", "water",
+    detect=(("MAD", 0x01, 0x07), ("MAD", 0x01, 0x06)),
+    fields=use("fabrication_no", "meter_datetime", "target_m3", "target_date", "total_m3"),
+    status=Status(mask=0xFFFF),
 )

@@ -25,4 +25,5 @@ DRIVER = Driver(
     media_map={0x62: "warm water", 0x72: "water"},
     records=False,
     decode=_decode,
+    billing=('total_m3', 'target_m3', 'prev_date'),
 )

@@ -1,10 +1,6 @@
 """Generic OMS heat cost allocator (hedeudgiftsfordeler) for brands without a driver of
 their own: HCA units now, at the set (billing) date, and the device clock."""
-from ..driver import Driver, F, status_text, tpl_status_names
-
-
-def _status(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status))
+from ..driver import Driver, F
 
 
 DRIVER = Driver(
@@ -17,4 +13,5 @@ DRIVER = Driver(
         F("temp_room_c", "ExternalTemperature"),
         F("temp_radiator_c", "FlowTemperature"),
     ),
-    decode=_status)
+    status=True,                # the TPL status byte (error flags: the makers name them)
+)

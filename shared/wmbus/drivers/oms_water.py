@@ -1,10 +1,7 @@
 """Generic OMS water meter (vandmåler) for brands without a driver of their own: meter
 reading, reading at the due (billing) date, flow and the meter clock."""
-from ..driver import Driver, F, status_text, tpl_status_names
-
-
-def _status(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status))
+from ..driver import Driver, F
+from ._library import use
 
 
 DRIVER = Driver(
@@ -15,5 +12,6 @@ DRIVER = Driver(
         F("target_m3", "Volume", storage=1),
         F("flow_m3h", "AnyFlowVIF"),
         F("meter_datetime", "DateTime"),
-    ),
-    decode=_status)
+    ) + use("total_backward_m3", "meter_date"),
+    status=True,                # the TPL status byte (error flags: the makers name them)
+)

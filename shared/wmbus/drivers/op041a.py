@@ -1,4 +1,5 @@
-"""op041a: WaterMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
+"""Apator OP-041A water meter radio module (op041a): the total volume and the clock,
+standard OMS records."""
 from ..driver import Driver, F
 
 

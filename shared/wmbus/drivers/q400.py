@@ -1,27 +1,22 @@
-"""q400: WaterMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
-from ..driver import Driver, F, status_text, tpl_status_names
-
-
-def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status))
-
+"""Axioma Qalcosonic W1 / Q400 water meters (q400): standard OMS records; the set-date
+(billing period end) values at storage 1; remaining battery (VIF FD 74) as the maker sends
+it, a percentage (wmbusmeters' q400 driver)."""
+from ..driver import BACKWARD_FLOW, FORWARD_FLOW, Driver, F
+from ._library import use
 
 DRIVER = Driver(
-    'q400', 'WaterMeter', 'water',
-    detect=(('AXI', 16, 7),),
-    fields=(
-        F('battery_pct', 'RemainingBattery', unit='d'),   # the meter sends percent here
-        F('meter_datetime', 'DateTime'),
-        F('total_m3', 'Volume'),
-        F('total_forward_m3', 'Volume', comb=0x3B),     # VIFE 0x3B: forward flow only
-        F('total_backward_m3', 'Volume', comb=0x3C),    # VIFE 0x3C: backward flow only
-        F('flow_temperature_c', 'FlowTemperature'),
-        F('volume_flow_m3h', 'VolumeFlow'),
-        F('set_datetime', 'DateTime', storage=1),
-        F('consumption_at_set_date_m3', 'Volume', storage=1),
-        F('forward_at_set_date_m3', 'Volume', storage=1, comb=0x3B),
-        F('backward_at_set_date_m3', 'Volume', storage=1, comb=0x3C),
+    "q400", "WaterMeter", "water",
+    detect=(("AXI", 0x10, 0x07),),
+    fields=use("meter_datetime", "on_time_h", "total_m3", "total_forward_m3",
+               "total_backward_m3", "flow_temperature_c", "volume_flow_m3h") + (
+        F("set_datetime", "DateTime", storage=1),
+        F("consumption_at_set_date_m3", "Volume", storage=1),
+        F("forward_at_set_date_m3", "Volume", storage=1, comb=FORWARD_FLOW),
+        F("backward_at_set_date_m3", "Volume", storage=1, comb=BACKWARD_FLOW),
+        # FD 74 is "remaining battery life (days)" in EN 13757-3; Axioma sends percent:
+        # the raw number, undone from the day scaling
+        F("battery_pct", "RemainingBattery", unit="d"),
     ),
-    decode=_decode,
+    status=True,
+    billing=("total_m3", "consumption_at_set_date_m3", "set_datetime"),
 )
-# TODO (not standard records): battery_pct

@@ -1,13 +1,16 @@
 """Qundis Q water 5.5 (qwater): water meters and their radio converters.
 
 Two payloads: standard records (CI 0x7A/0x72: total, due date, day-17 value, flow, error
-date), and the compact manufacturer record of CI 0x78 frames (0D FF 5F + LVAR) holding the
-same readings at fixed offsets: error date (type G) at 10, total (BCD8, litres) at 12, due
-date at 16, due value at 18, day-17 date at 22, day-17 value at 24."""
+date), and the walk-by manufacturer record of CI 0x78 frames (0D FF 5F, 53 bytes) holding
+the same readings at fixed offsets: total (BCD8, litres) at 12, due date (type G) at 16,
+due value at 18, day-17 date at 22, day-17 value at 24 (Qundis' layout as wmbusmeters'
+qwater driver reads it; a record of another length is not read)."""
 from .. import mbdate
-from ..driver import Driver, F, status_text, tpl_status_names
+from ..driver import AT_ERROR, MFCT_VIF, Driver, F
 
 NO_DATE = None          # all-ones dates print as null
+WALK_BY = 0x5F          # VIFE after FF of the walk-by record
+WALK_BY_LEN = 53
 
 
 def _bcd_l(d, o):
@@ -25,20 +28,16 @@ def _date(d, o):
 
 
 def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status))
-    i = rec.find(0x37F, 0x37F, 0, 0, 0, 0, 0x5F)
-    if i < 0 or rec.a[i * 11 + 7] < 28:
+    i = rec.find(MFCT_VIF, MFCT_VIF, 0, 0, 0, 0, WALK_BY)
+    if i < 0 or rec.length(i) != WALK_BY_LEN:
         return
     d = rec.data
-    o = rec.a[i * 11 + 6]
+    o = rec.offset(i)
     out["total_m3"] = _bcd_l(d, o + 12)
     out["due_date"] = _date(d, o + 16)
     out["due_date_m3"] = _bcd_l(d, o + 18)
     out["due_17_date"] = _date(d, o + 22)
     out["due_17_date_m3"] = _bcd_l(d, o + 24)
-    e = _date(d, o + 10)
-    if e is not None:
-        out["error_date"] = e
 
 
 DRIVER = Driver(
@@ -46,7 +45,8 @@ DRIVER = Driver(
     detect=(("QDS", 0x16, 0x06), ("QDS", 0x17, 0x06), ("QDS", 0x17, 0x07),
             ("QDS", 0x18, 0x06), ("QDS", 0x18, 0x07), ("QDS", 0x19, 0x07),
             ("QDS", 0x1A, 0x06), ("QDS", 0x1A, 0x07), ("QDS", 0x1D, 0x06),
-            ("QDS", 0x35, 0x06), ("QDS", 0x35, 0x07), ("QDS", 0x35, 0x37)),
+            ("QDS", 0x35, 0x06), ("QDS", 0x35, 0x07), ("QDS", 0x35, 0x37),
+            ("QDS", 0x33, 0x37)),
     fields=(
         F("total_m3", "Volume"),
         F("due_date_m3", "Volume", storage=1),
@@ -54,8 +54,10 @@ DRIVER = Driver(
         F("due_17_date_m3", "Volume", storage=17),
         F("due_17_date", "Date", storage=17, invalid=NO_DATE),
         F("volume_flow_m3h", "VolumeFlow", comb=-2),
-        F("error_date", "Date", mtype=3, invalid=NO_DATE),
+        F("error_date", "Date", mtype=AT_ERROR, invalid=NO_DATE),
         F("meter_datetime", "DateTime"),
     ),
     decode=_decode,
+    billing=('total_m3', 'due_date_m3', 'due_date'),
+    status=True,
 )

@@ -1,20 +1,19 @@
 """Qundis Q water 5.5, second naming (qwaterv2): the same telegrams as qwater (see there for
 the CI 0x78 manufacturer layout), readings named target/target_year, and the 0x78 layout's
 twelve 16-bit consumption deltas (litres, offset 28) as volume_delta_2 .. volume_delta_13."""
-from ..driver import Driver, F, status_text, tpl_status_names
-from .qwater import _bcd_l, _date
+from ..driver import AT_ERROR, MFCT_VIF, Driver, F
+from .qwater import WALK_BY, WALK_BY_LEN, _bcd_l, _date
 
 NO_DATE = None
 
 
 def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status))
-    i = rec.find(0x37F, 0x37F, 0, 0, 0, 0, 0x5F)
-    if i < 0 or rec.a[i * 11 + 7] < 28:
+    i = rec.find(MFCT_VIF, MFCT_VIF, 0, 0, 0, 0, WALK_BY)
+    if i < 0 or rec.length(i) != WALK_BY_LEN:
         return
     d = rec.data
-    o = rec.a[i * 11 + 6]
-    n = rec.a[i * 11 + 7]
+    o = rec.offset(i)
+    n = rec.length(i)
     out["total_m3"] = _bcd_l(d, o + 12)
     out["target_year_date"] = _date(d, o + 16)
     out["target_year_m3"] = _bcd_l(d, o + 18)
@@ -37,8 +36,9 @@ DRIVER = Driver(
         F("target_m3", "Volume", storage=17),
         F("target_date", "Date", storage=17, invalid=NO_DATE),
         F("volume_flow_m3h", "VolumeFlow", comb=-2),
-        F("device_error_date", "Date", mtype=3, invalid=NO_DATE),
+        F("device_error_date", "Date", mtype=AT_ERROR, invalid=NO_DATE),
         F("meter_datetime", "DateTime"),
     ),
     decode=_decode,
+    status=True,
 )

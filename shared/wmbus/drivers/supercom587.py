@@ -1,17 +1,15 @@
-"""supercom587: WaterMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
-from ..driver import Driver, F, status_text, tpl_status_names
-
-
-def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status))
+"""Sontex Supercom 587 water meter radio module (supercom587): the total volume and the
+software version, standard OMS records; status from the error flags and the TPL status
+byte."""
+from ..driver import Driver, F, Status
 
 
 DRIVER = Driver(
     'supercom587', 'WaterMeter', 'water',
-    detect=(('SON', 60, 7),),
+    detect=(("SON", 0x3C, 0x06), ("SON", 0x3C, 0x07)),
     fields=(
         F('total_m3', 'Volume'),
-        F('software_version', 'SoftwareVersion', kind='hex'),
+        F('software_version', 'SoftwareVersion', kind='readable'),
     ),
-    decode=_decode,
+    status=Status(mask=0x000F),   # error flags (4 bits, no names published) and TPL status
 )

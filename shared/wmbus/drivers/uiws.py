@@ -5,31 +5,34 @@ variable-length record with VIFE 0x13 (EN 13757-3 "reverse compact profile"): a 
 control byte (bits 0-3 element size, bits 4-5 spacing unit, 3 = months), a spacing value,
 then the values, the most recent first; wmbusmeters names them target_1..target_10 (storage
 31..40) with their dates counted back month by month from the base date."""
-from .. import vif
-from ..driver import Driver, F, error_flag_names, le_uint, status_text, tpl_status_names
+from .. import mbdate, vif
+from ..driver import Driver, F, Status, le_uint
+from ..dv import W
 
 _NULL = -0x80000000
 _PROFILE = 0x13             # the combinable VIFE marking a (reverse) compact profile
+VOLUME_LO, VOLUME_HI = 0x10, 0x17   # the volume VIF codes
+BASE_STORAGE = 30
 
 
 def _month_back(date, k):
-    """'YYYY-MM-DD' k months earlier (day kept; profile dates are first-of-month)."""
-    y, m = int(date[0:4]), int(date[5:7]) - 1 - k
-    y += m // 12
-    return "%04d-%02d-%s" % (y, m % 12 + 1, date[8:10])
+    """The date k months before 'YYYY-MM-DD' (mbdate.add_months), or None if not a date."""
+    y, m, d = int(date[0:4]), int(date[5:7]), int(date[8:10])
+    if not 1 <= m <= 12 or not 1 <= d <= mbdate.days_in_month(y, m):
+        return None
+    return mbdate.add_months(y, m, d, -k)
 
 
 def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status) + error_flag_names(rec, ()))
-    i = rec.find(0x10, 0x17, 0, 1)
+    i = rec.find(VOLUME_LO, VOLUME_HI, 0, 1)
     if i >= 0:
         raw = rec.raw(i)
-        out["unknown_m3"] = None if raw == _NULL else vif.scale(rec.a[i * 11], raw)
-    i = rec.find(0x10, 0x17, 0, 30, 0, 0, _PROFILE)
+        out["unknown_m3"] = None if raw == _NULL else vif.scale(rec.a[i * W], raw)
+    i = rec.find(VOLUME_LO, VOLUME_HI, 0, BASE_STORAGE, 0, 0, _PROFILE)
     if i < 0:
         return
-    a, d = rec.a, rec.data
-    code, off, ln = a[i * 11], a[i * 11 + 6], a[i * 11 + 7]
+    d = rec.data
+    code, off, ln = rec.a[i * W], rec.offset(i), rec.length(i)
     size = d[off] & 0x0F
     if size not in (1, 2, 4) or ln < 2:
         return
@@ -57,5 +60,6 @@ DRIVER = Driver(
         F("target_date", "Date", storage=30),
         F("target_m3", "Volume", storage=30),
     ),
+    status=Status(mask=0xFFFF),
     decode=_decode,
 )

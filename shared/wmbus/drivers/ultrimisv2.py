@@ -1,29 +1,20 @@
-"""ultrimisv2: WaterMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
-from ..driver import Driver, F
+"""Apator Ultrimis water meter, second naming (ultrimisv2): total, target (storage 1) and
+backward volume; the status is the 24-bit error-flags record (DIF 03 VIF FD 17): byte 0 the
+states now, byte 1 those seen this month, byte 2 those of the previous month, each byte
+tamper, low battery, dry, no flow, high temperature, burst, reverse, leak (bits 0-7), as
+wmbusmeters' ultrimisv2 driver lists them."""
+from ..driver import Driver, Status
+from ._library import use
 
-
-# error flags (VIF FD 17), bit names as the published telegrams show them
-# (0x04/0x10 are told apart by one telegram only: DRY/HIGH_TEMPERATURE may be swapped)
-_FLAGS = ((0x04, "DRY"), (0x10, "HIGH_TEMPERATURE"), (0x4000, "REVERSE_THIS_MONTH"),
-          (0x080000, "NO_FLOW_PREV_MONTH"))
-
-
-def _decode(t, rec, out):
-    i = rec.find(0x117, 0x117)
-    v = rec.raw(i) if i >= 0 else 0
-    names = [n for bit, n in _FLAGS if v & bit]
-    names.sort()
-    out["status"] = " ".join(names) if names else "OK"
-
+_STATES = ("TAMPER", "LOW_BATTERY", "DRY", "NO_FLOW", "HIGH_TEMPERATURE", "BURST", "REVERSE",
+           "LEAK")
+ERROR_FLAGS = tuple((1 << (8 * byte + bit), name + suffix)
+                    for byte, suffix in ((0, ""), (1, "_THIS_MONTH"), (2, "_PREV_MONTH"))
+                    for bit, name in enumerate(_STATES))
 
 DRIVER = Driver(
-    'ultrimisv2', 'WaterMeter', 'cold water',
-    detect=(('APA', 1, 22),
-            ('APA', 32, 22)),
-    fields=(
-        F('total_m3', 'Volume'),
-        F('target_m3', 'Volume', storage=1),
-        F('total_backward_m3', 'Volume', comb=0x3C),
-    ),
-    decode=_decode,
+    "ultrimisv2", "WaterMeter", "cold water",
+    detect=(("APA", 0x01, 0x16), ("APA", 0x20, 0x16)),
+    fields=use("total_m3", "target_m3", "total_backward_m3"),
+    status=Status(ERROR_FLAGS, mask=0xFFFFFF, tpl=False),
 )

@@ -1,51 +1,45 @@
-"""Deltamess/EFE WaterStar M (waterstarm): reading, set date, a 15-month history dated
-back from the meter clock."""
-from ..driver import Driver, F, status_text, tpl_status_names
+"""Deltamess/EFE WaterStar M (waterstarm): standard OMS records, the maker's error-flag
+names, the reading at the set date (storage 1) and a monthly history (storage 2-16) dated
+back from the meter clock: history N is N months before the meter date (a month's last day
+maps to the last day of the earlier month, mbdate.add_months)."""
+from .. import mbdate
+from ..driver import BACKWARD_FLOW, Driver, F, Status
+from ._library import as_named, use
+
+ERROR_FLAGS = (
+    (0x01, "SW_ERROR"), (0x02, "CRC_ERROR"), (0x04, "SENSOR_ERROR"),
+    (0x08, "MEASUREMENT_ERROR"), (0x10, "BATTERY_VOLTAGE_ERROR"), (0x20, "MANIPULATION"),
+    (0x40, "LEAKAGE_OR_NO_USAGE"), (0x80, "REVERSE_FLOW"), (0x100, "OVERLOAD"),
+)
+STATUS = Status(ERROR_FLAGS, mask=0xFFFF)
 
 
 def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status))
-    i = rec.find(0x6C, 0x6C, 0, 1, 0, 0)
-    sd = rec.date(i) if i >= 0 else None
-    out["set_date"] = None if sd is None or sd.startswith("2127") else sd   # all ones: none
-    # the monthly history (storage 2-16) is kept on the meter's day of the month, going
-    # back from its clock: history N is N months before the meter date
+    out["current_status"] = out["status"]           # the older name of the same field
     now = out.get("meter_datetime")
-    if not now:
+    if not now or len(now) < 10:
         return
     y, m, d = int(now[0:4]), int(now[5:7]), int(now[8:10])
-    n = 1
-    while "consumption_at_history_%d_m3" % n in out:
-        k = m - 1 - n
-        out["history_%d_date" % n] = "%04d-%02d-%02d" % (y + k // 12, k % 12 + 1, min(d, 28))
-        n += 1
+    if not 1 <= m <= 12 or not 1 <= d <= 31:
+        return
+    for n in range(1, 16):
+        if "consumption_at_history_%d_m3" % n in out:
+            out["history_%d_date" % n] = mbdate.add_months(y, m, d, -n)
 
 
 DRIVER = Driver(
-    'waterstarm', 'WaterMeter', 'warm water',
-    detect=(('DWZ', 0, 6),
-            ('EFE', 112, 7)),
-    fields=(
-        F('battery_v', 'Voltage'),
-        F('consumption_at_history_10_m3', 'Volume', storage=11),
-        F('consumption_at_history_11_m3', 'Volume', storage=12),
-        F('consumption_at_history_12_m3', 'Volume', storage=13),
-        F('consumption_at_history_13_m3', 'Volume', storage=14),
-        F('consumption_at_history_14_m3', 'Volume', storage=15),
-        F('consumption_at_history_15_m3', 'Volume', storage=16),
-        F('consumption_at_history_1_m3', 'Volume', storage=2),
-        F('consumption_at_history_2_m3', 'Volume', storage=3),
-        F('consumption_at_history_3_m3', 'Volume', storage=4),
-        F('consumption_at_history_4_m3', 'Volume', storage=5),
-        F('consumption_at_history_5_m3', 'Volume', storage=6),
-        F('consumption_at_history_6_m3', 'Volume', storage=7),
-        F('consumption_at_history_7_m3', 'Volume', storage=8),
-        F('consumption_at_history_8_m3', 'Volume', storage=9),
-        F('consumption_at_history_9_m3', 'Volume', storage=10),
-        F('consumption_at_set_date_m3', 'Volume', storage=1),
-        F('meter_datetime', 'DateTime'),
-        F('total_m3', 'Volume'),
-        F('total_backwards_at_set_date_m3', 'Volume', storage=1, comb=0x3C),
+    "waterstarm", "WaterMeter", "warm water",
+    detect=(("DWZ", 0x00, 0x06), ("DWZ", 0x02, 0x06), ("DWZ", 0x02, 0x07),
+            ("EFE", 0x03, 0x07), ("EFE", 0x70, 0x07), ("DWZ", 0x00, 0x07)),
+    fields=use("meter_datetime", "total_m3", "parameter_set", "battery_v") + (
+        F("total_backwards_m3", "AnyVolumeVIF", comb=BACKWARD_FLOW),
+        as_named("meter_version", "model_version"),
+        F("set_date", "Date", storage=1, invalid=None),     # all ones: no date
+        F("consumption_at_set_date_m3", "Volume", storage=1),
+        F("total_backwards_at_set_date_m3", "Volume", storage=1, comb=BACKWARD_FLOW),
+        F("consumption_at_history_{n}_m3", "Volume", storage=(2, 16), offset=-1),
     ),
+    status=STATUS,
     decode=_decode,
+    billing=("total_m3", "consumption_at_set_date_m3", "set_date"),
 )

@@ -1,4 +1,4 @@
-"""weh_07: WaterMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
+"""WEH water meter, version 0xFE (weh_07): the total volume, a standard OMS record."""
 from ..driver import Driver, F
 
 

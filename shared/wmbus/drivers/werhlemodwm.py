@@ -1,4 +1,6 @@
-"""werhlemodwm: WaterMeter (fields as wmbusmeters names them; decoded from the standard DIF/VIF records)."""
+"""Werhle Modularis water meter on wired M-Bus (werhlemodwm): standard OMS records; the
+total, clock, fabrication number, the next set date (storage 1, VIFE "future value") and
+thirteen set dates with their volumes (storage 1-13)."""
 from ..driver import Driver, F
 
 
