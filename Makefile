@@ -42,6 +42,7 @@ browser:
 	  echo "could not install chromium (apt-get); the browser test will say so"
 
 test: install browser $(MP32)
+	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 -q
 
 test-long: install browser $(MP32)

@@ -1,4 +1,5 @@
-"""Nothing unix-only in the firmware: every import in firmware/ (not its tests or sim-board tools) and in the
+"""Nothing unix-only in the firmware: every import in firmware/ (not its tests or sim-board
+tools) and in the
 esp32-* boards must exist on the ESP32, as the MicroPython ESP32 stubs (PyPI
 micropython-esp32-stubs, pinned in pyproject.toml) describe it, or be our own code.
 Unix-only code (termios, os.getenv, pty files) may live only in boards/sim."""

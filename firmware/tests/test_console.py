@@ -45,17 +45,17 @@ def test_human_and_json_answers():
     assert "uptime_s                 12" in text
     assert "  module" in text and "im871a" in text
     # meters as a table: header then one row per meter, '-' for never heard
-    hdr = next(i for i, l in enumerate(lines) if l.startswith("id"))
+    hdr = next(i for i, ln in enumerate(lines) if ln.startswith("id"))
     # columns: id, then sorted: crc_errors, last_rssi_dbm, ok
     assert lines[hdr + 1].split() == ["10000001", "1", "-70", "5"]
     assert lines[hdr + 2].split() == ["10000002", "0", "-", "0"]
-    js = [json.loads(l) for l in lines if l.startswith("{")]
+    js = [json.loads(ln) for ln in lines if ln.startswith("{")]
     assert js[0] == {"type": "uncoded", "items": [{"id": "99999999", "manufacturer": "QDS",
                                                     "count": 3}]}
-    assert any("unknown command 'bogus'" in l for l in lines)
+    assert any("unknown command 'bogus'" in ln for ln in lines)
     assert {"type": "selftest", "ping": True, "module": "iM871A"} in js
     assert js[-1]["type"] == "status" and js[-1]["radio"]["health"] == "ok"
-    assert not any("telegram" in l for l in lines)
+    assert not any("telegram" in ln for ln in lines)
 
 
 BIG = r"""
@@ -87,10 +87,10 @@ def test_500_meters_streamed_under_a_small_heap():
                           timeout=60)
     assert proc.returncode == 0, proc.stderr + proc.stdout[-500:]
     lines = proc.stdout.splitlines()
-    rows = [l.split() for l in lines if l.startswith("1")]
+    rows = [ln.split() for ln in lines if ln.startswith("1")]
     assert len(rows) == 500 and rows[499][0] == "100001f3"
-    assert sum(1 for l in lines if l.startswith("id ")) == 13         # 40 rows a block
-    js = json.loads(next(l for l in lines if l.startswith("{")))
+    assert sum(1 for ln in lines if ln.startswith("id ")) == 13         # 40 rows a block
+    js = json.loads(next(ln for ln in lines if ln.startswith("{")))
     assert js["type"] == "meters" and len(js["items"]) == 500
     assert js["items"][123] == {"id": "1000007b", "ok": 123, "crc_errors": 0,
                                 "last_rssi_dbm": -70, "last_reading": 184.5}

@@ -23,7 +23,8 @@ print(json.dumps({"m3": s.meter(3), "m4": s.meter(4), "tot": s.totals(),
 
 
 def test_counts_per_meter_and_bounded_uncoded_list():
-    proc = subprocess.run([micropython_binary(), "-X", "heapsize=96K", "-c", SCRIPT % str(FIRMWARE)],
+    proc = subprocess.run([micropython_binary(), "-X", "heapsize=96K", "-c",
+                           SCRIPT % str(FIRMWARE)],
                           capture_output=True, text=True, timeout=30)
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)

@@ -6,7 +6,7 @@ import pathlib
 import re
 import subprocess
 
-from fordel.paths import FIRMWARE, ROOT, SHARED, given_data, micropython_binary
+from fordel.paths import FIRMWARE, SHARED, given_data, micropython_binary
 
 HERE = pathlib.Path(__file__).resolve().parent
 DOC = given_data() / "docs" / "radio-modules.md"

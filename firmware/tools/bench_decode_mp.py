@@ -4,8 +4,9 @@
 
 Each meter is decoded with its own driver (the keys file's driver column, as a collector's
 coding names it), or with "generic" by the standard OMS drivers only (oms-hca, oms-water:
-what fits a 96K heap when the file holds 39 brands). The file's distinct telegrams (it repeats them; up to 200, in file order,
-so compact frames follow their full frames) are decoded once to warm caches, then timed in 20 passes
+what fits a 96K heap when the file holds 39 brands). The file's distinct telegrams (it repeats
+them; up to 200, in file order, so compact frames follow their full frames) are decoded once
+to warm caches, then timed in 20 passes
 with the GC running normally, then decoded once more with gc.disable() to count the bytes
 allocated per telegram (gc.mem_alloc delta). A telegram that fails to decode is counted:
 the bench is only valid when that count is 0.

@@ -44,7 +44,8 @@ asyncio.run(main())
 def console():
     master, slave = os.openpty()
     tty.setraw(slave)
-    proc = subprocess.Popen([micropython_binary(), "-X", "heapsize=96K", "-c", APP % str(FIRMWARE)],
+    proc = subprocess.Popen([micropython_binary(), "-X", "heapsize=96K", "-c",
+                             APP % str(FIRMWARE)],
                             stdin=slave, stdout=slave, stderr=subprocess.PIPE)
     os.close(slave)
     link = ConsoleLink("sim-pty", stream=FdStream(master), timeout=5)

@@ -2,7 +2,6 @@
 CMAC KDF), byte-exact against a real published telegram, decoded by the codec, and driven
 through the iM871A simulator."""
 import datetime
-import importlib.util
 import json
 import struct
 
@@ -10,7 +9,7 @@ import pytest
 from cryptography.hazmat.primitives import cmac as crypto_cmac
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from fordel.paths import FIRMWARE, ROOT, given_data
+from fordel.paths import FIRMWARE, given_data
 from fordel.sim import telegram as tg
 from fordel.sim.meters import SimHeatCostAllocator, SimWaterMeter
 from fordel.sim.property import SimProperty

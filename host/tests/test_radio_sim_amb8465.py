@@ -5,7 +5,7 @@ import re
 import pytest
 import serial
 
-from fordel.paths import ROOT, given_data
+from fordel.paths import given_data
 from fordel.sim.amb8465 import Amb8465Simulator, rssi_raw
 
 DOC = (given_data() / "docs" / "radio-modules.md").read_text()

@@ -7,7 +7,7 @@ import time
 import pytest
 import serial
 
-from fordel.paths import ROOT, given_data
+from fordel.paths import given_data
 from fordel.sim.im871a import Im871aSimulator, rssi_raw
 
 DOC = (given_data() / "docs" / "radio-modules.md").read_text()

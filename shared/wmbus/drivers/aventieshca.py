@@ -1,7 +1,8 @@
 """Aventies heat cost allocator (AAA, version 0x55): standard OMS records. HCA units at
 storage 0 are the current reading, at storage 1 the reading at the last set (billing)
 date, at storage 2-17 the readings at the set dates before it. Error flags (VIF FD 17)
-by the meter's bit names (as wmbusmeters' aventieshca lists them); other records are listed in unknown_records."""
+by the meter's bit names (as wmbusmeters' aventieshca lists them); other records are listed
+in unknown_records."""
 from ..driver import Driver, F, error_flag_names, status_text, tpl_status_names
 from . import _unknown
 

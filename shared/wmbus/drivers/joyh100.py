@@ -1,7 +1,8 @@
 """Joy Technology JOY-H100 heat cost allocator (JOY, versions 0x0B and 0x0C): standard OMS
 records. HCA units at storage 0 are the current reading, HCA units and date at storage 1
 the set-date (billing) reading and its date; storage 2 and 3 dates are the last cover
-opening and temperature sensor alarm (all zero: none, printed null); HCA units at storage 7-18 the consumption of the
+opening and temperature sensor alarm (all zero: none, printed null); HCA units at storage
+7-18 the consumption of the
 12 previous months, 19-21 of the 3 previous billing years. Error flags (VIF FD 17 at
 storage 4) by the maker's bit names; TPL status bit 2 is the radio module's battery."""
 from ..driver import TPL_APP_STATUS, Driver, F, status_text
