@@ -31,7 +31,8 @@ def check_batch_record(rec, collector_id, index):
     seq = rec["seq"]
     if type(seq) is not int or not 0 <= seq < SEQ_LIMIT:
         return "record %d of the batch: seq %r outside 0..2^63-1" % (index, seq)
-    if rec["collector_id"] != collector_id:
+    # a compact record (meterrecord COMPACT) carries no collector id: it is the uploader's
+    if rec["collector_id"] not in (collector_id, None):
         return ("record seq %d names collector %r, upload came from %r"
                 % (seq, rec["collector_id"], collector_id))
     return None
