@@ -1,7 +1,8 @@
 """The technician's coding of each meter (målerkodning), kept on the collector.
 
-One row per meter, written to the collector's flash as coding.csv (the simulated property's
-`coding_csv()`, or by hand through mpremote):
+One row per meter, written to the collector's flash as coding.csv by `fordel provision`
+(host/fordel/device/provision.py, after checking every row), by the simulated property's
+`coding_csv()`, or by hand through mpremote:
 
     meter_id,key,apartment,room,kind,scale,kq,kc,reduction,multiplier,driver
     12345678,0123456789ABCDEF0123456789ABCDEF,3.tv,stue,hca,unit,1.25,0.95,0.10,,qcaloric
@@ -10,7 +11,8 @@ What the columns mean and which factor a reading gets is defined once, in the sh
 meterrecord.coding (the settlement uses the same definition); this module holds the table.
 
 The table is held in flat arrays (500 meters fit in a few kB of a 96 kB heap); apartment and
-room stay in the CSV on flash and are read from there by `describe` (diagnostics).
+room stay in the CSV on flash, read a line at a time only when the console lists the meters
+(collector.Collector.meters) or `describe` asks for one meter.
 """
 import array
 

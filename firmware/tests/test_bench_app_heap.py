@@ -1,18 +1,16 @@
-"""The whole-app heap bench (firmware/tools/bench_app_heap_mp.py, run by `make bench`) still
-runs what main.main() builds: a small property through it on the PyPI unix port."""
+"""The whole-app heap run of `make bench` (fordel/devtools/app_heap.py driving
+firmware/tools/bench_app_heap_mp.py) still runs
+what main.main() builds: a small property through it on the PyPI unix port."""
 import pathlib
-import sys
 
 from fordel import paths
+from fordel.devtools.app_heap import AppHeapRun
 from fordel.sim.property import SimProperty
-
-sys.path.insert(0, str(paths.ROOT / "host" / "bench"))
-import bench_app_heap  # noqa: E402
 
 
 def test_whole_app_runs_and_stores_every_meter(tmp_path):
     prop = SimProperty(apartments=2, hca_per_apartment=2, seed=4)           # 8 meters
-    run = bench_app_heap.AppHeapRun(prop, 1800, tmp_path)
+    run = AppHeapRun(prop, 1800, tmp_path)
     res = run(pathlib.Path(paths.micropython_binary()), False, 256 + run.rom_k())
     assert not isinstance(res, str), res
     bits, start, peak, stored, n, base = res

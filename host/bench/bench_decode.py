@@ -16,10 +16,8 @@ import sys
 import tempfile
 import time
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "shared" / "tests"))
-import vectorfile  # noqa: E402
-from wmbus import Decoder, WMBusError, unhex  # noqa: E402
+from fordel.devtools import vectors
+from wmbus import Decoder, WMBusError, unhex
 
 N = 20000
 
@@ -87,7 +85,7 @@ def micropython(hexf, keyf, app_heap_k=96, generic=False):
     env = dict(os.environ, MICROPYPATH=".frozen", FORDEL_ROMFS=str(rom))
     heap = "%dK" % (app_heap_k + (rom.stat().st_size + 1023) // 1024)   # + the image (flash)
     p = subprocess.run([paths.micropython_binary(), "-X", "heapsize=" + heap,
-                        str(ROOT / "firmware" / "tools" / "bench_decode_mp.py"), str(hexf),
+                        str(paths.FIRMWARE / "tools" / "bench_decode_mp.py"), str(hexf),
                         str(keyf)] + (["generic"] if generic else []),
                        capture_output=True, text=True, env=env)
     for line in p.stdout.splitlines():
@@ -100,7 +98,7 @@ def micropython(hexf, keyf, app_heap_k=96, generic=False):
 
 
 def main():
-    allc = vectorfile.cases()
+    allc = vectors.cases()
     std = [c for c in allc if c["frame"].get("ci") in ("7A", "72")
            and c["telegram"][:2] != "68"]
     with tempfile.TemporaryDirectory() as td:

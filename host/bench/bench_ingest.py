@@ -1,7 +1,7 @@
 """Ingest throughput on loopback: `fordel ingest` as its own process (as deployed), signed
 batches of 100 records from 10 and from 100 concurrent collectors, into SQLite and into
-PostgreSQL (a throwaway cluster, host/tests/pgcluster.py); p50/p99 batch latency; bytes per
-record on the wire; the server's memory under 200 slow clients. Bounded: a fixed number of
+PostgreSQL (a throwaway cluster, fordel/devtools/pgcluster.py); p50/p99 batch latency; bytes
+per record on the wire; the server's memory under 200 slow clients. Bounded: a fixed number of
 batches per run, loopback only.
 
 Records are the collector's own format (shared/meterrecord) at the size the collector
@@ -12,7 +12,6 @@ import hashlib
 import hmac
 import json
 import os
-import pathlib
 import socket
 import subprocess
 import sys
@@ -23,8 +22,6 @@ import cbor2
 
 from meterrecord import encode, make_record
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "host" / "tests"))
 KEY = bytes(range(32))
 BATCH = 100
 T0 = int(time.time()) - 86400
@@ -189,7 +186,7 @@ def main():
     import pathlib as pl
     tmp = pl.Path(tempfile.mkdtemp(prefix="fordel-bench-ingest-"))
     run_engine("SQLite", str(tmp / "bench.sqlite"), tmp)
-    from pgcluster import Cluster, ClusterUnavailable
+    from fordel.devtools.pgcluster import Cluster, ClusterUnavailable
     cluster = Cluster()
     try:
         url = cluster.start()

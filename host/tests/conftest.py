@@ -9,9 +9,9 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
 @pytest.fixture(scope="session")
 def pg_url():
-    """URL of a throwaway PostgreSQL cluster (pgcluster.py); the test fails saying why when
-    the cluster cannot run."""
-    from pgcluster import Cluster, ClusterUnavailable
+    """URL of a throwaway PostgreSQL cluster (fordel/devtools/pgcluster.py); the test fails
+    saying why when the cluster cannot run."""
+    from fordel.devtools.pgcluster import Cluster, ClusterUnavailable
     cluster = Cluster()
     try:
         url = cluster.start()
