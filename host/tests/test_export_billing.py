@@ -5,19 +5,20 @@ export, and a meter that sends no current reading (MK Radio 4a) gives no row ins
 set-date value."""
 import io
 
-from fordel.ingest.db import ReadingsDB
+from fordel.ingest.db import BatchItem, ReadingsDB
 
 T = 1700000000          # 2023-11-14 UTC
 
 
 def _record(seq, meter_id, values):
-    return {"seq": seq, "meter_id": meter_id, "time": T, "values": values, "coded": {},
-            "factors": {}, "telegram": b""}
+    rec = {"seq": seq, "meter_id": meter_id, "time": T, "rssi_dbm": None, "values": values,
+           "coded": {}, "factors": {}, "telegram": b""}
+    return BatchItem(seq, b"%d" % seq, rec)
 
 
 def test_export_uses_each_drivers_current_reading(tmp_path):
     db = ReadingsDB(tmp_path / "r.sqlite")
-    db.add("c1", [
+    db.add_batch("c1", [
         _record(1, 0x80081991, {"meter": "caltose", "consumption_hca": 225, "target_hca": 99}),
         _record(2, 0x23701267, {"meter": "kaden", "consumption_hca": 859, "target_hca": 2264}),
         _record(3, 0x37373731, {"meter": "apatoreitn", "current_hca": 1, "previous_hca": 89}),
@@ -26,7 +27,7 @@ def test_export_uses_each_drivers_current_reading(tmp_path):
         _record(5, 0x78563412, {"meter": "qcaloric", "current_consumption_hca": 127,
                                 "consumption_at_set_date_hca": 145}),
         _record(6, 0x66953825, {"meter": "mkradio4a", "target_m3": 16.1}),
-    ])
+    ], now=T)
     out = io.StringIO()
     n = db.export_readings(out)
     rows = {line.split(",")[0]: line.split(",")[2] for line in out.getvalue().splitlines()[1:]}
