@@ -88,14 +88,20 @@ def analyze_stream(lines, keys, key, driver, fmt):
 
 
 def run_as_collector(lines, keys_csv, key, driver, fmt):
-    """Feed the hex lines to firmware/tools/decode_stream.py on the micropython binary under
-    -X heapsize=96K and pass its output through."""
-    mp = paths.micropython_binary()
-    from . import mpybuild
-    rom = mpybuild.romfs_image()
-    env = dict(os.environ, MICROPYPATH=".frozen", FORDEL_ROMFS=str(rom))
-    heap = "%dK" % (96 + (rom.stat().st_size + 1023) // 1024)
-    args = [mp, "-X", "heapsize=" + heap, str(paths.FIRMWARE / "tools" / "decode_stream.py")]
+    """Feed the hex lines to firmware/tools/decode_stream.py on the sim board's interpreter
+    (the 32-bit build with the collector frozen, at the ESP32's 96K; else the PyPI binary
+    with the heap it needs and the ROMFS image) and pass its output through."""
+    from .device.interpreter import sim_interpreter
+    interp = sim_interpreter()
+    env = dict(os.environ, MICROPYPATH=".frozen")
+    heap = interp.heap
+    if not interp.frozen:
+        from . import mpybuild
+        rom = mpybuild.romfs_image()
+        env["FORDEL_ROMFS"] = str(rom)
+        heap = "%dK" % (int(heap.rstrip("Kk")) + (rom.stat().st_size + 1023) // 1024)
+    args = [interp.path, "-X", "heapsize=" + heap,
+            str(paths.FIRMWARE / "tools" / "decode_stream.py")]
     if keys_csv:
         args += ["--keys", keys_csv]
     if key:

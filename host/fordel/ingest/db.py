@@ -234,7 +234,8 @@ class Storage:
             values = r["values"]
             _, set_field, date_field = reading_fields(values)
             sd = values.get(date_field), values.get(set_field)
-            if sd != (None, None):
+            # the pair or nothing: the settlement books a reset from both (docs/settlement.md)
+            if None not in sd:
                 set_date[r["meter_id"]] = sd
             day = datetime.datetime.fromtimestamp(r["time"], datetime.timezone.utc).date()
             if (start and day < start) or (end and day > end):
