@@ -137,7 +137,9 @@ class Amb8465Simulator(ModuleSimulator):
         elif cmd == FWV:
             self._send(command(FWV | 0x80, bytes(self.firmware)))
         elif cmd == RESET:
-            self._send(command(RESET | 0x80, b"\x00"))
+            # the settings take effect before the host can see the confirmation (the host
+            # acts on the confirmation; on the module they apply as it restarts)
             self._reset()
+            self._send(command(RESET | 0x80, b"\x00"))
         else:
             self.stats["unknown_requests"] += 1
