@@ -4,7 +4,7 @@ test_radio_parse.py (through shared/tests/mprun.py: plain test_* functions).
 Captures (public wmbusmeters issue logs; facts, checked below by their own CRC/XOR):
   iM871A  issue #20:  two WMBUSMSG_IND with timestamp, RSSI and CRC16 trailers (ctrl 0xE)
   iM871A  issue #656: WMBUSMSG_IND with RSSI and CRC16 (given by the test from
-          /work/shared/docs/radio-modules.md via RADIO_DOC_IM871A*)
+          ../shared/docs/radio-modules.md via RADIO_DOC_IM871A*)
   AMB8665 issues #440, #933: CMD_DATA_IND in command mode, RSSI inside len
 """
 import io

@@ -14,7 +14,7 @@ DOC = given_data() / "docs" / "radio-modules.md"
 
 def doc_facts():
     """The iM871A capture of wmbusmeters issue #656 and the AMB8465 worked checksums, as
-    /work/shared/docs/radio-modules.md states them."""
+    ../shared/docs/radio-modules.md states them."""
     text = DOC.read_text()
     m = re.search(r"Another: `((?:[0-9A-F]{2} ?)+)`\s*\(issue #656; RSSI 0x4C = (-\d+) dBm, "
                   r"CRC 0x([0-9A-F]{4})\)", text)

@@ -24,7 +24,6 @@ def path():
         cands.append(env + "/vectors/wmbus_public.json")
     cands.append(_HERE + "/../../../shared/vectors/wmbus_public.json")
     cands.append("../shared/vectors/wmbus_public.json")
-    cands.append("/work/shared/vectors/wmbus_public.json")
     for c in cands:
         if _exists(c):
             return c
