@@ -14,7 +14,6 @@ from fordel.sim.property import SimProperty
 HOUR = 3600
 SPEED = 60
 ESP32_HEAP = 96 * 1024
-PYPI_HEAP = "160K"
 # Heap that must stay free with 500 meters' objects in place: an uplink batch (20 records,
 # CBOR, HMAC, the HTTP request) is built in it, and sim-board runs at 80K (16 KiB less than
 # the budget) fail it with MemoryError (docs/firmware.md, Memory): at 96K at least those
@@ -26,7 +25,7 @@ MARGIN = 16 * 1024
 def test_500_meters_an_hour(tmp_path, hil, sim_interpreter):
     prop = SimProperty(apartments=100, hca_per_apartment=3, seed=9)          # 500 meters
     assert len(prop.meters) == 500
-    heap = "%dK" % (ESP32_HEAP // 1024) if sim_interpreter.frozen else PYPI_HEAP
+    heap = "%dK" % (ESP32_HEAP // 1024) if sim_interpreter.frozen else sim_interpreter.heap
     with CollectorRig(tmp_path, prop, module=hil["module"], speed=SPEED, heap=heap,
                       upload_every_s=5, batch=20) as rig:
         if sim_interpreter.frozen:
