@@ -25,10 +25,10 @@ def test_listen(tmp_path, module):
     sc = Scenario(prop)
     proc = subprocess.Popen([FORDEL, "listen", "--port", port, "--module", module, "--keys",
                              str(tmp_path / "coding.csv"), "--log", str(tmp_path / "log.txt"),
-                             "--seconds", "8"], stdout=subprocess.PIPE,
+                             "--seconds", "20"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True,
                             env=dict(os.environ, COLUMNS="200"))
-    feed = threading.Thread(target=lambda: (__import__("time").sleep(2.5),
+    feed = threading.Thread(target=lambda: (__import__("time").sleep(5),
                                             sc.run(sim, 1800, speed=600)), daemon=True)
     feed.start()
     out, err = proc.communicate(timeout=120)
