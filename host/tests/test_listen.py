@@ -28,10 +28,13 @@ def test_listen(tmp_path, module):
                              "--seconds", "20"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True,
                             env=dict(os.environ, COLUMNS="200"))
-    feed = threading.Thread(target=lambda: (__import__("time").sleep(5),
-                                            sc.run(sim, 1800, speed=600)), daemon=True)
+    # the meters go on air once the reader says it listens ("<module> on <port>: ...")
+    ready = proc.stderr.readline()
+    assert " on %s" % port in ready, ready
+    feed = threading.Thread(target=lambda: sc.run(sim, 1800, speed=600), daemon=True)
     feed.start()
     out, err = proc.communicate(timeout=120)
+    err = ready + err
     feed.join()
     sim.close()
     assert proc.returncode == 0, out + err
