@@ -1,6 +1,8 @@
 """Variable-length records (DIF data field 0x0D): the LVAR byte's length and meaning as
-EN 13757-3 defines them (00-BF text, C0-CF / D0-DF positive / negative BCD, E0-EF binary,
-F0-F4 4 x (LVAR - 0xEC) bytes, F5 48, F6 64, F7-FF reserved)."""
+EN 13757-3:2018 table 5 defines them: 00-BF text of LVAR characters; C0-C9 / D0-D9 positive
+/ negative BCD of (LVAR - C0h / D0h) x 2 digits (0-18 digits, so LVAR - C0h bytes); E0-EF
+binary of LVAR - E0h bytes; F0-F4 binary of 4 x (LVAR - ECh) bytes; F5 48 bytes; F6 64
+bytes; CA-CF, DA-DF and F7-FF reserved."""
 from wmbus import Decoder, WMBusError, errors
 from wmbus.dv import Records, lvar_length
 
@@ -25,11 +27,14 @@ def parse(records):
 
 def test_lengths_by_the_standard():
     assert [lvar_length(v) for v in (0x00, 0x05, 0xBF)] == [0, 5, 0xBF]
-    assert [lvar_length(v) for v in (0xC0, 0xC3, 0xCF, 0xD4, 0xE0, 0xE8, 0xEF)] == \
-        [0, 3, 15, 4, 0, 8, 15]
+    # BCD: 2 digits a byte, 18 digits (C9, D9) at most
+    assert [lvar_length(v) for v in (0xC0, 0xC3, 0xC9, 0xD0, 0xD4, 0xD9)] == \
+        [0, 3, 9, 0, 4, 9]
+    assert [lvar_length(v) for v in (0xE0, 0xE8, 0xEF)] == [0, 8, 15]
     assert [lvar_length(v) for v in (0xF0, 0xF1, 0xF2, 0xF3, 0xF4)] == [16, 20, 24, 28, 32]
     assert lvar_length(0xF5) == 48 and lvar_length(0xF6) == 64
-    assert all(lvar_length(v) == -1 for v in range(0xF7, 0x100))
+    reserved = list(range(0xCA, 0xD0)) + list(range(0xDA, 0xE0)) + list(range(0xF7, 0x100))
+    assert [v for v in range(0x100) if lvar_length(v) == -1] == reserved
 
 
 def test_bcd_binary_and_text_values():
@@ -55,9 +60,11 @@ def test_long_binary_lvar_skips_to_the_next_record():
 
 
 def test_reserved_lvar_is_an_error_naming_it():
-    try:
-        Decoder().decode(frame([0x0D, 0x13, 0xF7, 0x00]), driver="oms-water")
-    except WMBusError as e:
-        assert e.code == errors.MALFORMED and "LVAR" in str(e), e
-        return
-    raise AssertionError("reserved LVAR decoded")
+    for lv in (0xCA, 0xDF, 0xF7):
+        try:
+            Decoder().decode(frame([0x0D, 0x13, lv] + [0x11] * 15), driver="oms-water")
+        except WMBusError as e:
+            assert e.code == errors.MALFORMED and "LVAR" in str(e), e
+            assert "0x%02X" % lv in str(e), e
+            continue
+        raise AssertionError("reserved LVAR 0x%02X decoded" % lv)

@@ -377,14 +377,18 @@ class Records:
 
 
 def lvar_length(lv):
-    """Data bytes after an LVAR byte (EN 13757-3, variable length data): 00-BF text of LVAR
-    characters; C0-CF positive and D0-DF negative BCD of (LVAR & 0x0F) bytes; E0-EF binary
-    of LVAR - E0 bytes; F0-F4 binary of 4 x (LVAR - EC) bytes (16-32); F5 48 and F6 64
-    bytes of binary; F7-FF reserved: -1."""
+    """Data bytes after an LVAR byte (EN 13757-3:2018, table 5, variable length data):
+    00-BF text of LVAR characters; C0-C9 positive and D0-D9 negative BCD of (LVAR - C0/D0)
+    x 2 digits, one byte per two digits; E0-EF binary of LVAR - E0 bytes; F0-F4 binary of
+    4 x (LVAR - EC) bytes (16-32); F5 48 and F6 64 bytes of binary. CA-CF, DA-DF and F7-FF
+    are reserved: -1."""
     if lv < 0xC0:
         return lv
+    if lv < 0xE0:
+        n = lv & 0x0F
+        return n if n <= 9 else -1
     if lv < 0xF0:
-        return lv & 0x0F
+        return lv - 0xE0
     if lv <= 0xF4:
         return 4 * (lv - 0xEC)
     if lv == 0xF5:
