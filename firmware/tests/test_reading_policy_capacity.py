@@ -10,24 +10,19 @@ water meter in about twenty raises a leak alarm.
 
 Expected, from the issue: at least 30 days, and the store drops nothing. The figures printed
 (bytes a day, days the partition holds) come from the store's own free-space count."""
-import json
-import os
-import subprocess
+from flash_script import last_json, run_on_flash
 
-from fordel.paths import BOARDS, FIRMWARE, SHARED, micropython_binary
+from fordel.paths import BOARDS
 from fordel.sim.property import SimProperty
 
 PARTITIONS = BOARDS / "esp32-common" / "partitions.csv"
 
 SCRIPT = r"""
-import sys, json
-sys.path[:0] = %(paths)r
-import board, store, coding, collector, reading_policy
+import coding, collector, reading_policy
 from meterrecord import make_record
-root = board.mount_flash()
-table = coding.CodingTable.load(%(coding)r)
+table = coding.CodingTable.load(ARGS["coding"])
 frames = {}
-with open(%(frames)r, "rb") as f:
+with open(ARGS["frames"], "rb") as f:
     data = f.read()
 i = 0
 while i < len(data):
@@ -45,16 +40,16 @@ def decode(frame, mid, key, driver, out=None):
     s = table.slot(mid)
     passed = day >= 15
     if table.kind(s) == "hca":
-        v = {"current_consumption_hca": 100 + (mid %% 97) + t // 5000,
+        v = {"current_consumption_hca": 100 + (mid % 97) + t // 5000,
              "set_date": "2025-02-15" if passed else "2024-12-31",
              "consumption_at_set_date_hca":
-                 100 + (mid %% 97) + (15 * DAY // 5000 if passed else 0),
+                 100 + (mid % 97) + (15 * DAY // 5000 if passed else 0),
              "device_datetime": "2025-02-01 00:00", "status": "OK"}
     else:
         v = {"total_m3": 123.456 + t / 864000.0,
              "target_date": "2025-02-15" if passed else "2025-01-31",
              "target_m3": 124.5 if passed else 123.0, "meter_datetime": "2025-02-01 00:00",
-             "status": "LEAK" if day >= 20 and mid %% 20 == 0 else "OK"}
+             "status": "LEAK" if day >= 20 and mid % 20 == 0 else "OK"}
     return v
 st = store.Store(root + "/store")
 pol = reading_policy.ReadingPolicy(len(table))
@@ -93,14 +88,9 @@ def test_thirty_days_without_network_at_500_meters(tmp_path):
             frame, _values = m.telegram(3600)
             assert frame[0] == len(frame) - 1
             f.write(frame)
-    env = dict(os.environ, FORDEL_FLASH_IMAGE=str(tmp_path / "records.img"),
-               FORDEL_FLASH_SIZE=str(size))
-    p = subprocess.run([micropython_binary(), "-X", "heapsize=2M", "-c", SCRIPT % {
-        "paths": [str(BOARDS / "sim"), str(FIRMWARE), str(SHARED)],
-        "coding": str(tmp_path / "coding.csv"), "frames": str(tmp_path / "frames.bin")}],
-        capture_output=True, text=True, env=env, timeout=300)
-    assert p.returncode == 0, p.stdout[-2000:] + p.stderr[-2000:]
-    got = json.loads(p.stdout.strip().splitlines()[-1])
+    args = {"coding": str(tmp_path / "coding.csv"), "frames": str(tmp_path / "frames.bin")}
+    got = last_json(run_on_flash(SCRIPT, tmp_path / "records.img", size, heap="2M", args=args,
+                                 timeout=300))
     # what the policy stored: one full record a meter (new), 30 daily ones (the first day's
     # is the full one), one set-date record a meter, a full record for each alarm
     alarms = sum(1 for mid, r in prop.rows.items()

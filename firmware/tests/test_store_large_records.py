@@ -1,23 +1,15 @@
 """A record larger than the store's preallocated buffer (an allocator sending 30 half-month
 values, a water meter with its monthly history: ~2.6 kB) is stored all the same, reads back
 intact, and an upload batch stays within its byte budget (on the micropython binary)."""
-import json
-import os
-import subprocess
-
-from fordel.paths import BOARDS, FIRMWARE, SHARED, micropython_binary
+from flash_script import last_json, run_on_flash
 
 SCRIPT = r"""
-import sys, json
-sys.path[:0] = %(paths)r
-import board, store, meterrecord
-root = board.mount_flash()
 s = store.Store(root + "/store", max_record=512)
 small = meterrecord.make_record("c", 1, 1700000000, -70, {"total_m3": 1.5}, {"total_m3": 1.5},
                                 {"multiplier": 1.0}, bytes(30))
 big_values = {}
 for k in range(1, 31):
-    big_values["delta_%%d_half_months_ago_hca" %% k] = k * 7
+    big_values["delta_%d_half_months_ago_hca" % k] = k * 7
 big = meterrecord.make_record("c", 2, 1700000001, -71, big_values, big_values,
                               {"scale": "unit", "kq": 1.0, "kc": 1.0, "reduction": 0.0},
                               bytes(range(200)))
@@ -35,12 +27,7 @@ print(json.dumps({"seqs": seqs, "oversized": s.oversized,
 
 
 def test_large_record_stored_and_batches_bounded(tmp_path):
-    env = dict(os.environ, FORDEL_FLASH_IMAGE=str(tmp_path / "flash.img"))
-    p = subprocess.run([micropython_binary(), "-X", "heapsize=96K", "-c", SCRIPT % {
-        "paths": [str(BOARDS / "sim"), str(FIRMWARE), str(SHARED)]}],
-        capture_output=True, text=True, env=env, timeout=60)
-    assert p.returncode == 0, p.stdout + p.stderr
-    got = json.loads(p.stdout.strip().splitlines()[-1])
+    got = last_json(run_on_flash(SCRIPT, tmp_path / "flash.img"))
     assert got["seqs"] == [0, 1, 2, 3]
     assert got["oversized"] == 2 and got["big_len"] > 512
     assert got["big_ok"] and got["small_ok"]

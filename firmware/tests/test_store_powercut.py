@@ -9,13 +9,9 @@ import signal
 import subprocess
 import time
 
-from fordel.paths import BOARDS, FIRMWARE, SHARED, micropython_binary
+from flash_script import flash_command, flash_env, last_json, run_on_flash
 
 WRITER = r"""
-import sys
-sys.path[:0] = %(paths)r
-import board, store, meterrecord
-root = board.mount_flash()
 s = store.Store(root + "/store", segment_bytes=1024, reserve=8192)
 seqs = []
 bad = 0
@@ -25,7 +21,7 @@ for seq, raw in s.records():
         bad += 1
     seqs.append(seq)
 gaps = sum(1 for a, b in zip(seqs, seqs[1:]) if b != a + 1)
-print("OPEN %%d %%d %%d %%d %%d %%d %%d" %% (s.next_seq, s.acked, len(seqs),
+print("OPEN %d %d %d %d %d %d %d" % (s.next_seq, s.acked, len(seqs),
       seqs[0] if seqs else -1, seqs[-1] if seqs else -1, gaps, bad))
 while True:
     n = s.next_seq
@@ -33,16 +29,15 @@ while True:
                                   {"n": n}, {"multiplier": 1.0}, bytes([n & 0xFF]) * 20)
     got = s.append(rec)
     print("STORED", got)
-    if got %% 9 == 8:
+    if got % 9 == 8:
         s.ack(got - 4)
         print("ACKED", got - 4)
 """
 
 
 def _run_once(env, rng, min_lines):
-    p = subprocess.Popen([micropython_binary(), "-X", "heapsize=96K", "-c", WRITER % {
-        "paths": [str(BOARDS / "sim"), str(FIRMWARE), str(SHARED)]}],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    p = subprocess.Popen(flash_command(WRITER), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         env=env)
     out = b""
     deadline = time.monotonic() + 10
     kill_after = None
@@ -70,8 +65,7 @@ def _run_once(env, rng, min_lines):
 def test_power_cut_at_random_points(tmp_path):
     kills = 1000 if os.getenv("FORDEL_LONG") else 200
     rng = random.Random(20261124)
-    env = dict(os.environ, FORDEL_FLASH_IMAGE=str(tmp_path / "flash.img"),
-               FORDEL_FLASH_SIZE=str(256 * 1024))
+    env = flash_env(tmp_path / "flash.img", 256 * 1024)
     stored = set()        # every seq the store reported stored
     acked = -1            # what we acknowledged (the store persists it before returning)
     last_seq = -1
@@ -102,32 +96,30 @@ def test_power_cut_at_random_points(tmp_path):
     assert opens >= kills * 0.9 and len(stored) > kills, (opens, len(stored))
 
 
-FULL = r"""
-import sys
-sys.path[:0] = %(paths)r
-import board, store, meterrecord
-root = board.mount_flash()
+
+# 400 records of about 230 bytes into a 48 KiB flash with 1 KiB segments and 8 KiB kept
+# free: more than the flash holds. Reports the store's status and what is pending, then the
+# status of the store opened again (after a reboot).
+FILL_SMALL_FLASH = r"""
 s = store.Store(root + "/store", segment_bytes=1024, reserve=8192)
 for n in range(400):
-    rec = meterrecord.make_record("pc", 1, 1700000000 + n, -70, {"n": n}, {}, {},
-                                  bytes(200))
-    s.append(rec)
+    s.append(meterrecord.make_record("pc", 1, 1700000000 + n, -70, {"n": n}, {}, {},
+                                     bytes(200)))
 st = s.status()
-p = s.pending(1000)
-print("STATUS", st["next_seq"], st["dropped_records"], st["dropped_segments"],
-      p[0][0], p[-1][0], len(p), st["last_error"])
+pending = [seq for seq, _raw in s.pending(1000, 1 << 20)]
+s._close()
+st2 = store.Store(root + "/store", segment_bytes=1024, reserve=8192).status()
+print(json.dumps({"status": st, "pending": pending, "reopened": st2}))
 """
 
 
 def test_full_flash_drops_oldest_pending_and_counts(tmp_path):
-    env = dict(os.environ, FORDEL_FLASH_IMAGE=str(tmp_path / "small.img"),
-               FORDEL_FLASH_SIZE=str(48 * 1024))
-    p = subprocess.run([micropython_binary(), "-X", "heapsize=96K", "-c", FULL % {
-        "paths": [str(BOARDS / "sim"), str(FIRMWARE), str(SHARED)]}],
-        capture_output=True, text=True, env=env, timeout=60)
-    assert p.returncode == 0, p.stdout + p.stderr
-    line = [ln for ln in p.stdout.splitlines() if ln.startswith("STATUS")][0].split()
-    nxt, dropped, segs, first, last, n = (int(x) for x in line[1:7])
-    assert nxt == 400 and last == 399                 # every append succeeded, newest kept
-    assert dropped > 0 and segs > 0                   # flash filled: oldest were dropped...
-    assert first == dropped and n == 400 - dropped    # ...exactly those, counted, no gap
+    got = last_json(run_on_flash(FILL_SMALL_FLASH, tmp_path / "small.img", 48 * 1024))
+    st, pending = got["status"], got["pending"]
+    dropped, segs = st["dropped_records"], st["dropped_segments"]
+    assert st["next_seq"] == 400 and pending[-1] == 399   # every append succeeded, newest kept
+    assert dropped > 0 and segs > 0                       # flash filled: oldest were dropped...
+    assert pending == list(range(dropped, 400))           # ...exactly those, counted, no gap
+    # the counts are persisted: the store opened again (a reboot) still shows them
+    reopened = got["reopened"]
+    assert (reopened["dropped_records"], reopened["dropped_segments"]) == (dropped, segs)

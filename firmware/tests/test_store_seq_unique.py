@@ -2,17 +2,9 @@
 segment hides the frames after it; those may already have been uploaded and acknowledged
 under their numbers, so reopening must not hand those numbers out again. A store made anew
 (erased flash, a spare unit) is told apart by its store_id in every record."""
-import json
-import os
-import subprocess
+from flash_script import last_json, run_on_flash
 
-from fordel.paths import BOARDS, FIRMWARE, SHARED, micropython_binary
-
-SCRIPT = r"""
-import sys, json
-sys.path[:0] = %(paths)r
-import board, store, meterrecord
-root = board.mount_flash()
+DAMAGE_NEWEST_SEGMENT = r"""
 def rec(n):
     return meterrecord.make_record("c", 0x12345678, 1700000000 + n, -70, {"n": n}, {"n": n},
                                    {"multiplier": 1.0}, bytes(20))
@@ -21,7 +13,7 @@ first = [s.append(rec(n)) for n in range(6)]
 sid = getattr(s, "store_id", None)
 s._close()
 # flip one byte inside frame 2 of the newest (only) segment
-seg = "%%s/s%%016x.seg" %% (root + "/store", s.segments[-1])
+seg = "%s/s%016x.seg" % (root + "/store", s.segments[-1])
 offsets = [off for _seq, off, _ln, _b in s._frames(s.segments[-1])[0]]
 with open(seg, "r+b") as f:
     f.seek(offsets[2] + 3)
@@ -43,12 +35,7 @@ print(json.dumps({"first": first, "after": after, "again": again,
 
 
 def _run(tmp_path, name):
-    env = dict(os.environ, FORDEL_FLASH_IMAGE=str(tmp_path / name))
-    p = subprocess.run([micropython_binary(), "-X", "heapsize=96K", "-c", SCRIPT % {
-        "paths": [str(BOARDS / "sim"), str(FIRMWARE), str(SHARED)]}],
-        capture_output=True, text=True, env=env, timeout=60)
-    assert p.returncode == 0, p.stdout + p.stderr
-    return json.loads(p.stdout.strip().splitlines()[-1])
+    return last_json(run_on_flash(DAMAGE_NEWEST_SEGMENT, tmp_path / name))
 
 
 def test_damaged_frame_never_reuses_seq(tmp_path):
@@ -69,31 +56,3 @@ def test_new_store_gets_new_store_id(tmp_path):
     b = _run(tmp_path, "b.img")
     assert a["first"] == b["first"] == [0, 1, 2, 3, 4, 5]
     assert a["sid"] != b["sid"] and len(a["sid"]) == 8
-
-
-FULL = r"""
-import sys, json
-sys.path[:0] = %(paths)r
-import board, store, meterrecord
-root = board.mount_flash()
-s = store.Store(root + "/store", segment_bytes=1024, reserve=8192)
-for n in range(400):
-    s.append(meterrecord.make_record("c", 1, 1700000000 + n, -70, {"n": n}, {}, {},
-                                     bytes(200)))
-s._close()
-s2 = store.Store(root + "/store", segment_bytes=1024, reserve=8192)
-print(json.dumps([s.dropped_records, s.dropped_segments,
-                  s2.status()["dropped_records"], s2.status()["dropped_segments"]]))
-"""
-
-
-def test_dropped_records_survive_reboot(tmp_path):
-    env = dict(os.environ, FORDEL_FLASH_IMAGE=str(tmp_path / "small.img"),
-               FORDEL_FLASH_SIZE=str(48 * 1024))
-    p = subprocess.run([micropython_binary(), "-X", "heapsize=96K", "-c", FULL % {
-        "paths": [str(BOARDS / "sim"), str(FIRMWARE), str(SHARED)]}],
-        capture_output=True, text=True, env=env, timeout=60)
-    assert p.returncode == 0, p.stdout + p.stderr
-    dropped, segs, dropped2, segs2 = json.loads(p.stdout.strip().splitlines()[-1])
-    assert dropped > 0 and segs > 0           # 400 records of ~230 B overflow 48 KiB
-    assert (dropped2, segs2) == (dropped, segs)
