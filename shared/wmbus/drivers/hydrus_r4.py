@@ -23,7 +23,7 @@ _FIELDS = (
 def _decode(t, rec, out):
     i = rec.find(0x108, 0x108)
     if i >= 0:      # the access counter is unsigned
-        out["access_counter"] = rec.raw(i) & ((1 << 8 * rec.a[i * 11 + 7]) - 1)
+        out["access_counter"] = rec.raw(i) & ((1 << 8 * rec.length(i)) - 1)
     out["status"] = status_text(tpl_status_names(t.tpl_status) + error_flag_names(rec, ()))
     _unknown.report(_FIELDS, rec, out, known_codes=(0x117, 0x108))
 

@@ -43,8 +43,8 @@ def _profile(rec, out):
         return
     base = out.get("previous_billing_date")
     d = rec.data
-    o = rec.a[i * 11 + 6]
-    n = rec.a[i * 11 + 7]
+    o = rec.offset(i)
+    n = rec.length(i)
     if n < 2:
         out["profile_error"] = "compact profile shorter than its header"
         return
