@@ -156,7 +156,18 @@ async def _join(wlan, ssid, password):
     return False
 
 
-def mount_flash(path, label="records"):
+FLASH_PATH = "/flash"        # where boot.py mounts the records partition
+
+
+def ticks_ms():
+    return time.ticks_ms()
+
+
+def ticks_diff(a, b):
+    return time.ticks_diff(a, b)
+
+
+def mount_flash(path=FLASH_PATH, label="records"):
     """Mount the littlefs data partition `label` (partitions.csv) at `path`.
 
     A partition that was never written (all 0xFF) is formatted; one that holds something
