@@ -92,15 +92,7 @@ class Amb8465Simulator(ModuleSimulator):
     def _requests(self):
         rx = self._rx
         while rx:
-            i = rx.find(SOF)
-            if i < 0:
-                self.stats["bad_requests"] += 1
-                rx.clear()
-                return
-            if i:
-                self.stats["bad_requests"] += 1
-                del rx[:i]
-            if len(rx) < 3:
+            if not self._frame_start(SOF, 3):
                 return
             total = 4 + rx[2]
             if len(rx) < total:

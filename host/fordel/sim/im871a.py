@@ -116,15 +116,7 @@ class Im871aSimulator(ModuleSimulator):
     def _requests(self):
         rx = self._rx
         while rx:
-            i = rx.find(SOF)
-            if i < 0:
-                self.stats["bad_requests"] += 1
-                rx.clear()
-                return
-            if i:
-                self.stats["bad_requests"] += 1
-                del rx[:i]
-            if len(rx) < 4:
+            if not self._frame_start(SOF, 4):
                 return
             ctrl, ep, msg, n = rx[1] >> 4, rx[1] & 0x0F, rx[2], rx[3]
             if ctrl & 1 or ep not in MAX_MSG or not 1 <= msg <= MAX_MSG[ep]:

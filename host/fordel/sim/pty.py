@@ -207,6 +207,20 @@ class ModuleSimulator:
                     time.sleep(self.latency_s)
                 self._handle(cmd, payload)
 
+    def _frame_start(self, sof, head):
+        """Skip the request bytes before the next start-of-frame byte `sof` (each skip one
+        bad request); True when `head` bytes from it are in, so its header can be read."""
+        rx = self._rx
+        i = rx.find(sof)
+        if i < 0:
+            self.stats["bad_requests"] += 1
+            rx.clear()
+            return False
+        if i:
+            self.stats["bad_requests"] += 1
+            del rx[:i]
+        return len(rx) >= head
+
     # supplied by a module
     def listening(self):
         raise NotImplementedError
