@@ -1,7 +1,8 @@
 """Tests import the product, never the reverse (issue 16): no module of the product (host/fordel,
-firmware, shared, boards) imports a test, hil-test or benchmark module, and no `fordel`
-module outside fordel/devtools imports the helpers tests and benches share there. Every
-import is read from the source with ast, also those inside functions."""
+firmware, shared, boards) imports a test, hil-test or benchmark module; no `fordel` module
+outside fordel/devtools imports the helpers tests and benches share there; tests and
+benchmarks do not import each other (what they share is in fordel/devtools). Every import
+is read from the source with ast, also those inside functions."""
 import ast
 
 import pytest
@@ -72,4 +73,21 @@ def test_no_fordel_command_imports_devtools():
         for mod, _level in _imports(p):
             if "devtools" in mod.split("."):
                 wrong.append("%s imports %s" % (p.relative_to(ROOT), mod))
+    assert wrong == []
+
+
+def test_tests_and_benches_do_not_import_each_other():
+    bench = {p.stem for p in (ROOT / "host" / "bench").glob("*.py")}
+    tests = [p for d in ("host", "firmware", "shared", "boards", "hil-tests")
+             for p in (ROOT / d).rglob("*.py") if _is_test_side(p)
+             and p.parent.name != "bench"]
+    test_names = {p.stem for p in tests} - {p.stem for p in _product_files()}
+    assert "run" in bench and "conftest" in test_names
+    wrong = []
+    for p in tests:
+        wrong += ["%s imports %s" % (p.relative_to(ROOT), m) for m, _ in _imports(p)
+                  if m.split(".")[0] in bench or m.startswith("bench.")]
+    for p in (ROOT / "host" / "bench").glob("*.py"):
+        wrong += ["%s imports %s" % (p.relative_to(ROOT), m) for m, _ in _imports(p)
+                  if m.split(".")[0] in test_names or ".tests" in m]
     assert wrong == []
