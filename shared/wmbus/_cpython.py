@@ -69,10 +69,7 @@ def fill_planned(self, t, rec, out):
         if f.factor != 1:
             v = v * f.factor
         out[name] = round(v, 6) if isinstance(v, float) else v
-    if self.status is not None:
-        self._fill_status(t, rec, out)
-    if self.hook is not None:
-        self.hook(t, rec, out)
+    self.finish(t, rec, out)
 
 
 def parse_cached(self, data, start, end, meter=None, fmt=None, learn=False):
