@@ -19,7 +19,7 @@ class Decoder:
     """decode(frame) -> dict like wmbusmeters' JSON: "_", "media", "meter", "name", "id",
     the driver's fields, plus "manufacturer".
 
-    keys:    {meter id text (8 hex digits, lower case): 16-byte key}
+    keys:    {meter id text (8 hex digits, lower case): key, 16 bytes AES-128 or 8 DES}
     drivers: {meter id text: driver name}   (a meter's coding; else detected)
     names:   {meter id text: name}
     """
