@@ -187,7 +187,7 @@ class Driver:
     def __init__(self, name, meter_type, media, detect=(), fields=(), aliases=(),
                  decode=None, media_from_type=True, records=True, formats=(), compact=None,
                  media_map=None, status=None, billing=None, report_unknown=False,
-                 hook_reads=()):
+                 hook_reads=(), renames=None):
         self.name = name
         # the billing-value contract (billing.py): (current reading, set-date reading,
         # set date[, unit]) field names; default: the general rule of the meter type
@@ -206,6 +206,10 @@ class Driver:
         # own records (hook_reads: F declarations of what the hook reads) takes
         self.report_unknown = report_unknown
         self.hook_reads = hook_reads
+        # the driver this one only renames (the same telegrams and values under the names
+        # of another wmbusmeters driver): where both declare a header, auto-detection takes
+        # that one; a meter coded with this driver gets this one
+        self.renames = renames
         self.meter_type = meter_type
         self.media = media
         self.detect = detect
@@ -269,6 +273,21 @@ class Driver:
             s = self.status
             known = () if s is None or s is True else s.codes()
             _unknown.report(self.fields + self.hook_reads, rec, out, known)
+
+    def records_taken(self, rec):
+        """How many of the parsed records this driver's declaration takes (its fields, its
+        status record, the records its hook reads): how well it fits a telegram."""
+        from .drivers._unknown import taken
+        a = rec.a
+        fields = self.fields + self.hook_reads
+        s = self.status
+        codes = () if s is None or s is True else s.codes()
+        n = 0
+        for i in range(rec.n):
+            b = i * W
+            if a[b + CODE] in codes or taken(fields, a, b):
+                n += 1
+        return n
 
     def status_text(self, t, rec):
         return status_of(self.status, t, rec)

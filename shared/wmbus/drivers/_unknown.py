@@ -12,7 +12,8 @@ def _in(v, want):
     return want < 0 or v == want
 
 
-def _taken(fields, a, b):
+def taken(fields, a, b):
+    """True when one of `fields` takes the record at a[b:b+W]."""
     code = a[b]
     for f in fields:
         for lo, hi in f.ranges:
@@ -41,7 +42,7 @@ def report(fields, rec, out, known_codes=()):
     for i in range(rec.n):
         b = i * 11
         code = a[b]
-        if code in known_codes or _taken(fields, a, b):
+        if code in known_codes or taken(fields, a, b):
             continue
         if parts is None:
             parts = []

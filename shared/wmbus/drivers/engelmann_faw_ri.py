@@ -42,8 +42,10 @@ def _decode(t, rec, out):
 DRIVER = Driver(
     "engelmann_faw_ri", "WaterMeter", "water",
     aliases=("engelmann-faw-ri",),
-    # EFE 70 07 is detected as waterstarm (the same meter family)
-    detect=(("EFE", 0x70, 0x06), ("EFE", 0x70, 0x16)),
+    # the same meter family and records as waterstarm, named as wmbusmeters' engelmann_faw_ri
+    # names them: where both declare a header (EFE 70 07), auto-detection takes waterstarm
+    renames="waterstarm",
+    detect=(("EFE", 0x70, 0x06), ("EFE", 0x70, 0x07), ("EFE", 0x70, 0x16)),
     fields=_FIELDS,
     status=Status(_FLAGS),
     decode=_decode,

@@ -21,8 +21,9 @@ _FIELDS = use("total_m3", "access_counter") + (
 
 DRIVER = Driver(
     "hydrus_r4", "WaterMeter", "water",
-    # AMT f1 07 and DME 70 06/07 are detected as topaseskr and hydrus (same telegrams)
-    detect=(("AMT", 0xF1, 0x06), ("DFS", 0x24, 0x07), ("HYD", 0x24, 0x07),
+    # HYD 24 07 is declared by hydrus too: the telegram's records tell them apart
+    # (Decoder._best_fit); DME 70 06/07 are hydrus' alone (its published examples)
+    detect=(("AMT", 0xF1, 0x06), ("AMT", 0xF1, 0x07), ("DFS", 0x24, 0x07), ("HYD", 0x24, 0x07),
             ("SPL", 0x24, 0x07), ("SPL", 0x25, 0x07)),
     fields=_FIELDS,
     status=Status(mask=0xFFFF),

@@ -15,8 +15,7 @@ _FIELDS = (
 DRIVER = Driver(
     "izar_rcig4", "WaterMeter", "water",
     aliases=("izar_rzig4",),
-    # DME 7b 07 is detected as dme_07 (the same module)
-    detect=(("DME", 0x68, 0x07), ("DME", 0x7C, 0x07), ("DME", 0x7E, 0x07),
+    detect=(("DME", 0x68, 0x07), ("DME", 0x7B, 0x07), ("DME", 0x7C, 0x07), ("DME", 0x7E, 0x07),
             ("SPL", 0x80, 0x07)),
     fields=_FIELDS,
     status=Status(tpl=False, default="OK"),   # error flags alone (no TPL status)

@@ -73,7 +73,8 @@ def _decode(t, rec, out):
 
 DRIVER = Driver(
     "zennerhca", "HeatCostAllocationMeter", "heat cost allocation",
-    detect=(("ZRI", 0xFC, 0x08),),     # listed after caltose: detected as caltose
+    renames="caltose",  # the same telegrams as caltose
+    detect=(("ZRI", 0xFC, 0x08),),
     fields=_FIELDS,
     status=Status(quantity=None, tpl_mfct=_TPL_BITS),
     decode=_decode,
