@@ -260,7 +260,13 @@ class Driver:
         if self._index is None:
             self._prepare()
         self._fill_records(rec, out)
-        self.finish(t, rec, out)
+        # what follows the fields (as finish(), inline: this runs for every telegram)
+        if self.status is not None:
+            self._fill_status(t, rec, out)
+        if self.hook is not None:
+            self.hook(t, rec, out)
+        if self.report_unknown:
+            self._report_unknown(rec, out)
 
     def finish(self, t, rec, out):
         """What follows the fields: the status, the hook, the unknown records."""
@@ -269,10 +275,13 @@ class Driver:
         if self.hook is not None:
             self.hook(t, rec, out)
         if self.report_unknown:
-            from .drivers import _unknown
-            s = self.status
-            known = () if s is None or s is True else s.codes()
-            _unknown.report(self.fields + self.hook_reads, rec, out, known)
+            self._report_unknown(rec, out)
+
+    def _report_unknown(self, rec, out):
+        from .drivers import _unknown
+        s = self.status
+        known = () if s is None or s is True else s.codes()
+        _unknown.report(self.fields + self.hook_reads, rec, out, known)
 
     def records_taken(self, rec):
         """How many of the parsed records this driver's declaration takes (its fields, its
@@ -452,12 +461,13 @@ class Status:
         """The VIF codes of the status record (known to the unknown-records report)."""
         return tuple(c for lo, hi in self.ranges for c in range(lo, hi + 1))
 
-    def record_names(self, rec):
-        """Names of the bits set in the status record; None when the record is absent."""
+    def record_names(self, rec, into=None):
+        """Append the names of the bits set in the status record to `into` (a new list when
+        None) and return it; None when the record is absent."""
         for lo, hi in self.ranges:
             i = rec.find(lo, hi, self.mtype, self.storage, 0, 0, self.comb)
             if i >= 0:
-                names = []
+                names = [] if into is None else into
                 v = rec.raw(i)
                 if isinstance(v, int):
                     v &= self.mask
@@ -473,26 +483,25 @@ class Status:
     def names(self, t, rec):
         """The names of the bits set, or None when neither the record nor (tpl=False) the
         TPL status byte is there to read."""
-        flags = self.record_names(rec)
         if not self.tpl:
-            return flags
+            return self.record_names(rec)
         names = tpl_status_names(t.tpl_status, self.tpl_mfct)
-        return names if flags is None else names + flags
+        self.record_names(rec, names)
+        return names
 
     def fill(self, t, rec, out):
-        flags = self.record_names(rec)
-        if self.tpl:
-            names = tpl_status_names(t.tpl_status, self.tpl_mfct)
-            if flags is not None:
-                names += flags
-        else:
-            names = flags
+        names = tpl_status_names(t.tpl_status, self.tpl_mfct) if self.tpl else None
+        start = 0 if names is None else len(names)
+        found = self.record_names(rec, names)       # the record's names appended to names
+        if names is None:
+            names = found
         text = self.default if names is None else status_text(names)
         if text is not None:
             out[self.field] = text
             if self.also_field is not None:
                 out[self.also_field] = text
-        if flags is not None and self.flags_field is not None:
+        if found is not None and self.flags_field is not None:
+            flags = names[start:]
             out[self.flags_field] = status_text(flags) if flags else self.flags_ok
 
 
