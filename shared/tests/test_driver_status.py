@@ -76,3 +76,14 @@ def test_no_driver_builds_its_own_status_text():
         if ('out["status"]' in src or "tpl_status_names(" in src) and name not in own:
             bad.append(name)
     assert not bad, bad
+
+
+def test_named_codes_are_the_quantity_table_codes():
+    # driver.py's named codes for hooks are vif.py's codes of those quantities
+    from wmbus import driver, vif
+    for name, quantity in (("VIF_DATE", "Date"), ("VIF_HCA", "HeatCostAllocation"),
+                           ("VIF_ACCESS_NUMBER", "AccessNumber"),
+                           ("VIF_ERROR_FLAGS", "ErrorFlags"),
+                           ("MFCT_VIF", "ManufacturerSpecific")):
+        code = getattr(driver, name)
+        assert vif.ranges(quantity) == ((code, code),), name
