@@ -63,6 +63,14 @@ def test_a_tie_reads_with_standard_meanings_and_says_so():
     assert got["detection"] == "ambiguous: hydrus hydrus_r4"
     assert (got["total_m3"], got["target_m3"], got["target_date"]) == \
         (481.899, 354.259, "2019-12-31")
+    # what the standard names leave unread is listed, not dropped: the tariff 1 and 2
+    # year-period volumes, the month-period volume and date-time (storage 3), the battery
+    # and the water temperature (VIF FD 74, 5A: read by both makers' drivers)
+    unknown = got["unknown_records"].split()
+    assert "013/s1/t1/u0/f0=00000000" in unknown
+    assert "013/s1/t2/u0/f0=00354259" in unknown
+    assert "013/s3/t0/u0/f0=00461287" in unknown
+    assert len(unknown) == 6, unknown
 
 
 def test_a_meter_once_told_apart_keeps_its_driver():

@@ -106,8 +106,12 @@ class Decoder:
         out["manufacturer"] = t.manufacturer
         if self._ambiguous is not None:
             # several drivers declare this header and fit the telegram equally: read with the
-            # standard OMS meanings, and say so (never a maker's names guessed)
+            # standard OMS meanings, say so, and list the records those leave unread (never
+            # a maker's names guessed)
             out["detection"] = "ambiguous: " + " ".join(self._ambiguous)
+            if drv.records and "unknown_records" not in out:
+                from .drivers import _unknown
+                _unknown.report(drv.fields, rec, out)
         if self.merge:
             prev = self.last.get(t.id)
             if prev is not None and prev.get("meter") == out["meter"]:
