@@ -4,6 +4,8 @@ VIF code/storage/tariff/subunit/function and the data bytes (most significant fi
 "013/s2/t0/u0/f0=00001234"; the manufacturer-specific tail (DIF 0F/1F) as "mfct=...".
 The field is absent when every record was understood. Checking allocates nothing; only
 the text of unknown records does."""
+from ..driver import MFCT_DATA
+from ..dv import C1, CODE, MTYPE, NCOMB, STORE, SUBUNIT, TARIFF, W
 
 
 def _in(v, want):
@@ -14,21 +16,21 @@ def _in(v, want):
 
 def taken(fields, a, b):
     """True when one of `fields` takes the record at a[b:b+W]."""
-    code = a[b]
+    code = a[b + CODE]
     for f in fields:
         for lo, hi in f.ranges:
             if lo <= code <= hi:
                 break
         else:
             continue
-        if f.mtype >= 0 and a[b + 1] != f.mtype:
+        if f.mtype >= 0 and a[b + MTYPE] != f.mtype:
             continue
-        if not _in(a[b + 2], f.storage) or not _in(a[b + 3], f.tariff):
+        if not _in(a[b + STORE], f.storage) or not _in(a[b + TARIFF], f.tariff):
             continue
-        if f.subunit >= 0 and a[b + 4] != f.subunit:
+        if f.subunit >= 0 and a[b + SUBUNIT] != f.subunit:
             continue
         c = f.comb
-        if (c == -1 and a[b + 10]) or (c >= 0 and a[b + 8] != c):
+        if (c == -1 and a[b + NCOMB]) or (c >= 0 and a[b + C1] != c):
             continue
         return True
     return False
@@ -40,16 +42,17 @@ def report(fields, rec, out, known_codes=()):
     a = rec.a
     parts = None
     for i in range(rec.n):
-        b = i * 11
-        code = a[b]
+        b = i * W
+        code = a[b + CODE]
         if code in known_codes or taken(fields, a, b):
             continue
         if parts is None:
             parts = []
-        if code == 0x3FF:
+        if code == MFCT_DATA:
             parts.append("mfct=" + "".join("%02x" % x for x in rec.bytes_of(i)))
         else:
-            parts.append("%03X/s%d/t%d/u%d/f%d=%s" % (code, a[b + 2], a[b + 3], a[b + 4],
-                                                     a[b + 1], rec.hexstr(i)))
+            parts.append("%03X/s%d/t%d/u%d/f%d=%s" % (code, a[b + STORE], a[b + TARIFF],
+                                                     a[b + SUBUNIT], a[b + MTYPE],
+                                                     rec.hexstr(i)))
     if parts:
         out["unknown_records"] = " ".join(parts)
