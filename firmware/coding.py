@@ -47,12 +47,15 @@ class CodingTable:
         self.id_lo = array.array("H", bytes(2 * capacity))
         self.kinds = bytearray(capacity)          # index in KINDS
         self.scales = bytearray(capacity)         # index in SCALES (an allocator's)
-        self.keyed = bytearray(capacity)          # 1: the meter has an AES key
-        # AES keys: in RAM (16 B a meter), or on flash in key_file (read per telegram into
-        # one 16-byte buffer; 500 meters' keys would take 8 kB of a 96 kB heap)
+        # the meter's key length in bytes: 0 none, 16 AES-128, 8 DES (wmbus.keys)
+        self.keyed = bytearray(capacity)
+        # keys in 16-byte slots (a DES key in the first 8): in RAM, or on flash in key_file
+        # (read per telegram into one reused buffer of the key's length; 500 meters' keys
+        # would take 8 kB of a 96 kB heap)
         self.key_file = key_file
         self.keys = None if key_file else bytearray(16 * capacity)
         self._kbuf = bytearray(16)
+        self._kbuf8 = bytearray(8)
         self._kf = None
         self._kw = None
         # factors in fixed-point arrays (10 B a meter, no 8 kB block of floats): an
@@ -103,16 +106,21 @@ class CodingTable:
         return self.id_hi[slot] << 16 | self.id_lo[slot]
 
     def key(self, slot):
-        """The meter's AES key (a reused 16-byte buffer when keys are on flash), or None."""
-        if slot < 0 or not self.keyed[slot]:
+        """The meter's key, 16 bytes (AES-128) or 8 (DES), or None (a reused buffer when
+        keys are on flash)."""
+        if slot < 0:
+            return None
+        n = self.keyed[slot]
+        if not n:
             return None
         if self.keys is not None:
-            return bytes(self.keys[16 * slot:16 * slot + 16])
+            return bytes(self.keys[16 * slot:16 * slot + n])
         if self._kf is None:
             self._kf = open(self.key_file, "rb")
         self._kf.seek(16 * slot)
-        self._kf.readinto(self._kbuf)
-        return self._kbuf
+        buf = self._kbuf if n == 16 else self._kbuf8
+        self._kf.readinto(buf)
+        return buf
 
     def kind(self, slot):
         return KINDS[self.kinds[slot]]

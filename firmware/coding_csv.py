@@ -70,12 +70,14 @@ def _add(self, row, where="coding", lineno=0):
         self.rows[i] = lineno
     self.kinds[i] = KINDS.index(kind)
     self.scales[i] = SCALES.index(scale)
-    self.keyed[i] = 1 if key else 0
+    self.keyed[i] = len(key) if key else 0         # 16 AES-128, 8 DES
     if key:
         if self._kw is not None:
             self._kw.write(key)
+            if len(key) < 16:
+                self._kw.write(bytes(16 - len(key)))    # every slot is 16 bytes
         else:
-            self.keys[16 * i:16 * i + 16] = key
+            self.keys[16 * i:16 * i + len(key)] = key
     elif self._kw is not None:
         self._kw.write(bytes(16))
     if kind == "hca":

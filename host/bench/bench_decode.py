@@ -7,10 +7,19 @@ Targets (one core): CPython >= 20,000/s (a), >= 5,000/s (b); MicroPython >= 2,00
 <= 1 KB allocated per telegram. On MicroPython (a) runs under the collector's 96K heap with the
 standard OMS drivers, (b) with every meter's own driver in a 512K heap; a telegram that
 fails to decode fails the bench row.
+
+The CPython rows time the product's own path: the `fordel decode --keys K --input F`
+command (process start included), pinned to one core. With a `wmbusmeters` binary on PATH
+the same telegrams go through it the way its own tests feed it a file (a simulation_*.txt
+of `telegram=|HEX|` lines, every meter on the command line with its driver and key,
+--ignoreduplicates=false so it decodes every repeat, JSON out), pinned to the same core,
+and a row gives fordel's rate over wmbusmeters' (target >= 1.0); without the binary the
+row says so.
 """
 import json
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -65,18 +74,50 @@ def write_set(dirpath, name, cases, keys, drivers):
     return hexf, keyf, len(lines) * reps
 
 
-def cpython_rate(hexf, keyf, n):
+def one_core():
+    """The command prefix that pins a process to one core (taskset), or nothing."""
+    return ["taskset", "-c", "0"] if shutil.which("taskset") else []
+
+
+def best_rate(cmd, n, what, out_path=os.devnull):
+    """Telegrams/s of the best of 3 runs of cmd over n telegrams (output to out_path)."""
     best = 0
     for _ in range(3):
-        t0 = time.perf_counter()
-        p = subprocess.run([sys.executable, "-m", "fordel.cli", "decode", "--keys", str(keyf),
-                            "--input", str(hexf)], stdout=subprocess.DEVNULL,
-                           stderr=subprocess.PIPE, text=True)
-        dt = time.perf_counter() - t0
+        with open(out_path, "w") as out:
+            t0 = time.perf_counter()
+            p = subprocess.run(cmd, stdout=out, stderr=subprocess.PIPE, text=True)
+            dt = time.perf_counter() - t0
         if p.returncode:
-            raise SystemExit("fordel decode failed: " + p.stderr[-500:])
+            raise SystemExit("%s failed: %s" % (what, p.stderr[-500:]))
         best = max(best, n / dt)
     return best
+
+
+def cpython_rate(hexf, keyf, n):
+    return best_rate(one_core() + [sys.executable, "-m", "fordel.cli", "decode", "--keys",
+                                   str(keyf), "--input", str(hexf)], n, "fordel decode")
+
+
+def wmbusmeters_rate(hexf, keyf, n):
+    """wmbusmeters' telegrams/s on the same telegrams and keys (module docstring), or None
+    when no wmbusmeters binary is on PATH; SystemExit if it printed fewer readings."""
+    exe = shutil.which("wmbusmeters")
+    if exe is None:
+        return None
+    sim = hexf.with_name("simulation_%s.txt" % hexf.stem)
+    sim.write_text("".join("telegram=|%s|\n" % h for h in hexf.read_text().split()))
+    meters = []
+    for line in keyf.read_text().splitlines()[1:]:
+        mid, key, drv = line.split(",")
+        meters += ["m" + mid, drv or "auto", mid, key or "NOKEY"]
+    cmd = one_core() + [exe, "--silent", "--format=json", "--ignoreduplicates=false",
+                        str(sim)] + meters
+    outf = hexf.with_name("wmbusmeters_%s.json" % hexf.stem)
+    rate = best_rate(cmd, n, "wmbusmeters", outf)
+    got = sum(1 for line in open(outf) if line.startswith("{"))
+    if got < n:
+        raise SystemExit("wmbusmeters printed %d readings for %d telegrams" % (got, n))
+    return rate
 
 
 def micropython(hexf, keyf, app_heap_k=96, generic=False):
@@ -112,7 +153,20 @@ def main():
             aes_n = sum(1 for c in keep if c.get("key"))
             print("%s: %d distinct telegrams (%d AES), file of %d" % (label, len(keep), aes_n, n))
             tgt = ">= 20000" if label.startswith("(a)") else ">= 5000"
-            row("CPython fordel decode %s" % label, round(cpython_rate(hexf, keyf, n)), "/s", tgt)
+            ours = cpython_rate(hexf, keyf, n)
+            row("CPython fordel decode %s" % label, round(ours), "/s", tgt)
+            try:
+                theirs = wmbusmeters_rate(hexf, keyf, n)
+            except SystemExit as e:
+                row("wmbusmeters %s" % label, "failed: %s" % str(e)[-120:], "")
+                theirs = None
+            if theirs is None and shutil.which("wmbusmeters") is None:
+                row("ratio fordel/wmbusmeters %s" % label, "wmbusmeters not on PATH: no ratio",
+                    "")
+            elif theirs:
+                row("wmbusmeters %s" % label, round(theirs), "/s", "")
+                row("ratio fordel/wmbusmeters %s" % label, round(ours / theirs, 2), "x",
+                    ">= 1.0")
             # (a) under the collector's 96K with the standard OMS drivers (a collector holds
             # its few brands' drivers; (a)'s 39 brands' drivers do not fit 96K at once);
             # (b) with every meter's own driver, all at once, in a 512K heap

@@ -8,6 +8,7 @@ fit the header and how much of the telegram each one names.
 """
 from wmbus import Decoder, WMBusError, drivers, errors, link, vif
 from wmbus.drivers import index
+from wmbus.drivers._unknown import taken
 from wmbus.dv import C1, CODE, LEN, MTYPE, NCOMB, OFF, STORE, SUBUNIT, TARIFF, W, Records
 from wmbus.media import media_name
 
@@ -71,6 +72,8 @@ def records(t, drv):
         by_record.setdefault(item[0], []).append(name)
     out = []
     a = rec.a
+    st = drv.status
+    status_codes = () if st is None or st is True else st.codes()
     for i in range(rec.n):
         b = i * W
         code = a[b + CODE]
@@ -87,12 +90,22 @@ def records(t, drv):
         else:
             v = rec.value(i)
             r["value"] = v if v is not None else rec.hexstr(i)
-        r["field"] = ", ".join(sorted(by_record.get(i, ()))) or NOT_USED
+        r["field"] = ", ".join(sorted(by_record.get(i, ()))) or _other_use(
+            drv, a, b, code, status_codes)
         out.append(r)
     if rec.trailing:
         out.append({"offset": None, "quantity": "cut short", "value": rec.trailing,
                     "field": "not decoded"})
     return out, rec
+
+
+def _other_use(drv, a, b, code, status_codes):
+    """What takes a record no field names: the status, or the driver's own code."""
+    if code in status_codes:
+        return drv.status.field
+    if drv.hook_reads and taken(drv.hook_reads, a, b):
+        return "read by the driver's code"
+    return NOT_USED
 
 
 def fitting_drivers(frame, key, t, limit=6):

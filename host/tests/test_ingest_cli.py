@@ -63,8 +63,15 @@ def test_keys_import_formats_and_secrecy(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("meter_id,key\n12345678,%s\n" % AES[:-2])
     r = CliRunner().invoke(main, ["keys", "import", str(bad), "--db", db])
-    assert r.exit_code == 1 and "bad.csv row 2: key is 15 bytes" in r.output
+    assert r.exit_code == 1 and "bad.csv row 2: key must be 32 hex digits (AES-128, " \
+        "security modes 5/7) or 16 (DES, security mode 2), got 30" in r.output
     assert AES[:-2] not in r.output
+    # a DES key (security mode 2, e.g. Actaris ActisLink): 16 hex digits, stored as 8 bytes
+    des = tmp_path / "des.csv"
+    des.write_text("meter_id,key\n00000001,01:02:03:04:05:06:07:08\n")
+    r = CliRunner().invoke(main, ["keys", "import", str(des), "--db", db])
+    assert r.exit_code == 0 and "1 meter keys" in r.output
+    assert store.meter_key("00000001") == bytes(range(1, 9))
 
 
 def test_key_file_rules():

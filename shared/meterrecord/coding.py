@@ -42,7 +42,6 @@ UNIT_SUFFIX = ("_hca", "_m3", "_m3", "_kwh")        # by KINDS index
 KQ_STEP = 1000
 RED_STEP = 10000
 MULT_STEP = 1000000
-KEY_HEX_DIGITS = 32             # AES-128 (OMS security modes 5 and 7)
 FACTOR_MAX = 65.535             # KQ and KC are kept in thousandths in 16 bits
 MULTIPLIER_MAX = 4294.967295    # a multiplier is kept in millionths in 32 bits
 
@@ -100,13 +99,12 @@ def parse_row(line, where):
         raise CodingError("%s: meter_id %r must be 8 hex digits" % (where, cells[0]))
     key = cells[1]
     if key:
-        if len(key) != KEY_HEX_DIGITS:
-            raise CodingError("%s: key for meter %s must be %d hex digits, got %d"
-                              % (where, mid, KEY_HEX_DIGITS, len(key)))
-        try:
-            key = binascii.unhexlify(key)
-        except ValueError:
-            raise CodingError("%s: key for meter %s is not hex" % (where, mid))
+        # AES-128 (16 bytes) or DES (8 bytes): the one rule, wmbus.keys
+        from wmbus.keys import key_problem
+        problem = key_problem(key)
+        if problem:
+            raise CodingError("%s: key for meter %s %s" % (where, mid, problem))
+        key = binascii.unhexlify(key)
     else:
         key = None
     kind = cells[4].lower()

@@ -29,9 +29,10 @@ def decode(case, named=True):
 
 
 def _ambiguous(case):
-    """True when several drivers claim the header (izar/izarv2 name the same telegrams
-    two ways) and the example's driver is not the first, or none does (the example names
-    its driver for a version the maker's list does not have): detection cannot tell."""
+    """True when the example's driver only renames another driver's values (izarv2 names
+    izar's telegrams its own way: auto-detection gives the driver it renames), or no
+    driver declares the header (the example names its driver for a version the maker's
+    list does not have): detection cannot tell."""
     from wmbus import drivers, link
     t = link.Telegram()
     try:
@@ -42,7 +43,8 @@ def _ambiguous(case):
     want = case["expected"].get("meter", "").replace("-", "_")
     if not mods:        # no driver declares this header (the example named its driver)
         return True
-    return len(mods) > 1 and mods[0] != want and want in mods
+    renamed = drivers.load(want).renames if want else None
+    return renamed is not None and renamed.replace("-", "_") in mods
 
 
 def _failures(named):

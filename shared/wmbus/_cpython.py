@@ -5,8 +5,9 @@ depends only on the layout is done once per layout and replayed:
 
 * `fill_planned` (replaces Driver.fill): which record fills which field depends only on the
   records' codes, function, storage, tariff, subunit, VIFEs and offsets; the matching is
-  planned once per layout a driver sees, and plain little-endian integers are then read
-  with one int.from_bytes call;
+  planned once per layout a driver sees, and then plain little-endian integers are read
+  with one int.from_bytes call, BCD numbers with one hex() and int(), dates through a
+  cache by their bytes;
 * `parse_cached` (used by Records.parse): when every DIF/VIF byte and filler of a meter's
   telegram sits where it did last time, the parsed layout is reused.
 
@@ -15,7 +16,11 @@ here, MicroPython the plain ones).
 """
 from . import vif as _vif
 from .dv import CODE, DTYPE, LEN, OFF, W
+
 _PLAIN_INT = (1, 2, 3, 4, 6, 7)      # DIF data fields read as little-endian integers
+_BCD_TYPES = (9, 10, 11, 12, 14)     # DIF data fields of BCD digits
+_INT, _BCD, _DATE, _FIELD = 0, 1, 2, 3
+_DATES = {}                          # date bytes -> text (_date)
 
 
 class _Probe(dict):
@@ -32,19 +37,39 @@ class _Probe(dict):
 
 
 def _plan(drv, rec):
-    """[(record index, field, name, code, offset, length)]: what _fill_records would assign;
-    offset -1 where the value needs the field's own reader."""
+    """[(record index, field, name, how, code, offset, length)]: what _fill_records would
+    assign, and how its value is read: _INT a little-endian integer, _BCD BCD digits, _DATE a
+    date (type G/F/I), _FIELD by the field's own reader."""
     plan = []
     drv._fill_records(rec, _Probe(plan))
     a = rec.a
     out = []
     for i, f, name in plan:
         b = i * W
-        if f.kind == "number" and a[b + DTYPE] in _PLAIN_INT:
-            out.append((i, f, name, a[b + CODE], a[b + OFF], a[b + LEN]))
-        else:
-            out.append((i, f, name, 0, -1, 0))
+        dt = a[b + DTYPE]
+        how = _FIELD
+        if f.kind == "number" and dt in _PLAIN_INT:
+            how = _INT
+        elif f.kind == "number" and dt in _BCD_TYPES:
+            how = _BCD
+        elif f.kind == "date" and a[b + LEN] in (2, 4, 6):
+            how = _DATE
+        out.append((i, f, name, how, a[b + CODE], a[b + OFF], a[b + LEN]))
     return out
+
+
+def _date(rec, i, f, raw):
+    """F.value of a date field, through a cache by the date's bytes (a meter's dates change
+    once a day at most; the all-ones "no date" pattern keeps the field's own answer)."""
+    v = _DATES.get(raw)
+    if v is None:
+        v = rec.date(i)
+        if len(_DATES) >= 4096:
+            _DATES.clear()
+        _DATES[raw] = v
+    if f.invalid != type(f).invalid and raw == b"\xff" * len(raw):   # not the default KEEP
+        return f.invalid
+    return v
 
 
 def fill_planned(self, t, rec, out):
@@ -61,18 +86,25 @@ def fill_planned(self, t, rec, out):
             self._plans[key] = plan
     d = rec.data
     scale = _vif.scale
-    for i, f, name, code, off, ln in plan:
-        if off < 0:
+    for i, f, name, how, code, off, ln in plan:
+        if how == _INT:
+            v = scale(code, int.from_bytes(d[off:off + ln], "little", signed=True))
+        elif how == _BCD:
+            digits = d[off:off + ln][::-1].hex()
+            if not digits.isdigit():            # a sign nibble or a non-BCD digit
+                out[name] = f.value(rec, i)
+                continue
+            v = scale(code, int(digits))
+        elif how == _DATE:
+            out[name] = _date(rec, i, f, bytes(d[off:off + ln]))
+            continue
+        else:
             out[name] = f.value(rec, i)
             continue
-        v = scale(code, int.from_bytes(d[off:off + ln], "little", signed=True))
         if f.factor != 1:
             v = v * f.factor
         out[name] = round(v, 6) if isinstance(v, float) else v
-    if self.status is not None:
-        self._fill_status(t, rec, out)
-    if self.hook is not None:
-        self.hook(t, rec, out)
+    self.finish(t, rec, out)
 
 
 def parse_cached(self, data, start, end, meter=None, fmt=None, learn=False):

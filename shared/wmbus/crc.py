@@ -2,18 +2,22 @@
 data-link-layer CRCs from raw frames is in rawframe.py (radio modules deliver frames
 without them, so the collector never loads it)."""
 
+from array import array
+
 _TABLE = None
 
 
 def _table():
+    # 16-bit entries: 512 bytes in one block (a list of 256 ints wants 2 kB contiguous on a
+    # 64-bit port, which a fragmented collector heap may not have)
     global _TABLE
     if _TABLE is None:
-        t = []
+        t = array("H", bytes(512))
         for i in range(256):
             c = i << 8
             for _ in range(8):
                 c = ((c << 1) ^ 0x3D65) if c & 0x8000 else (c << 1)
-            t.append(c & 0xFFFF)
+            t[i] = c & 0xFFFF
         _TABLE = t
     return _TABLE
 

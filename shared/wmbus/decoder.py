@@ -13,13 +13,14 @@ from .media import media_name
 # has a handful (one per meter type and configuration), so 500 meters cost a few entries.
 MAX_FORMATS = 16
 MAX_MERGED_METERS = 600     # merge=True (host tools): meters whose last reading is kept
+MAX_FITTED_METERS = 64      # meters whose driver was told apart by fit (Decoder._best_fit)
 
 
 class Decoder:
     """decode(frame) -> dict like wmbusmeters' JSON: "_", "media", "meter", "name", "id",
     the driver's fields, plus "manufacturer".
 
-    keys:    {meter id text (8 hex digits, lower case): 16-byte key}
+    keys:    {meter id text (8 hex digits, lower case): key, 16 bytes AES-128 or 8 DES}
     drivers: {meter id text: driver name}   (a meter's coding; else detected)
     names:   {meter id text: name}
     """
@@ -41,6 +42,8 @@ class Decoder:
         # mode 5/7, ELL, or the maker's own AES); anything else is refused (NOT_ENCRYPTED):
         # a plaintext telegram could come from anyone's transmitter
         self.keyed_must_decrypt = keyed_must_decrypt
+        self.fitted = {}            # meter id -> driver module chosen by fit (ambiguous header)
+        self._ambiguous = None      # this telegram's candidates when none fitted best
 
     def decode(self, frame, key=None, driver=None, name=None, out=None):
         """One frame -> its reading as a dict. `out`: a dict to clear and fill instead of a
@@ -101,6 +104,14 @@ class Decoder:
             raise WMBusError("not encrypted with the meter's key (security mode %d): refused"
                              % t.security, t.id, NOT_ENCRYPTED)
         out["manufacturer"] = t.manufacturer
+        if self._ambiguous is not None:
+            # several drivers declare this header and fit the telegram equally: read with the
+            # standard OMS meanings, say so, and list the records those leave unread (never
+            # a maker's names guessed)
+            out["detection"] = "ambiguous: " + " ".join(self._ambiguous)
+            if drv.records and "unknown_records" not in out:
+                from .drivers import _unknown
+                _unknown.report(drv.fields, rec, out)
         if self.merge:
             prev = self.last.get(t.id)
             if prev is not None and prev.get("meter") == out["meter"]:
@@ -115,19 +126,57 @@ class Decoder:
     def _driver(self, t, name):
         if name is None:
             name = self.drivers.get(t.id)
+        self._ambiguous = None
         if name:
             return _drivers.load(name)
         mods = _drivers.detect(t.manufacturer, t.version, t.device_type)
         if not mods and t.id != t.dll_id and len(t.frame) > 9:
             f = t.frame
             mods = _drivers.detect(link.manufacturer_code(f[2] | f[3] << 8), f[8], f[9])
-        if mods:
+        if len(mods) == 1:
             return _drivers.load(mods[0])
+        if mods:
+            m = self._best_fit(t, mods)
+            if m is not None:
+                return _drivers.load(m)
+            self._ambiguous = mods
         g = _drivers.generic(t.device_type)
         if g is None:
             raise WMBusError("no driver for manufacturer %s version 0x%02X type 0x%02X"
                              % (t.manufacturer, t.version, t.device_type), t.id, NO_DRIVER)
         return _drivers.load(g)
+
+    def _best_fit(self, t, mods):
+        """Of several drivers declaring the header, the one whose declaration takes the most
+        of this telegram's data records (remembered per meter); None when they tie or the
+        payload is not records they can be compared on."""
+        m = self.fitted.get(t.id)
+        if m is not None and m in mods:
+            return m
+        if t.ci in link.COMPACT_CIS or t.ci > 0x7A:     # data records as decode() parses
+            return None
+        cands = [_drivers.load(m) for m in mods]
+        for d in cands:
+            if not d.records:
+                return None
+        rec = self.rec
+        try:
+            rec.parse(t.payload, t.pos, t.end, t.id)
+        except WMBusError:
+            return None
+        best, best_n, tie = None, -1, False
+        for i in range(len(mods)):
+            n = cands[i].records_taken(rec)
+            if n > best_n:
+                best, best_n, tie = mods[i], n, False
+            elif n == best_n:
+                tie = True
+        if tie:
+            return None
+        if len(self.fitted) >= MAX_FITTED_METERS:
+            self.fitted.pop(next(iter(self.fitted)))
+        self.fitted[t.id] = best
+        return best
 
     def _learn(self, rec):
         sig = crc16(rec.fmt, 0, rec.fmt_len)

@@ -11,7 +11,10 @@ number, tariff, subunit and first combinable VIFE (comb: -1 none, -2 any, else t
 A field whose storage/tariff is a (first, last) range gives one value per matching record,
 its name formatted with {storage}, {tariff}, {subunit} and {n} = storage + offset.
 The unit is the name's suffix (`total_m3` -> m³, `operating_time_h` -> hours) unless given.
-`decode(t, rec, out)` is an optional hook for manufacturer-specific bytes or status rules.
+`status=` declares the "status" field (the TPL status byte, a maker's error-flags record:
+see Status); `report_unknown=True` lists the records no field takes in unknown_records
+(drivers/_unknown.py). `decode(t, rec, out)` is an optional hook for what only code can
+say (manufacturer-specific bytes, derived dates); it runs after the fields and the status.
 """
 from . import vif as _vif
 from .billing import BILLING_DEFAULTS
@@ -35,6 +38,11 @@ BACKWARD_FLOW = 0x3C
 # normalised codes (vif.py) without a quantity of their own
 MFCT_DATA = 0x3FF           # DIF 0x0F/0x1F: manufacturer-specific data to the end
 MFCT_VIF = 0x37F            # VIF 0x7F/0xFF: manufacturer-specific record
+# normalised codes (vif.py) of standard records that drivers' own code reads
+VIF_DATE = 0x6C             # date (type G)
+VIF_HCA = 0x6E              # heat cost allocation units
+VIF_ACCESS_NUMBER = 0x108   # VIF FD 08
+VIF_ERROR_FLAGS = 0x117     # VIF FD 17: error flags (binary), the makers name the bits
 
 
 _BINARY = (1, 2, 3, 4, 6, 7)    # DIF data fields of binary integers
@@ -178,7 +186,8 @@ class Driver:
 
     def __init__(self, name, meter_type, media, detect=(), fields=(), aliases=(),
                  decode=None, media_from_type=True, records=True, formats=(), compact=None,
-                 media_map=None, status=None, billing=None):
+                 media_map=None, status=None, billing=None, report_unknown=False,
+                 hook_reads=(), renames=None):
         self.name = name
         # the billing-value contract (billing.py): (current reading, set-date reading,
         # set date[, unit]) field names; default: the general rule of the meter type
@@ -193,6 +202,14 @@ class Driver:
         # "status": None (the driver's hook sets it, or none), True (the TPL status byte
         # only) or a Status (an error-flags record's bits and the TPL status byte)
         self.status = status
+        # unknown_records: the records none of the fields, the status record or the hook's
+        # own records (hook_reads: F declarations of what the hook reads) takes
+        self.report_unknown = report_unknown
+        self.hook_reads = hook_reads
+        # the driver this one only renames (the same telegrams and values under the names
+        # of another wmbusmeters driver): where both declare a header, auto-detection takes
+        # that one; a meter coded with this driver gets this one
+        self.renames = renames
         self.meter_type = meter_type
         self.media = media
         self.detect = detect
@@ -243,10 +260,43 @@ class Driver:
         if self._index is None:
             self._prepare()
         self._fill_records(rec, out)
+        # what follows the fields (as finish(), inline: this runs for every telegram)
         if self.status is not None:
             self._fill_status(t, rec, out)
         if self.hook is not None:
             self.hook(t, rec, out)
+        if self.report_unknown:
+            self._report_unknown(rec, out)
+
+    def finish(self, t, rec, out):
+        """What follows the fields: the status, the hook, the unknown records."""
+        if self.status is not None:
+            self._fill_status(t, rec, out)
+        if self.hook is not None:
+            self.hook(t, rec, out)
+        if self.report_unknown:
+            self._report_unknown(rec, out)
+
+    def _report_unknown(self, rec, out):
+        from .drivers import _unknown
+        s = self.status
+        known = () if s is None or s is True else s.codes()
+        _unknown.report(self.fields + self.hook_reads, rec, out, known)
+
+    def records_taken(self, rec):
+        """How many of the parsed records this driver's declaration takes (its fields, its
+        status record, the records its hook reads): how well it fits a telegram."""
+        from .drivers._unknown import taken
+        a = rec.a
+        fields = self.fields + self.hook_reads
+        s = self.status
+        codes = () if s is None or s is True else s.codes()
+        n = 0
+        for i in range(rec.n):
+            b = i * W
+            if a[b + CODE] in codes or taken(fields, a, b):
+                n += 1
+        return n
 
     def status_text(self, t, rec):
         return status_of(self.status, t, rec)
@@ -257,9 +307,7 @@ class Driver:
             sts = t.tpl_status
             out["status"] = "OK" if not sts else status_text(tpl_status_names(sts))
             return
-        names = s.names(t, rec)
-        if names is not None:
-            out[s.field] = status_text(names)
+        s.fill(t, rec, out)
 
     def _fill_records(self, rec, out):
         get = self._index.get
@@ -341,20 +389,22 @@ TPL_APP_STATUS = (None, "BUSY", "ERROR", "ALARM")
 
 
 def tpl_status_names(sts, mfct=()):
-    """Names of the standard bits of the TPL status byte (EN 13757-7 table 9); the
-    manufacturer bits 5-7 by the driver's ((mask, name), ...), else UNKNOWN_xx."""
+    """Names of the bits of the TPL status byte: bits 0-1 the application status, bits 2-4
+    by EN 13757-7 table 9, the manufacturer bits 5-7 by the driver's ((mask, name), ...)
+    (which may also rename a bit of 2-4 where the maker redefines it), else UNKNOWN_xx."""
     names = []
     a = TPL_APP_STATUS[sts & 3]
     if a:
         names.append(a)
-    for bit, name in TPL_STATUS_BITS:
-        if sts & bit:
-            names.append(name)
-    rest = sts & 0xE0
+    rest = sts & 0xFC
     for mask, name in mfct:
         if sts & mask == mask:
             names.append(name)
             rest &= ~mask
+    for bit, name in TPL_STATUS_BITS:
+        if rest & bit:
+            names.append(name)
+            rest &= ~bit
     if rest:                    # manufacturer-specific bits the driver did not name
         names.append("UNKNOWN_%02X" % rest)
     return names
@@ -375,35 +425,50 @@ def flag_names(value, table):
 
 class Status:
     """A driver's "status" field as its maker defines it: the bits of one record (by default
-    the error flags, VIF FD 17, at storage 0) named from `table` ((mask, name), ...: in
-    order, a name is given when any of its bits is set and takes them; bits left as
-    `<prefix>_<hex>`; only bits within `mask` count), together with the
-    standard bits of the TPL status byte (and `tpl_mfct`, the maker's names for its bits
-    5-7). No bit set: "OK"."""
+    the error flags, VIF FD 17, instantaneous, at storage 0) named from `table`
+    ((mask, name), ...: in order, a name is given when any of its bits is set and takes
+    them; bits left as `<prefix>_<hex>`; only bits within `mask` count), together with the
+    standard bits of the TPL status byte (and `tpl_mfct`, the maker's names for its bits).
+    No bit set: "OK".
+
+    quantity: the record's quantity name or one VIF code; None: the TPL status byte only.
+    mtype, storage, comb: the record's function field, storage number, first VIFE.
+    tpl=False: the record alone (no TPL bits); no record then: `default` (None: no field).
+    flags_field: also print the record's names alone under this name (`flags_ok` when no
+    bit is set), as makers that publish an "error_flags" field beside the status;
+    also_field: the status text under a second (older) name as well."""
 
     def __init__(self, table=(), mask=0xFFFFFFFF, quantity="ErrorFlags", prefix="ERROR_FLAGS",
-                 tpl=True, tpl_mfct=(), comb=-1, field="status"):
+                 tpl=True, tpl_mfct=(), comb=-1, field="status", storage=0, mtype=INSTANT,
+                 flags_field=None, flags_ok="OK", default=None, also_field=None):
         self.field = field          # the output name ("current_status" for some makers)
         self.table = table
         self.mask = mask
-        # quantity None: no record, the TPL status byte only (with the maker's bit names)
         self.ranges = () if quantity is None else ((quantity, quantity),) \
             if isinstance(quantity, int) else _vif.ranges(quantity)
         self.prefix = prefix
         self.tpl = tpl
         self.tpl_mfct = tpl_mfct
         self.comb = comb
+        self.storage = storage
+        self.mtype = mtype
+        self.flags_field = flags_field
+        self.flags_ok = flags_ok
+        self.default = default
+        self.also_field = also_field
 
-    def names(self, t, rec):
-        """The names of the bits set, or None when neither the record nor (tpl=False) the
-        TPL status byte is there to read."""
-        names = tpl_status_names(t.tpl_status, self.tpl_mfct) if self.tpl else None
+    def codes(self):
+        """The VIF codes of the status record (known to the unknown-records report)."""
+        return tuple(c for lo, hi in self.ranges for c in range(lo, hi + 1))
+
+    def record_names(self, rec, into=None):
+        """Append the names of the bits set in the status record to `into` (a new list when
+        None) and return it; None when the record is absent."""
         for lo, hi in self.ranges:
-            i = rec.find(lo, hi, INSTANT, 0, 0, 0, self.comb)
+            i = rec.find(lo, hi, self.mtype, self.storage, 0, 0, self.comb)
             if i >= 0:
+                names = [] if into is None else into
                 v = rec.raw(i)
-                if names is None:
-                    names = []
                 if isinstance(v, int):
                     v &= self.mask
                     for mask, name in self.table:      # in order; a name takes its bits
@@ -412,8 +477,32 @@ class Status:
                             v &= ~mask
                     if v:
                         names.append("%s_%X" % (self.prefix, v))
-                break
+                return names
+        return None
+
+    def names(self, t, rec):
+        """The names of the bits set, or None when neither the record nor (tpl=False) the
+        TPL status byte is there to read."""
+        if not self.tpl:
+            return self.record_names(rec)
+        names = tpl_status_names(t.tpl_status, self.tpl_mfct)
+        self.record_names(rec, names)
         return names
+
+    def fill(self, t, rec, out):
+        names = tpl_status_names(t.tpl_status, self.tpl_mfct) if self.tpl else None
+        start = 0 if names is None else len(names)
+        found = self.record_names(rec, names)       # the record's names appended to names
+        if names is None:
+            names = found
+        text = self.default if names is None else status_text(names)
+        if text is not None:
+            out[self.field] = text
+            if self.also_field is not None:
+                out[self.also_field] = text
+        if found is not None and self.flags_field is not None:
+            flags = names[start:]
+            out[self.flags_field] = status_text(flags) if flags else self.flags_ok
 
 
 def status_of(status, t, rec):
@@ -431,20 +520,3 @@ def status_text(names):
         return "OK"
     names = sorted(names)
     return " ".join(names)
-
-
-def error_flag_names(rec, table):
-    """Names of the error flags (VIF FD 17) from ((mask, name), ...); other set bits as
-    ERROR_FLAGS_xxxx; [] when the record is absent or zero."""
-    i = rec.find(0x117, 0x117)  # ErrorFlags (VIF FD 17)
-    if i < 0:
-        return []
-    v = rec.raw(i)
-    names = []
-    for mask, name in table:
-        if v & mask:
-            names.append(name)
-            v &= ~mask
-    if v:
-        names.append("ERROR_FLAGS_%X" % v)
-    return names

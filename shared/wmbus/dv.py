@@ -307,6 +307,10 @@ class Records:
         d = self.data
         return "".join("%02x" % d[off + k] for k in range(ln - 1, -1, -1))
 
+    def code(self, i):
+        """Record i's normalised VIF code (vif.py)."""
+        return self.a[i * W + CODE]
+
     def offset(self, i):
         """Where record i's data starts in `data`."""
         return self.a[i * W + OFF]

@@ -1,5 +1,10 @@
-"""Meter keys as suppliers deliver them: a CSV with meter id, AES key (hex) and an optional
+"""Meter keys as suppliers deliver them: a CSV with meter id, key (hex) and an optional
 driver, one row per meter. Used by `fordel decode --keys` and the collector tools.
+
+The one definition of what a meter key is: 16 bytes (AES-128: OMS security modes 5 and 7,
+ELL, makers' AES payloads) or 8 bytes (DES: security mode 2 of EN 13757-3:2004, e.g. the
+Actaris ActisLink). The collector's coding, `fordel keys import` and `fordel decode` all
+check keys with key_problem().
 
     meter_id,key,driver
     12345678,000102030405060708090A0B0C0D0E0F,qcaloric
@@ -7,6 +12,21 @@ driver, one row per meter. Used by `fordel decode --keys` and the collector tool
 import binascii
 
 from .errors import WMBusError
+
+AES_KEY_BYTES = 16
+DES_KEY_BYTES = 8
+KEY_RULE = "32 hex digits (AES-128, security modes 5/7) or 16 (DES, security mode 2)"
+
+
+def key_problem(hex_text):
+    """None when hex_text (no separators) is a meter key, else the reason."""
+    n = len(hex_text)
+    if n != 2 * AES_KEY_BYTES and n != 2 * DES_KEY_BYTES:
+        return "must be %s, got %d" % (KEY_RULE, n)
+    for c in hex_text:
+        if c not in "0123456789abcdefABCDEF":
+            return "is not hex"
+    return None
 
 
 def meter_id_text(text):
@@ -21,13 +41,10 @@ def parse_key(text, where=""):
     s = text.strip().replace(" ", "")
     if not s or s.upper() == "NOKEY":
         return None
-    if len(s) != 32 and len(s) != 16:
-        raise WMBusError("%skey must be 32 hex digits (AES-128) or 16 (DES, security mode 2), "
-                         "got %d" % (where, len(s)))
-    try:
-        return binascii.unhexlify(s)
-    except ValueError:
-        raise WMBusError("%skey is not hex" % where)
+    problem = key_problem(s)
+    if problem:
+        raise WMBusError("%skey %s" % (where, problem))
+    return binascii.unhexlify(s)
 
 
 def read_keys(lines, source="keys"):

@@ -61,6 +61,15 @@ def _key(t, key):
     return k
 
 
+def aes_key(t, key, what):
+    """The meter's key for an AES-128 decryption (`what`: security mode 5, ELL...);
+    WRONG_KEY naming the meter when it is coded with a key of another length (DES)."""
+    if len(key) != 16:
+        raise WMBusError("%s needs a 128-bit AES key, the meter's key has %d bytes"
+                         % (what, len(key)), t.id, WRONG_KEY)
+    return key
+
+
 def _id_text(b, off):
     # one int formatted: no tuple of four bytes per telegram
     return "%08x" % (b[off + 3] << 24 | b[off + 2] << 16 | b[off + 1] << 8 | b[off])
@@ -322,6 +331,7 @@ def _ell_decrypt(t, f, key, sn_at, body, end):
     key = _key(t, key)
     if key is None:
         raise WMBusError("encrypted (ELL AES-CTR) and no key", t.id, NO_KEY)
+    aes_key(t, key, "ELL AES-CTR")
     iv = bytearray(16)
     iv[0:2] = f[2:4]
     iv[2:8] = f[4:10]
@@ -396,6 +406,8 @@ def _tpl_security(t, f, key, pos, end, long_header):
         key = _diehl_default_key(t)
     if key is None:
         raise WMBusError("encrypted (security mode %d) and no key" % mode, t.id, NO_KEY)
+    if len(key) != 16:
+        aes_key(t, key, "security mode %d" % mode)
     if mode == 5:
         iv = mode5_iv(t, acc, pos if long_header else 0)
         k = key

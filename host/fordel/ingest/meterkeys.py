@@ -1,4 +1,4 @@
-"""Meter AES keys as makers deliver them, read for the host-side re-decode.
+"""Meter keys as makers deliver them, read for the host-side re-decode.
 
 Formats read (CSV, UTF-8 or UTF-8 with BOM; separator `,`, `;` or tab, found from the
 first row):
@@ -7,12 +7,15 @@ first row):
   serial number, serial no, serienummer, meter number, målernummer, address) and the key
   column (one of: key, aes key, aes_key, aes-key, aes128, aes-128 key, encryption key,
   nøgle, aes-nøgle); other columns are ignored.
-A meter id is the 8 digits printed on the meter (its wM-Bus A-field id); a key is 16 bytes
-in hex (spaces, colons and dashes between digits allowed). Errors name the file, the row
-and the reason, never the key.
+A meter id is the 8 digits printed on the meter (its wM-Bus A-field id); a key is hex,
+16 bytes (AES-128) or 8 (DES, security mode 2), as wmbus.keys defines it (spaces, colons
+and dashes between digits allowed). Errors name the file, the row and the reason, never
+the key.
 """
 import csv
 import io
+
+from wmbus.keys import key_problem
 
 ID_NAMES = ("meter_id", "meter id", "id", "serial", "serial number", "serial no",
             "serienummer", "meter number", "målernummer", "address")
@@ -38,13 +41,10 @@ def _meter_id(text, where):
 
 def _key(text, where):
     t = "".join(c for c in text if c not in " :-\t")
-    try:
-        k = bytes.fromhex(t)
-    except ValueError:
-        raise KeyFileError("%s: key is not hex" % where)
-    if len(k) != 16:
-        raise KeyFileError("%s: key is %d bytes, an AES-128 key is 16" % (where, len(k)))
-    return k
+    problem = key_problem(t)
+    if problem:
+        raise KeyFileError("%s: key %s" % (where, problem))
+    return bytes.fromhex(t)
 
 
 def read_meter_keys(text, source="key file"):

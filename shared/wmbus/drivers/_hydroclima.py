@@ -10,7 +10,7 @@ description in wmbusmeters' hydroclima drivers lists them:
         consumption history words (21), three ambient temperature history words (29),
         three 3-byte temperature counters (35), total units (44)
 """
-from ..driver import MFCT_DATA
+from ..driver import ANY, ANY_COMB, MFCT_DATA
 
 # name: offset, for each layout
 SHORT = (("average_ambient_temperature_c", 7), ("max_ambient_temperature_c", 9),
@@ -29,7 +29,7 @@ def u16(d, o):
 
 def record(rec):
     """(data, offset, length) of the manufacturer record, or None."""
-    i = rec.find(MFCT_DATA, MFCT_DATA, -1, -1, -1, -1, -2)
+    i = rec.find(MFCT_DATA, MFCT_DATA, ANY, ANY, ANY, ANY, ANY_COMB)
     if i < 0:
         return None
     return rec.data, rec.offset(i), rec.length(i)

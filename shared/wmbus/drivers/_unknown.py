@@ -4,6 +4,7 @@ VIF code/storage/tariff/subunit/function and the data bytes (most significant fi
 "013/s2/t0/u0/f0=00001234"; the manufacturer-specific tail (DIF 0F/1F) as "mfct=...".
 The field is absent when every record was understood. Checking allocates nothing; only
 the text of unknown records does."""
+from ..driver import MFCT_DATA
 from ..dv import C1, CODE, MTYPE, NCOMB, STORE, SUBUNIT, TARIFF, W
 
 
@@ -13,7 +14,8 @@ def _in(v, want):
     return want < 0 or v == want
 
 
-def _taken(fields, a, b):
+def taken(fields, a, b):
+    """True when one of `fields` takes the record at a[b:b+W]."""
     code = a[b + CODE]
     for f in fields:
         for lo, hi in f.ranges:
@@ -42,11 +44,11 @@ def report(fields, rec, out, known_codes=()):
     for i in range(rec.n):
         b = i * W
         code = a[b + CODE]
-        if code in known_codes or _taken(fields, a, b):
+        if code in known_codes or taken(fields, a, b):
             continue
         if parts is None:
             parts = []
-        if code == 0x3FF:
+        if code == MFCT_DATA:
             parts.append("mfct=" + "".join("%02x" % x for x in rec.bytes_of(i)))
         else:
             parts.append("%03X/s%d/t%d/u%d/f%d=%s" % (code, a[b + STORE], a[b + TARIFF],

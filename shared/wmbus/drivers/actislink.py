@@ -1,8 +1,7 @@
 """Actaris (Itron) ActisLink radio module on a water meter (ALK, version 0x04): TPL
 security mode 2, DES-CBC with a 64-bit key (link.py, des.py), then standard records:
 volume at storage 0 is the meter reading, at storage 1 the set-date reading."""
-from ..driver import Driver, F, status_text, tpl_status_names
-from . import _unknown
+from ..driver import Driver, F
 
 _FIELDS = (
     F("total_m3", "Volume"),
@@ -12,14 +11,10 @@ _FIELDS = (
 )
 
 
-def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status))
-    _unknown.report(_FIELDS, rec, out)
-
-
 DRIVER = Driver(
     "actislink", "WaterMeter", "water",
     detect=(("ALK", 0x04, 0x07),),
     fields=_FIELDS,
-    decode=_decode,
+    status=True,
+    report_unknown=True,
 )

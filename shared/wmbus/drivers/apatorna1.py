@@ -60,6 +60,7 @@ def _decode(t, rec, out):
     if key is None:
         key = bytes(16)             # the maker's default
     else:
+        link.aes_key(t, key, "apatorna1 (AES-128-CBC)")
         t.decrypted = True          # decrypted with the meter's own key
     b = aes.cbc_decrypt(key, link.mode5_iv(t, acc), bytes(f[o + 2:o + 18]))
     packed = le_uint(b, 1, 4)

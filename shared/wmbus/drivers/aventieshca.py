@@ -3,8 +3,7 @@ storage 0 are the current reading, at storage 1 the reading at the last set (bil
 date, at storage 2-17 the readings at the set dates before it. Error flags (VIF FD 17)
 by the meter's bit names (as wmbusmeters' aventieshca lists them); other records are listed
 in unknown_records."""
-from ..driver import Driver, F, error_flag_names, status_text, tpl_status_names
-from . import _unknown
+from ..driver import Driver, F, Status
 
 _FLAGS = ((0x01, "MEASUREMENT"), (0x02, "SABOTAGE"), (0x04, "BATTERY"), (0x08, "CS"), (0x10, "HF"),
           (0x20, "RESET"))
@@ -19,16 +18,11 @@ _FIELDS = (
 )
 
 
-def _decode(t, rec, out):
-    flags = error_flag_names(rec, _FLAGS)
-    out["error_flags"] = " ".join(sorted(flags))
-    out["status"] = status_text(tpl_status_names(t.tpl_status) + flags)
-    _unknown.report(_FIELDS, rec, out, known_codes=(0x117,))
-
-
 DRIVER = Driver(
     "aventieshca", "HeatCostAllocationMeter", "heat cost allocation",
     detect=(("AAA", 0x55, 0x08),),
     fields=_FIELDS,
-    decode=_decode,
+    # the flags alone also as error_flags ("" when none is set, as wmbusmeters prints it)
+    status=Status(_FLAGS, flags_field="error_flags", flags_ok=""),
+    report_unknown=True,
 )

@@ -5,17 +5,16 @@ month back from the base date (mbdate.add_months); all-ones elements end it. Sta
 TPL status byte with Zenner's names for its bits 5-7 (Caltos E / D1605 specification as
 wmbusmeters' caltose driver cites it)."""
 from .. import mbdate
-from ..driver import INSTANT, Driver, F, Status
+from ..driver import INSTANT, VIF_HCA, Driver, F, Status
 
 _MFCT = ((0x20, "REMOVAL"), (0x40, "MODE_2F"), (0x80, "PRODUCT_SCALE"))
 _BCD_SIZE = {0x9: 1, 0xA: 2, 0xB: 3, 0xC: 4}
-HCA = 0x6E                  # VIF heat cost allocation units
 PROFILE = 0x13              # the combinable VIFE of the compact-profile record
 BASE_STORAGE = 8
 
 
 def _decode(t, rec, out):
-    i = rec.find(HCA, HCA, INSTANT, BASE_STORAGE, 0, 0, PROFILE)
+    i = rec.find(VIF_HCA, VIF_HCA, INSTANT, BASE_STORAGE, 0, 0, PROFILE)
     base = out.get("base_date")
     if i < 0 or not base:
         return

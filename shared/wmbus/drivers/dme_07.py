@@ -4,6 +4,7 @@ from ..driver import Driver, F, Status
 
 DRIVER = Driver(
     "dme_07", "WaterMeter", "water",
+    renames="izar_rcig4",  # wmbusmeters names dme_07 an alias of izar_rcig4
     detect=(("DME", 0x7B, 0x07),),
     fields=(F("total_m3", "Volume"),),
     status=Status(mask=0xFFFF, tpl=False),

@@ -2,8 +2,7 @@
 HCA units at storage 0 are the current reading, at storage 1 the reading at the set
 (billing) date, whose date is the date record at storage 1. No published telegram: the
 fields follow EN 13757-3's storage meaning, as wmbusmeters' dmehca description does."""
-from ..driver import Driver, F, error_flag_names, status_text, tpl_status_names
-from . import _unknown
+from ..driver import Driver, F, Status
 
 _FIELDS = (
     F("current_hca", "HeatCostAllocation"),
@@ -14,14 +13,10 @@ _FIELDS = (
 )
 
 
-def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status) + error_flag_names(rec, ()))
-    _unknown.report(_FIELDS, rec, out, known_codes=(0x117,))
-
-
 DRIVER = Driver(
     "dmehca", "HeatCostAllocationMeter", "heat cost allocation",
     detect=(("DME", 0x80, 0x08), ("DME", 0x81, 0x08)),
     fields=_FIELDS,
-    decode=_decode,
+    status=Status(),         # TPL status and error flags (no bit names published)
+    report_unknown=True,
 )

@@ -6,20 +6,18 @@ at storage 2-16 the monthly history, history n = storage n + 1.
 The meter sends no history dates. history_<n>_date is derived: the meter's date n months
 back (the day kept, clamped to the month's length), as wmbusmeters derives it; it is not
 a value the meter stores. Error flags (VIF FD 17) by the maker's bit names."""
-from ..driver import Driver, F, error_flag_names, status_text, tpl_status_names
-from . import _unknown
+from ..driver import BACKWARD_FLOW, Driver, F, Status
 
 _FLAGS = ((0x01, "SENSOR_ERROR"), (0x02, "RESET"), (0x04, "SOFTWARE_FAULT"),
           (0x08, "MANIPULATION"), (0x10, "LOW_BATTERY"), (0x20, "ERRONEOUS_FLOW"),
           (0x40, "LEAKAGE"), (0x80, "OVERLOAD"))
-_BACKWARD = 0x3C        # VIFE: backward flow
 
 _FIELDS = (
     F("total_m3", "Volume"),
     F("meter_datetime", "DateTime"),
     F("set_date", "Date", storage=1, invalid=None),
     F("consumption_at_set_date_m3", "Volume", storage=1),
-    F("total_backwards_at_set_date_m3", "Volume", storage=1, comb=_BACKWARD),
+    F("total_backwards_at_set_date_m3", "Volume", storage=1, comb=BACKWARD_FLOW),
     F("consumption_at_history_{n}_m3", "Volume", storage=(2, 16), offset=-1),
 )
 _DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -33,22 +31,23 @@ def _month_back(y, m, d, n):
 
 
 def _decode(t, rec, out):
-    flags = error_flag_names(rec, _FLAGS)
-    out["status"] = status_text(tpl_status_names(t.tpl_status) + flags)
     now = out.get("meter_datetime")
     if now:
         y, m, d = int(now[0:4]), int(now[5:7]), int(now[8:10])
         for n in range(1, 16):
             if "consumption_at_history_%d_m3" % n in out:
                 out["history_%d_date" % n] = _month_back(y, m, d, n)
-    _unknown.report(_FIELDS, rec, out, known_codes=(0x117,))
 
 
 DRIVER = Driver(
     "engelmann_faw_ri", "WaterMeter", "water",
     aliases=("engelmann-faw-ri",),
-    # EFE 70 07 is detected as waterstarm (the same meter family)
-    detect=(("EFE", 0x70, 0x06), ("EFE", 0x70, 0x16)),
+    # the same meter family and records as waterstarm, named as wmbusmeters' engelmann_faw_ri
+    # names them: where both declare a header (EFE 70 07), auto-detection takes waterstarm
+    renames="waterstarm",
+    detect=(("EFE", 0x70, 0x06), ("EFE", 0x70, 0x07), ("EFE", 0x70, 0x16)),
     fields=_FIELDS,
+    status=Status(_FLAGS),
     decode=_decode,
+    report_unknown=True,
 )

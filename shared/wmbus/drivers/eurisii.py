@@ -8,10 +8,6 @@ ERROR_FLAGS = ((0x0001, "MEASUREMENT"), (0x0002, "SABOTAGE"), (0x0004, "BATTERY"
                (0x0008, "CS"), (0x0010, "HF"), (0x0020, "RESET"))
 
 
-def _decode(t, rec, out):
-    out["error_flags"] = out["status"]
-
-
 DRIVER = Driver(
     "eurisii", "HeatCostAllocationMeter", "heat cost allocation",
     detect=(("INE", 0x55, 0x08), ("RAM", 0x55, 0x08)),
@@ -20,7 +16,6 @@ DRIVER = Driver(
         F("consumption_at_set_date_hca", "HeatCostAllocation", storage=1),
         F("consumption_at_set_date_{storage}_hca", "HeatCostAllocation", storage=(1, 17)),
     ),
-    status=Status(ERROR_FLAGS, mask=0xFFFF),
-    decode=_decode,
+    status=Status(ERROR_FLAGS, mask=0xFFFF, also_field="error_flags"),
     billing=("current_consumption_hca", "consumption_at_set_date_hca", None),
 )

@@ -2,19 +2,17 @@
 monthly compact profile (storage 8: the base date the meter stores, then 14 monthly values;
 value k is k months after the base date, mbdate.add_months)."""
 from .. import mbdate
-from ..driver import ANY_COMB, INSTANT, Driver, F, Status
+from ..driver import ANY_COMB, INSTANT, VIF_DATE, VIF_HCA, Driver, F, Status
 from . import _profile
 
-HCA = 0x6E
-DATE = 0x6C
 PROFILE_STORAGE = 8
 
 
 def _decode(t, rec, out):
-    i = rec.find(HCA, HCA, INSTANT, PROFILE_STORAGE, 0, 0, ANY_COMB)
+    i = rec.find(VIF_HCA, VIF_HCA, INSTANT, PROFILE_STORAGE, 0, 0, ANY_COMB)
     while i >= 0 and rec.ncomb(i) == 0:                 # the profile has a VIFE
-        i = rec.find(HCA, HCA, INSTANT, PROFILE_STORAGE, 0, 0, ANY_COMB, i + 1)
-    j = rec.find(DATE, DATE, INSTANT, PROFILE_STORAGE, 0, 0)
+        i = rec.find(VIF_HCA, VIF_HCA, INSTANT, PROFILE_STORAGE, 0, 0, ANY_COMB, i + 1)
+    j = rec.find(VIF_DATE, VIF_DATE, INSTANT, PROFILE_STORAGE, 0, 0)
     if i < 0 or j < 0:
         return
     prof = _profile.elements(rec, i)

@@ -2,7 +2,6 @@
 Volume at storage 0 is the meter reading (total_volume_m3, as wmbusmeters names it), the
 date-time record the meter's clock. Other records are listed in unknown_records."""
 from ..driver import Driver, F
-from . import _unknown
 
 _FIELDS = (
     F("total_volume_m3", "Volume"),
@@ -13,13 +12,9 @@ _FIELDS = (
 )
 
 
-def _decode(t, rec, out):
-    _unknown.report(_FIELDS, rec, out)
-
-
 DRIVER = Driver(
     "fiowater", "WaterMeter", "water",
     detect=(("FIO", 0x01, 0x07),),
     fields=_FIELDS,
-    decode=_decode,
+    report_unknown=True,
 )

@@ -3,7 +3,8 @@
 3-7 remaining battery life in half years, bit 0 power saving mode), as wmbusmeters'
 gwfwater driver reads them. Another type byte is not understood: it is reported as
 UNKNOWN_MFCT_STATUS_<type> and the battery is null."""
-from ..driver import MFCT_DATA, Driver, flag_names, status_text, tpl_status_names
+from ..driver import (ANY, ANY_COMB, MFCT_DATA, Driver, flag_names, status_text,
+                      tpl_status_names)
 from ._library import use
 
 MFCT_FLAGS = ((0x02, "CONTINUOUS_FLOW"), (0x08, "BROKEN_PIPE"), (0x20, "BATTERY_LOW"),
@@ -12,7 +13,7 @@ MFCT_FLAGS = ((0x02, "CONTINUOUS_FLOW"), (0x08, "BROKEN_PIPE"), (0x20, "BATTERY_
 
 def _decode(t, rec, out):
     names = tpl_status_names(t.tpl_status)
-    i = rec.find(MFCT_DATA, MFCT_DATA, -1, -1, -1, -1, -2)
+    i = rec.find(MFCT_DATA, MFCT_DATA, ANY, ANY, ANY, ANY, ANY_COMB)
     if i >= 0 and rec.length(i) >= 1:
         d = rec.data
         o = rec.offset(i)

@@ -7,7 +7,7 @@ The status joins the TPL status and the allocator's hint flags, a manufacturer r
 (VIF 0x7F, function "value during error"). Bits as Engelmann's HCA e2 manual (12.2
 "Description of hint flags", H 01 ... H 128) describes them; bits 1, 3 and 4 named as
 wmbusmeters prints them, the others after the manual's text."""
-from ..driver import AT_ERROR, MFCT_VIF, Driver, F, flag_names, status_text, tpl_status_names
+from ..driver import AT_ERROR, MFCT_VIF, Driver, F, Status
 
 HINT_FLAGS = (
     (0x01, "MEMORY_ERROR"),        # H 01: database access error, replace device
@@ -19,16 +19,6 @@ HINT_FLAGS = (
     (0x40, "WDT_RESET"),           # H 64: reset by the watchdog timer
     (0x80, "REMOTE_SENSOR"),       # H 128: remote sensor mounted
 )
-
-
-def _decode(t, rec, out):
-    names = tpl_status_names(t.tpl_status)
-    i = rec.find(MFCT_VIF, MFCT_VIF, AT_ERROR, 0)
-    if i >= 0:
-        v = rec.raw(i)
-        if isinstance(v, int) and v:
-            names += flag_names(v & 0xFF, HINT_FLAGS)
-    out["status"] = status_text(names)
 
 
 DRIVER = Driver(
@@ -45,6 +35,7 @@ DRIVER = Driver(
         F("half_month_history_start_date", "Date", storage=2),
     ) + tuple(F("delta_%d_half_months_ago_hca" % k, "HeatCostAllocation", storage=32 - k)
               for k in range(1, 31)),
-    decode=_decode,
+    # the hint flags: a manufacturer record (VIF 7F) with function "value during error"
+    status=Status(HINT_FLAGS, mask=0xFF, quantity=MFCT_VIF, mtype=AT_ERROR, prefix="UNKNOWN"),
     billing=('current_consumption_hca', 'target_hca', 'target_date'),
 )

@@ -10,7 +10,7 @@ this order (Bmeters' layout as wmbusmeters' hydrodigit grammar lists it):
            no value yet, printed 0)
 
 A date of zeros is no date (null)."""
-from ..driver import MFCT_DATA, Driver, F, flag_names, le_uint
+from ..driver import ANY, ANY_COMB, MFCT_DATA, Driver, F, flag_names, le_uint
 
 CONTENTS_MASK = 0x97
 _CONTENTS = ((0x01, "BATTERY_VOLTAGE"), (0x02, "FRAUD_DATE"), (0x80, "LEAK_DATE"),
@@ -35,7 +35,7 @@ def _date(y, m, d):
 
 
 def _decode(t, rec, out):
-    i = rec.find(MFCT_DATA, MFCT_DATA, -1, -1, -1, -1, -2)
+    i = rec.find(MFCT_DATA, MFCT_DATA, ANY, ANY, ANY, ANY, ANY_COMB)
     if i < 0 or rec.length(i) < 1:
         return
     d = rec.data

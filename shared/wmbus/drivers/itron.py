@@ -1,7 +1,7 @@
 """Itron water meters (itron): standard OMS records; the reading at the end of the previous
 billing period at storage 1; two manufacturer records (VIF 7F, 32 and 16 bits) whose
 meaning Itron does not publish, printed as raw bits (as wmbusmeters' itron driver does)."""
-from ..driver import MFCT_VIF, Driver, Status, flag_names, status_text
+from ..driver import INSTANT, MFCT_VIF, NO_COMB, Driver, Status, flag_names, status_text
 from ._library import use
 
 
@@ -9,7 +9,7 @@ def _decode(t, rec, out):
     for size, name, prefix in ((4, "unknowna", "WOOTA"), (2, "unknownb", "WOOTB")):
         i = rec.find(MFCT_VIF, MFCT_VIF)
         while i >= 0 and rec.length(i) != size:
-            i = rec.find(MFCT_VIF, MFCT_VIF, 0, 0, 0, 0, -1, i + 1)
+            i = rec.find(MFCT_VIF, MFCT_VIF, INSTANT, 0, 0, 0, NO_COMB, i + 1)
         if i >= 0:
             v = rec.raw(i) & (0xFFFFFFFF if size == 4 else 0xFFFF)
             out[name] = "%s_%X" % (prefix, v) if v else status_text(flag_names(v, ()))

@@ -2,8 +2,7 @@
 in OMS mode: standard records. Volume at storage 0 is the meter reading, storage 1 the
 set-date (billing) reading with its date; error flags (VIF FD 17) give the status (the
 maker names no bits: a set bit is shown as ERROR_FLAGS_<hex>)."""
-from ..driver import Driver, F, error_flag_names, status_text
-from . import _unknown
+from ..driver import Driver, F, Status
 
 _FIELDS = (
     F("total_m3", "Volume"),
@@ -13,17 +12,12 @@ _FIELDS = (
 )
 
 
-def _decode(t, rec, out):
-    out["status"] = status_text(error_flag_names(rec, ()))
-    _unknown.report(_FIELDS, rec, out, known_codes=(0x117,))
-
-
 DRIVER = Driver(
     "izar_rcig4", "WaterMeter", "water",
     aliases=("izar_rzig4",),
-    # DME 7b 07 is detected as dme_07 (the same module)
-    detect=(("DME", 0x68, 0x07), ("DME", 0x7C, 0x07), ("DME", 0x7E, 0x07),
+    detect=(("DME", 0x68, 0x07), ("DME", 0x7B, 0x07), ("DME", 0x7C, 0x07), ("DME", 0x7E, 0x07),
             ("SPL", 0x80, 0x07)),
     fields=_FIELDS,
-    decode=_decode,
+    status=Status(tpl=False, default="OK"),   # error flags alone (no TPL status)
+    report_unknown=True,
 )

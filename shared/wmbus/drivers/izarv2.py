@@ -26,6 +26,7 @@ def _decode(t, rec, out):
 
 DRIVER = Driver(
     "izarv2", "WaterMeter", "water",
+    renames="izar",  # the same PRIOS telegrams as izar
     detect=(("HYD", 0x85, 0x07), ("SAP", -1, 0x15), ("SAP", -1, 0x04), ("SAP", 0x00, 0x07),
             ("DME", 0x78, 0x07), ("DME", 0x78, 0x06), ("HYD", 0x86, 0x07)),
     media_from_type=False,

@@ -5,8 +5,7 @@ opening and temperature sensor alarm (all zero: none, printed null); HCA units a
 7-18 the consumption of the
 12 previous months, 19-21 of the 3 previous billing years. Error flags (VIF FD 17 at
 storage 4) by the maker's bit names; TPL status bit 2 is the radio module's battery."""
-from ..driver import TPL_APP_STATUS, Driver, F, status_text
-from . import _unknown
+from ..driver import Driver, F, Status
 
 _FLAGS = ((0x01, "OPEN_COVER"), (0x02, "MEMORY_ERROR"), (0x04, "TEMP_SENSOR_ERROR"),
           (0x08, "BATTERY_LOW"))
@@ -26,33 +25,18 @@ _FIELDS = (
 
 
 def _decode(t, rec, out):
-    names = []
-    sts = t.tpl_status
-    if TPL_APP_STATUS[sts & 3]:
-        names.append(TPL_APP_STATUS[sts & 3])
-    if sts & 0x04:
-        names.append("RADIO_MODULE_BATTERY_LOW")
-    if sts & 0xF8:
-        names.append("UNKNOWN_%02X" % (sts & 0xF8))
-    i = rec.find(0x117, 0x117, 0, 4)
-    if i >= 0:
-        v = rec.raw(i) & 0xFF
-        for mask, name in _FLAGS:
-            if v & mask:
-                names.append(name)
-                v &= ~mask
-        if v:
-            names.append("ERROR_FLAGS_%X" % v)
-    out["status"] = status_text(names)
     for k in ("open_cover_alarm_date", "temp_sensor_alarm_date"):
         if out.get(k) == "2000-00-00":     # all zero: no alarm recorded
             out[k] = None
-    _unknown.report(_FIELDS, rec, out, known_codes=(0x117,))
 
 
 DRIVER = Driver(
     "joyh100", "HeatCostAllocationMeter", "heat cost allocation",
     detect=(("JOY", 0x0B, 0x08), ("JOY", 0x0C, 0x08)),
     fields=_FIELDS,
+    # error flags at storage 4; TPL status bit 2 is the radio module's battery
+    status=Status(_FLAGS, mask=0xFF, storage=4,
+                  tpl_mfct=((0x04, "RADIO_MODULE_BATTERY_LOW"),)),
     decode=_decode,
+    report_unknown=True,
 )

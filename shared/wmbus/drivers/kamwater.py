@@ -6,7 +6,7 @@ meter's first full frame. Info codes (VIF FF 20, 2 bytes): bit 0 DRY, 1 REVERSED
 3 BURST; bits 4-6, 7-9, 10-12, 13-15 how long dry / reversed / leaking / bursting has
 lasted. flowIQ 2200 sends 4-byte error flags (VIF FF 23) instead (bit names as wmbusmeters'
 kamwater driver lists them). The status joins them with the TPL status byte."""
-from ..driver import MFCT_VIF, Driver, F, flag_names, status_text, tpl_status_names
+from ..driver import INSTANT, MFCT_VIF, Driver, F, flag_names, status_text, tpl_status_names
 
 _DURATION = ("", "1-8 hours", "9-24 hours", "2-3 days", "4-7 days", "8-14 days",
              "15-21 days", "22-31 days")
@@ -32,7 +32,7 @@ def _named(v, table):
 
 def _decode(t, rec, out):
     tpl = tpl_status_names(t.tpl_status)
-    i = rec.find(MFCT_VIF, MFCT_VIF, 0, 0, 0, 0, INFO_CODES)
+    i = rec.find(MFCT_VIF, MFCT_VIF, INSTANT, 0, 0, 0, INFO_CODES)
     if i >= 0:
         v = rec.raw(i) & 0xFFFF
         names = flag_names(v & 0x0F, _FLAGS)
@@ -43,7 +43,7 @@ def _decode(t, rec, out):
         out["time_leaking"] = _DURATION[(v >> 10) & 7]
         out["time_bursting"] = _DURATION[(v >> 13) & 7]
         return
-    i = rec.find(MFCT_VIF, MFCT_VIF, 0, 0, 0, 0, ERROR_CODES)
+    i = rec.find(MFCT_VIF, MFCT_VIF, INSTANT, 0, 0, 0, ERROR_CODES)
     if i >= 0:
         out["status"] = status_text(_named(rec.raw(i) & 0xFFFFFFFF, _ERROR_FLAGS) + tpl)
 

@@ -1,8 +1,7 @@
 """Metrona heat cost allocator (MWU, version 0x02): standard OMS records. HCA units at
 storage 0 are the current reading, HCA units and date at storage 1 the set-date (billing)
 reading and its date, the date at storage 0 the meter's date."""
-from ..driver import Driver, F, error_flag_names, status_text, tpl_status_names
-from . import _unknown
+from ..driver import Driver, F, Status
 
 _FIELDS = (
     F("consumption_hca", "HeatCostAllocation"),
@@ -13,14 +12,10 @@ _FIELDS = (
 )
 
 
-def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status) + error_flag_names(rec, ()))
-    _unknown.report(_FIELDS, rec, out, known_codes=(0x117,))
-
-
 DRIVER = Driver(
     "metronahca", "HeatCostAllocationMeter", "heat cost allocation",
     detect=(("MWU", 0x02, 0x08),),
     fields=_FIELDS,
-    decode=_decode,
+    status=Status(),         # TPL status and error flags (no bit names published)
+    report_unknown=True,
 )

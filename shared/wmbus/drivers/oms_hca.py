@@ -7,7 +7,7 @@ DRIVER = Driver(
     "oms-hca", "HeatCostAllocationMeter", "heat cost allocation",
     fields=(
         F("current_consumption_hca", "HeatCostAllocation"),
-        F("set_date", "Date", storage=1),
+        F("set_date", "Date", storage=1, invalid=None),     # all ones: no set date
         F("consumption_at_set_date_hca", "HeatCostAllocation", storage=1),
         F("device_datetime", "DateTime"),
         F("temp_room_c", "ExternalTemperature"),

@@ -8,7 +8,7 @@ DRIVER = Driver(
     "oms-water", "WaterMeter", "water",
     fields=(
         F("total_m3", "Volume"),
-        F("target_date", "Date", storage=1),
+        F("target_date", "Date", storage=1, invalid=None),  # all ones: no set date
         F("target_m3", "Volume", storage=1),
         F("flow_m3h", "AnyFlowVIF"),
         F("meter_datetime", "DateTime"),

@@ -6,7 +6,7 @@ the same readings at fixed offsets: total (BCD8, litres) at 12, due date (type G
 due value at 18, day-17 date at 22, day-17 value at 24 (Qundis' layout as wmbusmeters'
 qwater driver reads it; a record of another length is not read)."""
 from .. import mbdate
-from ..driver import AT_ERROR, MFCT_VIF, Driver, F
+from ..driver import AT_ERROR, INSTANT, MFCT_VIF, Driver, F
 
 NO_DATE = None          # all-ones dates print as null
 WALK_BY = 0x5F          # VIFE after FF of the walk-by record
@@ -28,7 +28,7 @@ def _date(d, o):
 
 
 def _decode(t, rec, out):
-    i = rec.find(MFCT_VIF, MFCT_VIF, 0, 0, 0, 0, WALK_BY)
+    i = rec.find(MFCT_VIF, MFCT_VIF, INSTANT, 0, 0, 0, WALK_BY)
     if i < 0 or rec.length(i) != WALK_BY_LEN:
         return
     d = rec.data

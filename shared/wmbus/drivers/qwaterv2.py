@@ -1,14 +1,14 @@
 """Qundis Q water 5.5, second naming (qwaterv2): the same telegrams as qwater (see there for
 the CI 0x78 manufacturer layout), readings named target/target_year, and the 0x78 layout's
 twelve 16-bit consumption deltas (litres, offset 28) as volume_delta_2 .. volume_delta_13."""
-from ..driver import AT_ERROR, MFCT_VIF, Driver, F
+from ..driver import AT_ERROR, INSTANT, MFCT_VIF, Driver, F
 from .qwater import WALK_BY, WALK_BY_LEN, _bcd_l, _date
 
 NO_DATE = None
 
 
 def _decode(t, rec, out):
-    i = rec.find(MFCT_VIF, MFCT_VIF, 0, 0, 0, 0, WALK_BY)
+    i = rec.find(MFCT_VIF, MFCT_VIF, INSTANT, 0, 0, 0, WALK_BY)
     if i < 0 or rec.length(i) != WALK_BY_LEN:
         return
     d = rec.data

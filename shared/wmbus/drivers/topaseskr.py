@@ -7,6 +7,7 @@ from ._library import use
 
 DRIVER = Driver(
     "topaseskr", "WaterMeter", "water",
+    renames="hydrus_r4",  # wmbusmeters now names it an alias of hydrus_r4
     detect=(("AMT", 0xF1, 0x06), ("AMT", 0xF1, 0x07)),
     fields=use("total_m3", "access_counter") + (
         F("temperature_c", "FlowTemperature"),

@@ -7,7 +7,6 @@ then the values, the most recent first; wmbusmeters names them target_1..target_
 31..40) with their dates counted back month by month from the base date."""
 from .. import mbdate, vif
 from ..driver import Driver, F, Status, le_uint
-from ..dv import CODE, W
 
 _NULL = -0x80000000
 _PROFILE = 0x13             # the combinable VIFE marking a (reverse) compact profile
@@ -27,12 +26,12 @@ def _decode(t, rec, out):
     i = rec.find(VOLUME_LO, VOLUME_HI, 0, 1)
     if i >= 0:
         raw = rec.raw(i)
-        out["unknown_m3"] = None if raw == _NULL else vif.scale(rec.a[i * W + CODE], raw)
+        out["unknown_m3"] = None if raw == _NULL else vif.scale(rec.code(i), raw)
     i = rec.find(VOLUME_LO, VOLUME_HI, 0, BASE_STORAGE, 0, 0, _PROFILE)
     if i < 0:
         return
     d = rec.data
-    code, off, ln = rec.a[i * W + CODE], rec.offset(i), rec.length(i)
+    code, off, ln = rec.code(i), rec.offset(i), rec.length(i)
     size = d[off] & 0x0F
     if size not in (1, 2, 4) or ln < 2:
         return

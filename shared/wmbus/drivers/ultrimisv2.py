@@ -14,6 +14,7 @@ ERROR_FLAGS = tuple((1 << (8 * byte + bit), name + suffix)
 
 DRIVER = Driver(
     "ultrimisv2", "WaterMeter", "cold water",
+    renames="ultrimis",  # the same telegrams as ultrimis
     detect=(("APA", 0x01, 0x16), ("APA", 0x20, 0x16)),
     fields=use("total_m3", "target_m3", "total_backward_m3"),
     status=Status(ERROR_FLAGS, mask=0xFFFFFF, tpl=False),

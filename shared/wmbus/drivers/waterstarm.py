@@ -11,11 +11,11 @@ ERROR_FLAGS = (
     (0x08, "MEASUREMENT_ERROR"), (0x10, "BATTERY_VOLTAGE_ERROR"), (0x20, "MANIPULATION"),
     (0x40, "LEAKAGE_OR_NO_USAGE"), (0x80, "REVERSE_FLOW"), (0x100, "OVERLOAD"),
 )
-STATUS = Status(ERROR_FLAGS, mask=0xFFFF)
+# the status also under its older name, current_status
+STATUS = Status(ERROR_FLAGS, mask=0xFFFF, also_field="current_status")
 
 
 def _decode(t, rec, out):
-    out["current_status"] = out["status"]           # the older name of the same field
     now = out.get("meter_datetime")
     if not now or len(now) < 10:
         return

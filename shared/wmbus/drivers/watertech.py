@@ -1,8 +1,7 @@
 """Watertech water meter (WTT, version 0x59): standard OMS records. Volume at storage 0 is
 the meter reading; error flags (VIF FD 17) and the TPL status give the status (the maker
 names no flag bits: a set bit is shown as ERROR_FLAGS_<hex>)."""
-from ..driver import Driver, F, error_flag_names, status_text, tpl_status_names
-from . import _unknown
+from ..driver import Driver, F, Status
 
 _FIELDS = (
     F("total_m3", "Volume"),
@@ -13,14 +12,10 @@ _FIELDS = (
 )
 
 
-def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status) + error_flag_names(rec, ()))
-    _unknown.report(_FIELDS, rec, out, known_codes=(0x117,))
-
-
 DRIVER = Driver(
     "watertech", "WaterMeter", "water",
     detect=(("WTT", 0x59, 0x07),),
     fields=_FIELDS,
-    decode=_decode,
+    status=Status(),         # TPL status and error flags (no bit names published)
+    report_unknown=True,
 )

@@ -5,11 +5,11 @@ The payload after 2F 2F is one manufacturer-specific block (DIF 0x0F), "telegram
 total consumption counter, all little-endian, the counters in 1/256000 m³, then one
 optional padding byte (layout as wmbusmeters' zenner0b driver describes the module's data).
 The status bits are not published: a non-zero status is printed as STATUS_<hex>."""
-from ..driver import MFCT_DATA, Driver, le_uint
+from ..driver import ANY, ANY_COMB, MFCT_DATA, Driver, le_uint
 
 
 def _decode(t, rec, out):
-    i = rec.find(MFCT_DATA, MFCT_DATA, -1, -1, -1, -1, -2)
+    i = rec.find(MFCT_DATA, MFCT_DATA, ANY, ANY, ANY, ANY, ANY_COMB)
     if i < 0 or rec.length(i) < 12:
         return
     d = rec.data

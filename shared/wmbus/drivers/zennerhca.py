@@ -9,12 +9,12 @@ field), spacing value (0xFE: one month), then the elements, newest first; an ele
 all ones ends it. Element k is the value k months before the base date (the base date's
 day kept). A profile with another mode or spacing is reported in profile_error, not
 guessed. TPL status bits 5-7 are the maker's: REMOVAL, DUAL_SENSOR_MODE, PRODUCT_SCALE."""
-from ..driver import Driver, F, status_text, tpl_status_names
-from . import _unknown
+from ..driver import INSTANT, VIF_HCA, Driver, F, Status
 
 _TPL_BITS = ((0x20, "REMOVAL"), (0x40, "DUAL_SENSOR_MODE"), (0x80, "PRODUCT_SCALE"))
 _BCD_BYTES = {0x9: 1, 0xA: 2, 0xB: 3, 0xC: 4, 0xE: 6}
 _PROFILE = 0x13         # VIFE: compact profile
+_BASE_STORAGE = 8
 
 _FIELDS = (
     F("consumption_hca", "HeatCostAllocation"),
@@ -37,8 +37,9 @@ def _bcd(d, p, size):
     return v
 
 
-def _profile(rec, out):
-    i = rec.find(0x6E, 0x6E, 0, 8, 0, 0, _PROFILE)
+def _decode(t, rec, out):
+    """The compact profile (module docstring) as previous_billing_consumption_<k>."""
+    i = rec.find(VIF_HCA, VIF_HCA, INSTANT, _BASE_STORAGE, 0, 0, _PROFILE)
     if i < 0:
         return
     base = out.get("previous_billing_date")
@@ -70,15 +71,13 @@ def _profile(rec, out):
         p += size
 
 
-def _decode(t, rec, out):
-    out["status"] = status_text(tpl_status_names(t.tpl_status, _TPL_BITS))
-    _profile(rec, out)
-    _unknown.report(_FIELDS + (_PROFILE_FIELD,), rec, out)
-
-
 DRIVER = Driver(
     "zennerhca", "HeatCostAllocationMeter", "heat cost allocation",
-    detect=(("ZRI", 0xFC, 0x08),),     # listed after caltose: detected as caltose
+    renames="caltose",  # the same telegrams as caltose
+    detect=(("ZRI", 0xFC, 0x08),),
     fields=_FIELDS,
+    status=Status(quantity=None, tpl_mfct=_TPL_BITS),
     decode=_decode,
+    report_unknown=True,
+    hook_reads=(_PROFILE_FIELD,),
 )
