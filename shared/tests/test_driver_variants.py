@@ -21,6 +21,7 @@ import binascii
 import json
 import random
 
+import test_new_drivers
 import test_vectors
 import test_wmbusmeters_examples as published
 from fordel.sim import telegram as tg
@@ -41,6 +42,11 @@ def _cases():
     for c in published.examples():
         tel = "".join(ch for ch in c["telegram"] if ch in published.HEX)
         out.append((c["driver"], tel, c.get("key"), c["expected"]))
+    for c in test_new_drivers.cases():
+        want = {k: v for k, v in c["expected"].items() if k not in ("_", "driver")}
+        for k, dev in c.get("deviations", {}).items():
+            want[k] = dev["ours"]
+        out.append((c["driver"], c["telegram"], c.get("key"), want))
     return out
 
 
