@@ -102,6 +102,7 @@ DETECT = {
     'APT0d08': ('apatoreitn40',),
     'APT0e08': ('apatoreitn40',),
     'APT0f0f': ('apator08',),
+    'AXI0107': ('q400',),
     'AXI1007': ('q400',),
     'BFW0208': ('bfw240radio',),
     'BMP5308': ('hydroclima',),
