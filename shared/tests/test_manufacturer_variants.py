@@ -199,9 +199,131 @@ def _kamwater():
     return _ell_encrypt(bytes.fromhex(hexframe), key), key, dict(want)
 
 
+def _mkradio3a():
+    # [0:2] -, [2:4] date (day bits 0-4, month 5-8, year-2000 9-15), [4:7] reading 0.1 m3,
+    # 12 x (1 byte -, low and high half-month byte in 0.1 m3), newest first, 1 byte -
+    y, m = RNG.randrange(2010, 2060), RNG.randrange(1, 13)
+    day = RNG.randrange(1, 29)
+    reading = RNG.randrange(1 << 24)
+    halves = [(RNG.randrange(256), RNG.randrange(256)) for _ in range(12)]
+    body = bytes(RNG.randrange(256) for _ in range(2)) + struct.pack("<H", _packed(y, m, day))
+    body += struct.pack("<I", reading)[:3]
+    for lo, hi in halves:
+        body += bytes((RNG.randrange(256), lo, hi))
+    body += bytes((RNG.randrange(256),))
+    # month k back: both halves of word k after the 15th, else the high half of word k-1
+    # (none for k = 0) and the low half of word k
+    want = {"total_m3": reading / 10, "target_date": "%04d-%02d-%02d" % (y, m, day)}
+    months = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+              "dec")
+    for k in range(12):
+        lo, hi = halves[k]
+        before = halves[k - 1][1] if k else 0
+        used = (lo + hi if day > 15 else before + lo) / 10
+        want["last_%s_m3" % months[(m - 1 - k) % 12]] = used
+        if k == 0:
+            want["target_m3"] = used
+    return _frame("TCH", _id(), 0x50, 0x72, 0xA2, body), None, want
+
+
+def _mkradio4():
+    # [3:5] volume at the set date, [7:9] volume since, 16 bits LE, 0.1 m3 (VIF 0x15)
+    prev, cur = RNG.randrange(1 << 16), RNG.randrange(1 << 16)
+    body = bytes(RNG.randrange(256) for _ in range(3)) + struct.pack("<H", prev) + \
+        bytes(RNG.randrange(256) for _ in range(2)) + struct.pack("<H", cur) + \
+        bytes(RNG.randrange(256) for _ in range(RNG.randrange(0, 30)))
+    ver, typ = RNG.choice(((0x95, 0x62), (0x70, 0x62), (0x95, 0x72), (0x70, 0x72)))
+    want = {"target_m3": prev / 10, "total_m3": round((prev + cur) / 10, 6),
+            "media": "warm water" if typ == 0x62 else "cold water"}
+    return _frame("TCH", _id(), ver, typ, 0xA2, body), None, want
+
+
+def _apator08():
+    # counter u32 LE in thirds of a litre, then data not decoded
+    raw = RNG.randrange(1 << 32)
+    body = struct.pack("<I", raw) + bytes(RNG.randrange(256) for _ in range(12))
+    ver = RNG.choice((0x03, 0x0F))
+    return _frame("APT", _id(), ver, ver, 0xA0, body), None, {"total_m3": round(raw / 3000, 6)}
+
+
+def _apatoreitn40():
+    # 27 words LE: w1 season start, w2/w3 radiator/room 1/16 C signed, w4 this month,
+    # w5-19 previous months, w20-23 periods, w24 date, w25 day of week, w26 status
+    w = [RNG.randrange(1 << 16) for _ in range(27)]
+    sm, sd = RNG.randrange(1, 13), RNG.randrange(1, 29)
+    y, m, day = RNG.randrange(2010, 2060), RNG.randrange(1, 13), RNG.randrange(1, 29)
+    w[1], w[24] = _packed(2000, sm, sd), _packed(y, m, day)
+    w[26] = RNG.choice((0, 0xFFFF, RNG.randrange(1, 0x80)))
+    want = {"current_hca": w[20], "previous_hca": w[21], "previous_2y_hca": w[22],
+            "previous_3y_hca": w[23], "current_month_hca": w[4], "previous_month_hca": w[5],
+            "current_date": "%04d-%02d-%02d" % (y, m, day),
+            "season_start_date": "2000-%02d-%02d" % (sm, sd),
+            "temp_radiator_c": (w[2] - (1 << 16) if w[2] >> 15 else w[2]) / 16,
+            "temp_room_c": (w[3] - (1 << 16) if w[3] >> 15 else w[3]) / 16}
+    for k in range(2, 16):
+        want["previous_month_%02d_hca" % k] = w[4 + k]
+    if w[26] == 0:
+        want["status"] = "OK"
+    elif w[26] == 0xFFFF:
+        want["status"] = "SEAL_BROKEN"
+    body = b"".join(struct.pack("<H", v) for v in w)
+    lead = RNG.choice((b"", b"\xA0", b"\x02\x11\x22\xA0"))
+    ver = RNG.choice((0x09, 0x0D))
+    return _frame("APA", _id(), ver, 0x08, 0xA0, lead + body), None, want
+
+
+# Diehl PRIOS: the payload from frame byte 15 on XORed with the low byte of a 32-bit LFSR
+# (taps 1, 2, 11, 31; 8 steps a byte) seeded with a default key XOR the frame's bytes 2-13
+# as three big-endian words; the first plain byte is 0x4B (Diehl's scheme as published with
+# wmbusmeters' izar driver; the two default keys are the public ones it ships)
+_PRIOS_KEYS = (0x39BC8A10 ^ 0xE66D83F8, 0x51728910 ^ 0xE66D83F8)
+IZAR = (
+    # wmbusmeters' izar examples: (telegram, values that stay)
+    ("1944304C72242421D401A2013D4013DD8B46A4999C1293E582CC",
+     {"prefix": "C19UA", "serial_number": "145842", "manufacture_year": "2019",
+      "current_alarms": "meter_blocked,underflow", "previous_alarms": "no_alarm"}),
+    ("19442423860775035048A251520015BEB6B2E1ED623A18FC74A5",
+     {"current_alarms": "no_alarm", "previous_alarms": "leakage"}),
+)
+
+
+def _prios_xor(frame, key):
+    w0, w1, w2 = struct.unpack(">III", bytes(frame[2:14]))
+    k = key ^ w0 ^ w1 ^ w2
+    out = bytearray(frame)
+    for i in range(15, len(frame)):
+        for _ in range(8):
+            bit = ((k >> 1) ^ (k >> 2) ^ (k >> 11) ^ (k >> 31)) & 1
+            k = ((k << 1) | bit) & 0xFFFFFFFF
+        out[i] ^= k & 0xFF
+    return out
+
+
+def _izar():
+    hexframe, keep = RNG.choice(IZAR)
+    f = bytearray(bytes.fromhex(hexframe))
+    key = next(k for k in _PRIOS_KEYS if _prios_xor(f, k)[15] == 0x4B)
+    plain = _prios_xor(f, key)
+    total, last = RNG.randrange(1 << 32), RNG.randrange(1 << 32)
+    yy, m, day = RNG.randrange(0, 64), RNG.randrange(1, 13), RNG.randrange(1, 29)
+    # type G date: day bits 0-4, year bits 0-2 in 5-7, month bits 8-11, year bits 3-6 12-15
+    plain[16:20], plain[20:24] = struct.pack("<I", total), struct.pack("<I", last)
+    plain[24], plain[25] = day | (yy & 7) << 5, m | (yy >> 3) << 4
+    period, battery = RNG.randrange(16), RNG.randrange(32)
+    plain[11] = (plain[11] & 0xF0) | period
+    plain[12] = (plain[12] & 0xE0) | battery
+    frame = _prios_xor(plain, key)
+    want = dict(keep, total_m3=total / 1000, last_month_total_m3=last / 1000,
+                last_month_measure_date="%04d-%02d-%02d" % (2000 + yy, m, day),
+                transmit_period_s=1 << (period + 2), remaining_battery_life_y=battery / 2)
+    return bytes(frame), None, want
+
+
 MAKES = {"zenner0b": _zenner0b, "apator162": _apator162, "apator172": _apator172,
          "apatoreitn": _apatoreitn, "bfw240radio": _bfw240radio, "mkradio3": _mkradio3,
-         "fhkvdataiii": _fhkvdataiii, "kamwater": _kamwater}
+         "fhkvdataiii": _fhkvdataiii, "kamwater": _kamwater, "mkradio3a": _mkradio3a,
+         "mkradio4": _mkradio4, "apator08": _apator08, "apatoreitn40": _apatoreitn40,
+         "izar": _izar}
 
 
 def _close(a, b):
