@@ -4,6 +4,7 @@
 values, in random register order where the layout allows, plaintext and encrypted as the
 meter would send them. The expected values are computed here from the raw numbers, not by
 the driver. Per-make counts are printed (pytest -s)."""
+import datetime
 import random
 import struct
 
@@ -319,11 +320,160 @@ def _izar():
     return bytes(frame), None, want
 
 
+def _bcd_le(v, n):
+    """v as 2n BCD digits, least significant byte first."""
+    return bytes(((v // 10 ** (2 * k + 1)) % 10) << 4 | (v // 10 ** (2 * k)) % 10
+                 for k in range(n))
+
+
+def _datetime_f():
+    t = datetime.datetime(RNG.randrange(2001, 2060), RNG.randrange(1, 13), RNG.randrange(1, 29),
+                          RNG.randrange(24), RNG.randrange(60))
+    return tg.datetime_f(t), t.strftime("%Y-%m-%d %H:%M")
+
+
+def _build(m, version, dtype, records):
+    """Records in a short-TPL frame, plaintext or mode 5 with a fresh key."""
+    key = _key()
+    f = tg.build(m, _id(), version, dtype, records, key=key, mode=5 if key else 0,
+                 access=RNG.randrange(256))
+    return f, key
+
+
+# Bmeters Hydrodigit: standard total and clock, then DIF 0F: a contents byte and the blocks
+# it announces in the order battery (bit 0), fraud (bit 1), leak (bit 7), backflow (bit 2),
+# monthly totals (bit 4); battery volts of the nibbles seen in published telegrams
+_HYDRODIGIT_VOLTS = {0x0: 3.7, 0xA: 3.05, 0xB: 3.2, 0xE: 3.7}
+_FRAUD = ((0x80, "MAGNETIC_FRAUD_ATTEMPT"), (0x40, "SENSOR_FRAUD_ATTEMPT"),
+          (0x20, "MODULE_REMOVED"))
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December")
+
+
+def _hydrodigit():
+    litres = RNG.randrange(10 ** 8)
+    dt, dt_text = _datetime_f()
+    c = 0
+    for bit in (0x01, 0x02, 0x80, 0x04, 0x10):
+        c |= bit if RNG.random() < 0.6 else 0
+    names = [n for bit, n in ((0x01, "BATTERY_VOLTAGE"), (0x02, "FRAUD_DATE"),
+                              (0x80, "LEAK_DATE"), (0x04, "BACKFLOW"),
+                              (0x10, "MONTHLY_DATA")) if c & bit]
+    want = {"total_m3": litres / 1000, "meter_datetime": dt_text,
+            "contents": " ".join(sorted(names))}
+    mf = bytes((c,))
+    if c & 0x01:
+        nib = RNG.choice(sorted(_HYDRODIGIT_VOLTS))
+        mf += bytes((nib | RNG.randrange(16) << 4,))
+        want["voltage_v"] = _HYDRODIGIT_VOLTS[nib]
+    if c & 0x02:
+        ftype = RNG.randrange(8) << 5
+        y, m, d = RNG.randrange(0, 60), RNG.randrange(1, 13), RNG.randrange(1, 29)
+        mf += bytes((ftype, _bcd_le(y, 1)[0], m, _bcd_le(d, 1)[0]))
+        types = sorted(n for bit, n in _FRAUD if ftype & bit)
+        want["fraud_type"] = " ".join(types) if types else "NO_TYPE_INFO"
+        want["fraud_date"] = "%04d-%02d-%02d" % (2000 + y, m, d)
+    if c & 0x80:
+        y, m, d = RNG.randrange(0, 60), RNG.randrange(1, 13), RNG.randrange(1, 29)
+        mf += _bcd_le(y, 1) + _bcd_le(m, 1) + _bcd_le(d, 1)
+        want["leak_date"] = "%04d-%02d-%02d" % (2000 + y, m, d)
+    if c & 0x04:
+        back = RNG.randrange(1 << 32)
+        mf += struct.pack("<I", back)
+        want["backflow_m3"] = back / 1000
+    if c & 0x10:
+        for name in _MONTH_NAMES:
+            v = RNG.choice((RNG.randrange(10 ** 7), 0xFFFFFF))
+            mf += struct.pack("<I", v)[:3]
+            want[name + "_total_m3"] = v / 100 if v < 10 ** 7 else 0
+    recs = b"\x0C\x13" + _bcd_le(litres, 4) + b"\x04\x6D" + dt + b"\x0F" + mf
+    f, key = _build("BMT", RNG.choice((0x13, 0x15, 0x17)), 0x07, recs)
+    return f, key, want
+
+
+def _type_g(y, m, d):
+    return bytes((d | (y & 7) << 5, m | (y >> 3) << 4))
+
+
+def _qwater():
+    # CI 0x78 walk-by frame: 0D FF 5F, LVAR 0x35, 53 bytes (total BCD8 litres at 12, due
+    # date type G at 16, due value at 18, day-17 date at 22, its value at 24), then the clock
+    blob = bytearray(RNG.randrange(256) for _ in range(53))
+    total, due, d17 = (RNG.randrange(10 ** 8) for _ in range(3))
+    want = {"total_m3": total / 1000, "due_date_m3": due / 1000, "due_17_date_m3": d17 / 1000}
+    blob[12:16], blob[18:22], blob[24:28] = _bcd_le(total, 4), _bcd_le(due, 4), \
+        _bcd_le(d17, 4)
+    for at, name in ((16, "due_date"), (22, "due_17_date")):
+        if RNG.random() < 0.15:
+            blob[at:at + 2] = b"\xFF\xFF"
+            want[name] = None
+        else:
+            y, m, d = RNG.randrange(0, 60), RNG.randrange(1, 13), RNG.randrange(1, 29)
+            blob[at:at + 2] = _type_g(y, m, d)
+            want[name] = "%04d-%02d-%02d" % (2000 + y, m, d)
+    dt, want["meter_datetime"] = _datetime_f()
+    body = b"\x0D\xFF\x5F\x35" + bytes(blob) + b"\x2F\x04\x6D" + dt
+    ver, typ = RNG.choice(((0x19, 0x07), (0x1D, 0x06), (0x17, 0x06)))
+    return _frame("QDS", _id(), ver, typ, 0x78, body), None, want
+
+
+# BMeters Hydroclima: units (VIF 6E) and, in DIF 0F, a layout byte (0x10 short, 0x11 long),
+# the status word, and 16-bit temperatures in 1/100 C at the layout's offsets
+_HC_SHORT = {"average_ambient_temperature_c": 7, "max_ambient_temperature_c": 9,
+             "average_ambient_temperature_last_month_c": 15,
+             "average_heater_temperature_last_month_c": 17}
+_HC_LONG = {"average_heater_temperature_c": 9, "average_ambient_temperature_c": 11,
+            "max_ambient_temperature_c": 13, "average_heater_temperature_last_month_c": 17,
+            "average_ambient_temperature_last_month_c": 19,
+            "ambient_temperature_at_set_date_1_c": 29,
+            "ambient_temperature_at_set_date_2_c": 31,
+            "ambient_temperature_at_set_date_3_c": 33}
+
+
+def _hydroclima_block(want, v2):
+    long_ = RNG.random() < 0.5
+    blob = bytearray(RNG.randrange(256) for _ in range(47 if long_ else 21))
+    blob[0] = 0x11 if long_ else 0x10
+    for name, at in (_HC_LONG if long_ else _HC_SHORT).items():
+        v = RNG.randrange(1 << 16)
+        blob[at:at + 2] = struct.pack("<H", v)
+        want[name] = v / 100
+    if v2:
+        flags = RNG.choice((0, RNG.randrange(1, 1 << 16)))
+        blob[1:3] = struct.pack("<H", flags)
+        want["status"] = "ERROR_FLAGS_%X" % flags if flags else "OK"
+        if long_:
+            for k in range(4):
+                want["consumption_at_set_date_%d_hca" % (k + 1)] = \
+                    struct.unpack("<H", blob[21 + 2 * k:23 + 2 * k])[0]
+            want["total_consumption_hca"] = struct.unpack("<H", blob[44:46])[0]
+        else:
+            want["total_consumption_hca"] = struct.unpack("<H", blob[19:21])[0]
+    return bytes(blob)
+
+
+def _hydroclima_frame(version, v2):
+    units = RNG.randrange(1 << 23)         # type B integer: signed (EN 13757-3)
+    want = {("consumption_hca" if v2 else "current_consumption_hca"): units}
+    recs = b"\x03\x6E" + struct.pack("<I", units)[:3] + b"\x0F" + _hydroclima_block(want, v2)
+    f, key = _build("BMP", version, 0x08, recs)
+    return f, key, want
+
+
+def _hydroclima():
+    return _hydroclima_frame(0x53, False)
+
+
+def _hydroclimav2():
+    return _hydroclima_frame(0x85, True)
+
+
 MAKES = {"zenner0b": _zenner0b, "apator162": _apator162, "apator172": _apator172,
          "apatoreitn": _apatoreitn, "bfw240radio": _bfw240radio, "mkradio3": _mkradio3,
          "fhkvdataiii": _fhkvdataiii, "kamwater": _kamwater, "mkradio3a": _mkradio3a,
          "mkradio4": _mkradio4, "apator08": _apator08, "apatoreitn40": _apatoreitn40,
-         "izar": _izar}
+         "izar": _izar, "hydrodigit": _hydrodigit, "qwater": _qwater,
+         "hydroclima": _hydroclima, "hydroclimav2": _hydroclimav2}
 
 
 def _close(a, b):
