@@ -18,6 +18,7 @@
 Each variant is decoded with the driver named; the per-driver counts are printed (pytest
 -s) for the notes."""
 import binascii
+import datetime
 import json
 import random
 
@@ -191,6 +192,107 @@ def _value_variants(p, expected, rng):
         yield names[0], recs, want
 
 
+# dates the maker's driver derives from a date record (field pattern, base field): the
+# derived date is the base date moved by whole months as wmbusmeters' addMonths does (util.cc:
+# a month's last day maps to the last day of the result month, another day to the same day
+# or the result month's last day)
+DERIVED_DATES = {
+    "waterstarm": (r"history_\d+_date$", "meter_datetime"),
+    "evo868": (r"history_\d+_date$", "history_reference_date"),
+    "fhkvdataiv": (r"consumption_at_set_date_\d+$", "set_date_8"),
+    "caltose": (r"consumption_\d+$", "base_date"),
+    "zennerhca": (r"previous_billing_consumption_\d+$", "previous_billing_date"),
+    "uiws": (r"target_\d+_date$", "target_date"),
+    "engelmann_faw_ri": (r"history_\d+_date$", "meter_datetime"),
+}
+
+
+def _dim(y, m):
+    return (31, 29 if y % 4 == 0 and (y % 100 or y % 400 == 0) else 28, 31, 30, 31, 30, 31,
+            31, 30, 31, 30, 31)[m - 1]
+
+
+def _add_months(y, m, d, n):
+    k = y * 12 + m - 1 + n
+    ny, nm = k // 12, k % 12 + 1
+    nd = _dim(ny, nm) if d == _dim(y, m) else min(d, _dim(ny, nm))
+    return ny, nm, nd
+
+
+def _ymd(text):
+    return int(text[0:4]), int(text[5:7]), int(text[8:10])
+
+
+def _date_record(hdr, data):
+    """'G' for a date (VIF 6C, 2 bytes), 'F' for a date and time (VIF 6D, 4 bytes), else
+    None: a plain VIF, no VIFE."""
+    if len(hdr) < 2 or hdr[-2] & 0x80:
+        return None
+    if hdr[-1] == 0x6C and len(data) == 2:
+        return "G"
+    if hdr[-1] == 0x6D and len(data) == 4:
+        return "F"
+    return None
+
+
+def _date_text(kind, data):
+    if kind == "G":
+        v = data[0] | data[1] << 8
+        y = (v >> 5 & 7) | (v >> 12) << 3
+        return "%04d-%02d-%02d" % (2000 + y, v >> 8 & 0x0F, v & 0x1F)
+    v = int.from_bytes(data, "little")
+    y = (v >> 21 & 7) | (v >> 28) << 3
+    return "%04d-%02d-%02d %02d:%02d" % (2000 + y, v >> 24 & 0x0F, v >> 16 & 0x1F,
+                                         v >> 8 & 0x1F, v & 0x3F)
+
+
+def _random_date(rng):
+    y, m = rng.randrange(2001, 2060), rng.randrange(1, 13)
+    d = rng.choice((_dim(y, m), rng.randrange(28, _dim(y, m) + 1), rng.randrange(1, 29)))
+    return y, m, d
+
+
+def _date_variants(p, expected, driver, rng):
+    """(records, expected) with one date record moved to another date, for each date record
+    whose text the example's output shows and no other date record holds; the dates the
+    driver derives from it move with it."""
+    import re
+    kinds = [(j, _date_record(h, d)) for j, (h, d, _) in enumerate(p.records)]
+    texts = [_date_text(k, p.records[j][1]) if k else None for j, k in kinds]
+    for j, kind in kinds:
+        if not kind or texts.count(texts[j]) != 1:
+            continue
+        old = texts[j]
+        rule = DERIVED_DATES.get(driver.replace("-", "_"))
+        names = [k for k, v in expected.items() if v == old and not
+                 (rule and re.match(rule[0], k))]
+        if not names:
+            continue
+        y, m, d = _random_date(rng)
+        if kind == "G":
+            new = bytes(tg.date_g(datetime.date(y, m, d)))
+            new_text = "%04d-%02d-%02d" % (y, m, d)
+        else:
+            t = datetime.datetime(y, m, d, rng.randrange(24), rng.randrange(60))
+            new = bytes(tg.datetime_f(t))
+            new_text = t.strftime("%Y-%m-%d %H:%M")
+        want = dict(expected)
+        for k in names:
+            want[k] = new_text
+        if rule and rule[1] in names:
+            oy, om, od = _ymd(old)
+            for k, v in expected.items():
+                if not (isinstance(v, str) and re.match(rule[0], k) and len(v) == 10):
+                    continue
+                vy, vm, vd = _ymd(v)
+                delta = (vy * 12 + vm) - (oy * 12 + om)
+                assert _add_months(oy, om, od, delta) == (vy, vm, vd), (driver, k)
+                want[k] = "%04d-%02d-%02d" % _add_months(y, m, d, delta)
+        recs = list(p.records)
+        recs[j] = (p.records[j][0], new, p.records[j][2])
+        yield names[0], recs, want
+
+
 def _example_variants(p, frame, key, driver, want, rng):
     """(what, frame, key, extra) for one parsed example: extra is the expected values when
     they differ from the example's, or the full frame a compact frame needs first."""
@@ -200,6 +302,8 @@ def _example_variants(p, frame, key, driver, want, rng):
         variants.append(("mode5", p.frame(p.records, k5), k5, None))
     for name, recs, w in _value_variants(p, want, rng):
         variants.append(("value " + name, p.frame(recs), None, w))
+    for name, recs, w in _date_variants(p, want, driver, rng):
+        variants.append(("date " + name, p.frame(recs), None, w))
     if not p.plain_only and \
             Decoder()._driver(link.parse(link.Telegram(), frame, key), driver).compact:
         full = p.frame(p.records)
@@ -321,3 +425,20 @@ def test_other_storage_numbers():
 
 def _id8(rng):
     return "%08d" % rng.randrange(10 ** 8)
+
+
+def test_profile_dates_from_a_month_end_base():
+    """Zenner's compact profile counted back from a base date on a month's last day: each
+    element's date is a real calendar date, the last day of its month (wmbusmeters'
+    addMonths); the code before gave 2026-02-31 for a base of 2026-03-31."""
+    case = next(c for c in test_new_drivers.cases() if c["driver"] == "zennerhca")
+    p = _Parsed(unhex(case["telegram"]), binascii.unhexlify(case["key"]))
+    recs = []
+    for h, d, i in p.records:
+        if _date_record(h, d) == "G" and _date_text("G", d) == "2026-02-01":   # storage 8
+            d = bytes(tg.date_g(datetime.date(2026, 3, 31)))
+        recs.append((h, d, i))
+    got = Decoder().decode(p.frame(recs), driver="zennerhca")
+    assert got["previous_billing_date"] == "2026-03-31"
+    assert [got["previous_billing_consumption_%d" % k] for k in (1, 2, 3, 4)] == \
+        ["2026-02-28", "2026-01-31", "2025-12-31", "2025-11-30"]
