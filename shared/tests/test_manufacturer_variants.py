@@ -468,12 +468,83 @@ def _hydroclimav2():
     return _hydroclima_frame(0x85, True)
 
 
+# Apator NA-1: CI A0, access number, frame status, then one AES-128-CBC block (IV as mode 5,
+# the maker's all-zero key unless the meter has its own): -, packed total (u32: bits 4-5 the
+# power of ten, bits 0-3 and 8-31 the count of that many litres), meter time (u32 seconds
+# since 2000-01-01), historic age (14 bits, hours) and delta (26 bits), two status bytes
+_NA1_FRAME = {0: "OK", 0x01: "SUMMER_TIME", 0x20: "INSTALL_FRAME"}
+_NA1_CURRENT = {0: "OK", 0x08: "LEAK", 0x01: "BATTERY_LOW", 0x82: "MAGNETIC_FIELD MINIMUM_FLOW"}
+_NA1_HISTORIC = {0: "OK", 0x80: "MINIMUM_FLOW",
+                 0x01: "BATTERY_LIFETIME_THRESHOLD_EXCEEDED"}
+
+
+def _na1_time(seconds):
+    t = datetime.datetime(2000, 1, 1) + datetime.timedelta(seconds=seconds)
+    return t.strftime("%Y-%m-%d %H:%M")
+
+
+def _apatorna1():
+    acc = RNG.randrange(256)
+    fstat, cur, hist = (RNG.choice(sorted(m)) for m in (_NA1_FRAME, _NA1_CURRENT,
+                                                         _NA1_HISTORIC))
+    power, count = RNG.randrange(4), RNG.randrange(1 << 28)
+    packed = (count >> 4) << 8 | power << 4 | (count & 0x0F)
+    now = RNG.randrange(86400 * 365, 86400 * 365 * 50)
+    age, delta = RNG.randrange(1 << 14), RNG.randrange(min(count, 1 << 26))
+    block = bytes((RNG.randrange(256),)) + struct.pack("<II", packed, now) + bytes((
+        age & 0xFF, (age >> 8) << 2 | (delta & 3), (delta >> 2) & 0xFF, (delta >> 10) & 0xFF,
+        delta >> 18, cur, hist))
+    key = RNG.choice((bytes(16), bytes(RNG.randrange(256) for _ in range(16))))
+    meter_id = _id()
+    iv = tg.address("APA", meter_id, 0x14, 0x07) + bytes((acc,)) * 8     # M, A, 8 x ACC
+    f = _frame("APA", meter_id, 0x14, 0x07, 0xA0,
+               bytes((acc, fstat)) + tg.aes_cbc_encrypt(key, iv, block))
+    litres = 10 ** power
+    want = {"total_m3": count * litres / 1000, "meter_datetime": _na1_time(now),
+            "historic_age_h": age, "historic_m3": round((count - delta) * litres / 1000, 6),
+            "historic_datetime": _na1_time(now - 3600 * age),
+            "frame_status": _NA1_FRAME[fstat], "current_status": _NA1_CURRENT[cur],
+            "historic_status": _NA1_HISTORIC[hist]}
+    return f, (None if key == bytes(16) else key), want
+
+
+
+# B METERS RFM-TX1: after the short TPL header, [2:6] the reading scrambled (byte i XOR the
+# access number XOR row (access & 15) of table i; BCD litres, LSB first), [13:19] the clock in
+# BCD (s, min, h, day, month, year); tables as wmbusmeters' rfmtx1 description lists them
+_RFM_TABLES = (
+    (122, 112, 185, 121, 7, 50, 156, 180, 10, 240, 22, 12, 74, 119, 189, 57),
+    (16, 19, 11, 7, 154, 161, 126, 196, 206, 5, 152, 201, 72, 46, 120, 111),
+    (26, 34, 142, 74, 203, 57, 96, 128, 25, 165, 17, 125, 228, 138, 87, 40),
+    (10, 19, 153, 22, 105, 14, 153, 163, 3, 134, 94, 162, 31, 232, 140, 5),
+)
+
+
+def _rfmtx1():
+    acc = RNG.randrange(256)
+    litres = RNG.randrange(10 ** 8)
+    digits = _bcd_le(litres, 4)
+    scrambled = bytes(digits[i] ^ acc ^ _RFM_TABLES[i][acc & 15] for i in range(4))
+    t = datetime.datetime(RNG.randrange(2001, 2060), RNG.randrange(1, 13),
+                          RNG.randrange(1, 29), RNG.randrange(24), RNG.randrange(60),
+                          RNG.randrange(60))
+    clock = b"".join(_bcd_le(v, 1) for v in (t.second, t.minute, t.hour, t.day, t.month,
+                                               t.year - 2000))
+    pay = bytes(RNG.randrange(256) for _ in range(2)) + scrambled + \
+        bytes(RNG.randrange(256) for _ in range(7)) + clock + \
+        bytes(RNG.randrange(256) for _ in range(RNG.randrange(0, 40)))
+    tpl = bytes((acc, 0x00, 0x06, 0x10))
+    want = {"total_m3": litres / 1000, "meter_datetime": t.strftime("%Y-%m-%d %H:%M")}
+    return _frame("BMT", _id(), 0x05, 0x07, 0x7A, tpl + pay), None, want
+
+
 MAKES = {"zenner0b": _zenner0b, "apator162": _apator162, "apator172": _apator172,
          "apatoreitn": _apatoreitn, "bfw240radio": _bfw240radio, "mkradio3": _mkradio3,
          "fhkvdataiii": _fhkvdataiii, "kamwater": _kamwater, "mkradio3a": _mkradio3a,
          "mkradio4": _mkradio4, "apator08": _apator08, "apatoreitn40": _apatoreitn40,
          "izar": _izar, "hydrodigit": _hydrodigit, "qwater": _qwater,
-         "hydroclima": _hydroclima, "hydroclimav2": _hydroclimav2}
+         "hydroclima": _hydroclima, "hydroclimav2": _hydroclimav2, "apatorna1": _apatorna1,
+         "rfmtx1": _rfmtx1}
 
 
 def _close(a, b):
