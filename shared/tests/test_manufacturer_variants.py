@@ -300,8 +300,23 @@ def _prios_xor(frame, key):
     return out
 
 
-def _izar():
-    hexframe, keep = RNG.choice(IZAR)
+IZARV2 = (
+    # wmbusmeters' izarv2 examples (no alarm bits set)
+    ("1944304C9C5824210C04A363140013716577EC59E8663AB0D31C",
+     {"prefix": "H19CA", "serial_number": "159196", "manufacture_y": "2019", "status": "OK"}),
+    ("1944A511780779194820A121170013355F8EDB2D03C6912B1E37", {"status": "OK"}),
+)
+
+
+def _izarv2():
+    f, key, want = _izar(IZARV2)
+    names = {"last_month_total_m3": "target_m3", "last_month_measure_date": "target_date",
+             "remaining_battery_life_y": "battery_y"}
+    return f, key, {names.get(k, k): v for k, v in want.items()}
+
+
+def _izar(frames=IZAR):
+    hexframe, keep = RNG.choice(frames)
     f = bytearray(bytes.fromhex(hexframe))
     key = next(k for k in _PRIOS_KEYS if _prios_xor(f, k)[15] == 0x4B)
     plain = _prios_xor(f, key)
@@ -544,7 +559,7 @@ MAKES = {"zenner0b": _zenner0b, "apator162": _apator162, "apator172": _apator172
          "mkradio4": _mkradio4, "apator08": _apator08, "apatoreitn40": _apatoreitn40,
          "izar": _izar, "hydrodigit": _hydrodigit, "qwater": _qwater,
          "hydroclima": _hydroclima, "hydroclimav2": _hydroclimav2, "apatorna1": _apatorna1,
-         "rfmtx1": _rfmtx1}
+         "rfmtx1": _rfmtx1, "izarv2": _izarv2}
 
 
 def _close(a, b):
