@@ -10,6 +10,11 @@ import struct
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+try:            # cryptography 43+: TripleDES lives with the decrepit ciphers
+    from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES as _TripleDES
+except ImportError:
+    _TripleDES = algorithms.TripleDES
+
 from fordel.sim import telegram as tg
 from wmbus import Decoder, WMBusError
 
@@ -553,13 +558,37 @@ def _rfmtx1():
     return _frame("BMT", _id(), 0x05, 0x07, 0x7A, tpl + pay), None, want
 
 
+def _des_cbc(key, data):
+    """DES-CBC, zero IV (EN 13757-3:2004 security mode 2): 3DES with K1 = K2 = K3 is DES."""
+    enc = Cipher(_TripleDES(key * 3), modes.CBC(bytes(8))).encryptor()
+    return enc.update(data) + enc.finalize()
+
+
+def _actislink():
+    # standard records in any order behind 2F2F, 2F-padded to 16-byte units, DES-CBC with
+    # the meter's 64-bit key; CW: mode 2, the number of 16-byte units in bits 4-7
+    total, target = RNG.randrange(1 << 31), RNG.randrange(1 << 31)
+    y, m, d = RNG.randrange(0, 60), RNG.randrange(1, 13), RNG.randrange(1, 29)
+    dt, dt_text = _datetime_f()
+    recs = [b"\x04\x13" + struct.pack("<I", total), b"\x44\x13" + struct.pack("<I", target),
+            b"\x42\x6C" + _type_g(y, m, d), b"\x04\x6D" + dt]
+    RNG.shuffle(recs)
+    plain = b"\x2F\x2F" + b"".join(recs)
+    plain += b"\x2F" * (-len(plain) % 16)
+    key = bytes(RNG.randrange(256) for _ in range(8))
+    tpl = bytes((RNG.randrange(256), 0x00)) + struct.pack("<H", 0x0200 | len(plain) // 16 << 4)
+    want = {"total_m3": total / 1000, "target_m3": target / 1000,
+            "target_date": "%04d-%02d-%02d" % (2000 + y, m, d), "meter_datetime": dt_text}
+    return _frame("ALK", _id(), 0x04, 0x07, 0x7A, tpl + _des_cbc(key, plain)), key, want
+
+
 MAKES = {"zenner0b": _zenner0b, "apator162": _apator162, "apator172": _apator172,
          "apatoreitn": _apatoreitn, "bfw240radio": _bfw240radio, "mkradio3": _mkradio3,
          "fhkvdataiii": _fhkvdataiii, "kamwater": _kamwater, "mkradio3a": _mkradio3a,
          "mkradio4": _mkradio4, "apator08": _apator08, "apatoreitn40": _apatoreitn40,
          "izar": _izar, "hydrodigit": _hydrodigit, "qwater": _qwater,
          "hydroclima": _hydroclima, "hydroclimav2": _hydroclimav2, "apatorna1": _apatorna1,
-         "rfmtx1": _rfmtx1, "izarv2": _izarv2}
+         "rfmtx1": _rfmtx1, "izarv2": _izarv2, "actislink": _actislink}
 
 
 def _close(a, b):
