@@ -17,6 +17,7 @@ except ImportError:
 
 from fordel.sim import telegram as tg
 from wmbus import Decoder, WMBusError
+from wmbus.crc import crc16
 
 RNG = random.Random(1016)
 N = 25          # variants per make
@@ -582,13 +583,69 @@ def _actislink():
     return _frame("ALK", _id(), 0x04, 0x07, 0x7A, tpl + _des_cbc(key, plain)), key, want
 
 
+# Kamstrup compact frames (CI 0x79 behind the ELL header: format signature, data check, the
+# record data only) whose formats the meter's driver declares (wmbusmeters' kamwater
+# examples): the volume records get new values; the payload CRC is recomputed and the frame
+# encrypted as the meter sends it
+KAMSTRUP_COMPACT = (
+    "23442D2C998734761B168D2087D19EAD217F1779EDA86AB6710008190000081900007F13",
+    "21442D2C776655441B168D2079CC8C3A20F4307912C40DFF00002F4E00003D010203",
+    "3244372C763081233C168D2057D2ED11205A8179050954800008000000000000000008900008F0FFC12B0A1B"
+    "23001F0F000013",
+)
+_DATA_LEN = {0: 0, 1: 1, 2: 2, 3: 3, 4: 4, 5: 4, 6: 6, 7: 8, 9: 1, 10: 2, 11: 3, 12: 4, 14: 6}
+
+
+def _format_walk(fmt):
+    """(DIF, first VIF, storage, data length) per record of a DIF/VIF format (EN 13757-3)."""
+    out, i = [], 0
+    while i < len(fmt):
+        dif = fmt[i]
+        storage, i = dif >> 6 & 1, i + 1
+        k = 0
+        while fmt[i - 1] & 0x80:                    # DIFEs: storage bits 1, 5, 9, ...
+            storage |= (fmt[i] & 0x0F) << (1 + 4 * k)
+            i, k = i + 1, k + 1
+        vif = fmt[i]
+        i += 1
+        while fmt[i - 1] & 0x80:                    # VIFEs
+            i += 1
+        out.append((dif, vif, storage, _DATA_LEN[dif & 0x0F]))
+    return out
+
+
+def _kamstrup_compact():
+    from wmbus import drivers
+    f = bytearray(bytes.fromhex(RNG.choice(KAMSTRUP_COMPACT)))
+    sig = f[20] | f[21] << 8
+    fmt = drivers.load("kamwater").format_for(sig)
+    want, p = {}, 24
+    for dif, vif, storage, n in _format_walk(fmt):
+        if dif & 0x30 == 0 and vif == 0x13 and n == 4 and storage in (0, 1):
+            v = RNG.randrange(1 << 31)
+            f[p:p + 4] = struct.pack("<I", v)
+            want["total_m3" if storage == 0 else "target_m3"] = v / 1000
+        p += n
+    assert p == len(f) and want
+    f[17:19] = struct.pack("<H", crc16(bytes(f[19:])))
+    key = bytes(RNG.randrange(256) for _ in range(16))
+    return _ell_encrypt(bytes(f), key), key, want
+
+
 MAKES = {"zenner0b": _zenner0b, "apator162": _apator162, "apator172": _apator172,
          "apatoreitn": _apatoreitn, "bfw240radio": _bfw240radio, "mkradio3": _mkradio3,
          "fhkvdataiii": _fhkvdataiii, "kamwater": _kamwater, "mkradio3a": _mkradio3a,
          "mkradio4": _mkradio4, "apator08": _apator08, "apatoreitn40": _apatoreitn40,
          "izar": _izar, "hydrodigit": _hydrodigit, "qwater": _qwater,
          "hydroclima": _hydroclima, "hydroclimav2": _hydroclimav2, "apatorna1": _apatorna1,
-         "rfmtx1": _rfmtx1, "izarv2": _izarv2, "actislink": _actislink}
+         "rfmtx1": _rfmtx1, "izarv2": _izarv2, "actislink": _actislink,
+         "kamwater compact": _kamstrup_compact}
+
+LABELS = {"kamwater compact": "kamwater"}       # a variant kind of another make's driver
+
+
+def driver_of(make):
+    return LABELS.get(make, make)
 
 
 def _close(a, b):
@@ -607,7 +664,7 @@ def test_manufacturer_layout_variants():
             if key is not None:
                 d.keys["*"] = key
             try:
-                got = d.decode(frame, driver=make)
+                got = d.decode(frame, driver=driver_of(make))
             except WMBusError as e:
                 bad.append((make, frame.hex(), str(e)))
                 continue

@@ -27,7 +27,8 @@ def all_variants():
     for make, build in makers.MAKES.items():
         for i in range(makers.N):
             f, key, want = build()
-            out.append({"driver": make, "what": "layout %d" % i, "frame": _hex(f),
+            out.append({"driver": makers.driver_of(make), "what": "%s %d" % (make, i),
+                        "frame": _hex(f),
                         "key": _hex(key), "prior": None, "want": want})
     return out
 
