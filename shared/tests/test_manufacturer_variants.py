@@ -632,6 +632,37 @@ def _kamstrup_compact():
     return _ell_encrypt(bytes(f), key), key, want
 
 
+# standard OMS records (EN 13757-3 meaning: storage 0 the current value, storage 1 the value
+# at the set date and that date), in random order, for the drivers that read only those
+def _oms(names, m, version, dtype, vif, scale):
+    now, at_set = RNG.randrange(1 << 23), RNG.randrange(1 << 23)
+    y, mo, d = RNG.randrange(0, 60), RNG.randrange(1, 13), RNG.randrange(1, 29)
+    dt, dt_text = _datetime_f()
+    recs = [bytes((0x03, vif)) + struct.pack("<I", now)[:3],
+            bytes((0x43, vif)) + struct.pack("<I", at_set)[:3],
+            b"\x42\x6C" + _type_g(y, mo, d), b"\x04\x6D" + dt]
+    RNG.shuffle(recs)
+    f, key = _build(m, version, dtype, b"".join(recs))
+    cur, prev, date, clock = names
+    return f, key, {cur: now * scale, prev: at_set * scale, clock: dt_text,
+                    date: "%04d-%02d-%02d" % (2000 + y, mo, d)}
+
+
+def _dmehca():
+    return _oms(("current_hca", "previous_hca", "set_date", "device_datetime"), "DME",
+                RNG.choice((0x80, 0x81)), 0x08, 0x6E, 1)
+
+
+def _oms_hca():
+    return _oms(("current_consumption_hca", "consumption_at_set_date_hca", "set_date",
+                  "device_datetime"), "XYZ", 0x01, 0x08, 0x6E, 1)
+
+
+def _oms_water():
+    return _oms(("total_m3", "target_m3", "target_date", "meter_datetime"), "XYZ", 0x01, 0x07,
+                0x13, 1 / 1000)
+
+
 MAKES = {"zenner0b": _zenner0b, "apator162": _apator162, "apator172": _apator172,
          "apatoreitn": _apatoreitn, "bfw240radio": _bfw240radio, "mkradio3": _mkradio3,
          "fhkvdataiii": _fhkvdataiii, "kamwater": _kamwater, "mkradio3a": _mkradio3a,
@@ -639,7 +670,8 @@ MAKES = {"zenner0b": _zenner0b, "apator162": _apator162, "apator172": _apator172
          "izar": _izar, "hydrodigit": _hydrodigit, "qwater": _qwater,
          "hydroclima": _hydroclima, "hydroclimav2": _hydroclimav2, "apatorna1": _apatorna1,
          "rfmtx1": _rfmtx1, "izarv2": _izarv2, "actislink": _actislink,
-         "kamwater compact": _kamstrup_compact}
+         "kamwater compact": _kamstrup_compact, "dmehca": _dmehca, "oms-hca": _oms_hca,
+         "oms-water": _oms_water}
 
 LABELS = {"kamwater compact": "kamwater"}       # a variant kind of another make's driver
 
