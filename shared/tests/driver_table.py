@@ -23,6 +23,76 @@ from wmbus import WMBusError, drivers  # noqa: E402
 from wmbus.drivers import index  # noqa: E402
 
 
+# the make of each driver (docs/protocols.md, "Makes and their drivers")
+MAKES = {
+    "Apator": "apator08 apator162 apator172 apatoreitn apatoreitn40 apatorna1 aptmbusna "
+              "op041a ultrimis ultrimisv2",
+    "Actaris/Itron ActisLink": "actislink",
+    "Aventies": "aventieshca aventieswm",
+    "B METERS": "hydrodigit iwmtx5 rfmtx1",
+    "BMeters Hydroclima": "hydroclima hydroclimav2",
+    "BFW": "bfw240radio",
+    "Brunata": "brunatawm",
+    "Diehl/Sappel/Hydrometer": "izar izarv2 hydrus hydrus_r4 izar_rcig4 dme_07 dme173 dmehca",
+    "Elster": "ev200 emerlin868",
+    "Engelmann": "engelmann_faw engelmann_faw_ri waterstarm hcae2",
+    "FIO": "fiowater",
+    "GWF": "gwfwater",
+    "Ista": "istawater",
+    "Itron": "itron",
+    "Joy": "joyh100",
+    "Kaden/Vipa": "kaden kadenwater",
+    "Kamstrup": "kamwater",
+    "Lorenz/Sontex rebrands": "lse_07_17 lse_08",
+    "Maddalena": "maddalena evo868",
+    "Metrona": "metronahca",
+    "Qundis": "qcaloric qwater qwaterv2",
+    "Axioma": "q400",
+    "Relay": "relhca",
+    "Sensus": "iperl",
+    "Sontex": "sontex868 supercom587",
+    "Techem": "fhkvdataiii fhkvdataiv mkradio3 mkradio3a mkradio4 mkradio4a weh_07",
+    "Amtron": "topaseskr",
+    "Watertech": "watertech",
+    "Wehrle": "werhlemodwm",
+    "Ecomess/Integral": "picoflux aquastream eurisii",
+    "Zenner": "minomess zenner0b uiws caltose zennerhca",
+    "any other OMS meter": "oms_hca oms_water",
+}
+MAKE_OF = {d: m for m, ds in MAKES.items() for d in ds.split()}
+# why an example is not auto-detected as the driver wmbusmeters' test names: the same
+# telegrams have two drivers (wmbusmeters' two namings); detection picks the first
+SAME_TELEGRAMS = {"hydroclimav2": "hydroclima (version 0x53)", "hydrus_r4": "topaseskr",
+                  "izarv2": "izar", "mkradio4a": "weh_07", "qwaterv2": "qwater",
+                  "ultrimisv2": "ultrimis", "zennerhca": "caltose"}
+
+
+def _deviations():
+    out = {}
+    for c in test_new_drivers.cases():
+        for k in c.get("deviations", {}):
+            out.setdefault(c["driver"], set()).add(k)
+    return out
+
+
+DEVIATIONS = _deviations()
+
+
+def status(m, r):
+    if r[0] and r[1] < r[0] or r[3] and r[4] < r[3]:
+        return "FAILS"
+    if not r[0]:
+        note = "no published telegram: variants only"
+    else:
+        note = "all right"
+    if r[2] < r[0] and m in SAME_TELEGRAMS:
+        note += "; auto-detected as " + SAME_TELEGRAMS[m]
+    if m in DEVIATIONS:
+        note += "; %s rendered on purpose unlike wmbusmeters (reason in " \
+            "new_driver_examples.json)" % ", ".join(sorted(DEVIATIONS[m]))
+    return note
+
+
 def module_of(name):
     return drivers.load(name).name.replace("-", "_")
 
@@ -73,18 +143,20 @@ def table():
 
 def main():
     rows = table()
-    print("| driver | examples right, driver named | auto-detected | variants right |")
-    print("|---|---|---|---|")
+    print("| make | driver | published examples right, driver named | auto-detected "
+          "| variants right | status |")
+    print("|---|---|---|---|---|---|")
     tot = [0] * 5
-    for m in sorted(rows):
+    for m in sorted(rows, key=lambda d: (MAKE_OF.get(d, "~"), d)):
         r = rows[m]
         tot = [a + b for a, b in zip(tot, r)]
         ex = "%d/%d" % (r[1], r[0]) if r[0] else "none published"
         au = "%d/%d" % (r[2], r[0]) if r[0] else "-"
         va = "%d/%d" % (r[4], r[3]) if r[3] else "none"
-        print("| %s | %s | %s | %s |" % (m, ex, au, va))
-    print("| **all** | %d/%d | %d/%d | %d/%d |" % (tot[1], tot[0], tot[2], tot[0],
-                                                   tot[4], tot[3]))
+        print("| %s | %s | %s | %s | %s | %s |" % (MAKE_OF.get(m, "?"), m, ex, au, va,
+                                                  status(m, r)))
+    print("| **all** | | %d/%d | %d/%d | %d/%d | |" % (tot[1], tot[0], tot[2], tot[0],
+                                                       tot[4], tot[3]))
 
 
 if __name__ == "__main__":
