@@ -385,6 +385,12 @@ STORAGE_CASES = (
     ("waterstarm", "DWZ", 0x00, 0x07, 0x13, (2, 16), "consumption_at_history_{n}_m3", -1),
     ("evo868", "MAD", 0x50, 0x07, 0x13, (8, 19), "consumption_at_history_{n}_m3", -7),
     ("aventieswm", "AAA", 0x25, 0x07, 0x13, (1, 14), "consumption_at_set_date_{n}_m3", 0),
+    ("aventieshca", "AAA", 0x55, 0x08, 0x6E, (2, 17), "consumption_at_set_date_{n}_hca", 0),
+    ("engelmann_faw_ri", "EFE", 0x70, 0x06, 0x13, (2, 16), "consumption_at_history_{n}_m3",
+     -1),
+    ("joyh100", "JOY", 0x0B, 0x08, 0x6E, (7, 18), "historic_{n}_hca", -6),
+    ("joyh100", "JOY", 0x0C, 0x08, 0x6E, (19, 21), "historic_{n}_year_hca", -18),
+    ("werhlemodwm", "WZG", 0x03, 0x16, 0x13, (1, 13), "target_{n}_m3", 0),
 )
 
 
@@ -420,7 +426,7 @@ def test_other_storage_numbers():
         if diffs:
             bad.append((drv, what, diffs))
     print("storage-number variants: %d" % n)
-    assert n >= 80 and not bad, bad
+    assert n >= 140 and not bad, bad
 
 
 def _id8(rng):
