@@ -293,6 +293,31 @@ def _date_variants(p, expected, driver, rng):
         yield names[0], recs, want
 
 
+# records a driver must not take for its standard fields (EN 13757-3: a field names one
+# storage, tariff and subunit, 0 unless the driver says otherwise, and one function):
+# volume on tariff 1, volume of subunit 1, HCA units and volume as maximum values
+EXTRA_RECORDS = (
+    (bytes((0x84, 0x10, 0x13)), 4),
+    (bytes((0x84, 0x40, 0x13)), 4),
+    (bytes((0x12, 0x6E)), 2),
+    (bytes((0x14, 0x13)), 4),
+)
+
+
+def _extra_variants(p, expected, rng):
+    """The example's records with the extra records before or after them: the example's
+    values are expected unchanged."""
+    extra = []
+    for hdr, n in EXTRA_RECORDS:
+        if any(h[1:] == hdr[1:] and h[0] & 0xF0 == hdr[0] & 0xF0 for h, _, _ in p.records) \
+                or hdr[1:2] == b"\x10" and any("tariff" in k for k in expected):
+            continue            # the meter sends such a record itself (aquastream, hydrus)
+        v = rng.randrange(1 << (8 * n - 2))
+        extra.append((hdr, v.to_bytes(n, "little"), -1))
+    yield "extra first", extra + list(p.records), expected
+    yield "extra last", list(p.records) + extra, expected
+
+
 def _example_variants(p, frame, key, driver, want, rng):
     """(what, frame, key, extra) for one parsed example: extra is the expected values when
     they differ from the example's, or the full frame a compact frame needs first."""
@@ -304,6 +329,8 @@ def _example_variants(p, frame, key, driver, want, rng):
         variants.append(("value " + name, p.frame(recs), None, w))
     for name, recs, w in _date_variants(p, want, driver, rng):
         variants.append(("date " + name, p.frame(recs), None, w))
+    for name, recs, w in _extra_variants(p, want, rng):
+        variants.append((name, p.frame(recs), None, w))
     if not p.plain_only and \
             Decoder()._driver(link.parse(link.Telegram(), frame, key), driver).compact:
         full = p.frame(p.records)

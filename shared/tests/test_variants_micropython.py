@@ -35,10 +35,10 @@ def all_variants():
 
 @pytest.fixture(scope="module")
 def variants_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("variants") / "variants.json"
+    path = tmp_path_factory.mktemp("variants") / "variants.jsonl"
     cases = all_variants()
     assert len(cases) > 900
-    path.write_text(json.dumps(cases))
+    path.write_text("".join(json.dumps(c) + "\n" for c in cases))
     return path
 
 

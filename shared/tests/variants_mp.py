@@ -1,7 +1,8 @@
-"""Decodes a file of variant telegrams (written by test_variants_micropython.py on CPython)
-and compares each with its expected values; runs inside the micropython binary too:
+"""Decodes a file of variant telegrams (written by test_variants_micropython.py on CPython,
+one JSON object a line) and compares each with its expected values; runs inside the
+micropython binary too:
 
-    micropython shared/tests/variants_mp.py VARIANTS.json
+    micropython shared/tests/variants_mp.py VARIANTS.jsonl
 
 Prints per driver "passed/total" and one line per failure; exits 1 if any failed."""
 import json
@@ -25,20 +26,21 @@ def check(case):
 
 
 def main(path):
+    counts, failed, n = {}, 0, 0
     with open(path) as f:
-        cases = json.load(f)
-    counts, failed = {}, 0
-    for case in cases:
-        c = counts.setdefault(case["driver"], [0, 0])
-        c[1] += 1
-        diffs = check(case)
-        if diffs:
-            failed += 1
-            print("FAIL", case["driver"], case["what"], case["frame"], diffs[:3])
-        else:
-            c[0] += 1
+        for line in f:                  # a line at a time: the whole file is ~1 MB
+            case = json.loads(line)
+            n += 1
+            c = counts.setdefault(case["driver"], [0, 0])
+            c[1] += 1
+            diffs = check(case)
+            if diffs:
+                failed += 1
+                print("FAIL", case["driver"], case["what"], case["frame"], diffs[:3])
+            else:
+                c[0] += 1
     print("COUNTS", json.dumps({k: "%d/%d" % tuple(v) for k, v in counts.items()}))
-    print("passed", len(cases) - failed, "failed", failed)
+    print("passed", n - failed, "failed", failed)
     return failed
 
 
