@@ -192,6 +192,73 @@ def _value_variants(p, expected, rng):
         yield names[0], recs, want
 
 
+# the standard names whose record EN 13757-3 fixes (function instantaneous, tariff 0,
+# subunit 0, no VIFE; VIF range and storage number below): where an example holds one value
+# in several records, a changed record must move exactly the names its meaning gives it
+_VOLUME, _HCA = range(0x10, 0x18), range(0x6E, 0x6F)
+STANDARD_MEANING = {
+    "total_m3": (_VOLUME, 0), "target_m3": (_VOLUME, 1),
+    "consumption_at_set_date_m3": (_VOLUME, 1), "total_at_date_m3": (_VOLUME, 1),
+    "current_consumption_hca": (_HCA, 0), "consumption_hca": (_HCA, 0),
+    "current_hca": (_HCA, 0), "consumption_at_set_date_hca": (_HCA, 1),
+    "target_hca": (_HCA, 1), "previous_hca": (_HCA, 1),
+}
+
+
+def _meaning(hdr):
+    """(function, storage, tariff, subunit, VIF, has VIFE) of a record header, read here from
+    the bytes as EN 13757-3 lays them out (DIF, DIFEs, VIF, VIFEs)."""
+    dif = hdr[0]
+    storage, tariff, subunit = dif >> 6 & 1, 0, 0
+    i, k = 1, 0
+    while hdr[i - 1] & 0x80 and i < len(hdr) - 1:
+        e = hdr[i]
+        storage |= (e & 0x0F) << (1 + 4 * k)
+        tariff |= (e >> 4 & 3) << (2 * k)
+        subunit |= (e >> 6 & 1) << k
+        i, k = i + 1, k + 1
+    vif = hdr[i]
+    return dif >> 4 & 3, storage, tariff, subunit, vif & 0x7F, bool(vif & 0x80)
+
+
+def _standard_names(hdr):
+    fn, storage, tariff, subunit, vif, vife = _meaning(hdr)
+    if fn or tariff or subunit or vife:
+        return set()
+    return {n for n, (vifs, st) in STANDARD_MEANING.items() if vif in vifs and st == storage}
+
+
+def _shared_value_variants(p, expected, rng):
+    """(records, expected) with one record changed whose value other records also hold: the
+    standard names of its meaning take the new value, every other name keeps the old one."""
+    nums = _numbers(expected)
+    values = [p.rec.value(i) for _, _, i in p.records]
+    for j, (hdr, data, i) in enumerate(p.records):
+        dt = p.rec.a[i * 11 + 5]
+        raw = p.rec.raw(i)
+        v = values[j]
+        if dt not in _PLAIN_INT or not raw or v is None or values.count(v) < 2:
+            continue
+        names = nums.get(round(float(v), 6), [])
+        mine = _standard_names(hdr) & set(names)
+        if not mine or len(names) < 2:
+            continue
+        n = len(data)
+        new_raw = (raw + rng.randrange(1, 1 << min(8 * n - 2, 20))) % (1 << (8 * n - 1))
+        want = dict(expected)
+        for k in mine:
+            want[k] = round(new_raw * (v / raw), 6)
+        # a name numbered like this record's storage may name it a second time (target_1_m3
+        # beside target_m3): not checked
+        tag = "_%d" % _meaning(hdr)[1]
+        for k in names:
+            if k not in mine and (tag + "_" in k or k.endswith(tag)):
+                del want[k]
+        recs = list(p.records)
+        recs[j] = (hdr, new_raw.to_bytes(n, "little"), i)
+        yield "+".join(sorted(mine)), recs, want
+
+
 # dates the maker's driver derives from a date record (field pattern, base field): the
 # derived date is the base date moved by whole months as wmbusmeters' addMonths does (util.cc:
 # a month's last day maps to the last day of the result month, another day to the same day
@@ -327,6 +394,8 @@ def _example_variants(p, frame, key, driver, want, rng):
         variants.append(("mode5", p.frame(p.records, k5), k5, None))
     for name, recs, w in _value_variants(p, want, rng):
         variants.append(("value " + name, p.frame(recs), None, w))
+    for name, recs, w in _shared_value_variants(p, want, rng):
+        variants.append(("shared value " + name, p.frame(recs), None, w))
     for name, recs, w in _date_variants(p, want, driver, rng):
         variants.append(("date " + name, p.frame(recs), None, w))
     for name, recs, w in _extra_variants(p, want, rng):
