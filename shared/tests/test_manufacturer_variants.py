@@ -607,11 +607,42 @@ def _format_walk(fmt):
             storage |= (fmt[i] & 0x0F) << (1 + 4 * k)
             i, k = i + 1, k + 1
         vif = fmt[i]
+        vife = fmt[i + 1] if vif & 0x80 else None
         i += 1
         while fmt[i - 1] & 0x80:                    # VIFEs
             i += 1
-        out.append((dif, vif, storage, _DATA_LEN[dif & 0x0F]))
+        out.append((dif, vif, vife, storage, _DATA_LEN[dif & 0x0F]))
     return out
+
+
+# Kamstrup info codes (VIF FF 20, 16 bits): bits 0-3 DRY, REVERSE, LEAK, BURST; bits 4-6,
+# 7-9, 10-12, 13-15 how long each lasted; flowIQ error flags (VIF FF 23, 32 bits) add
+# TAMPER, LOW_BATTERY, LOW_ABIENT_TEMPERATURE, FLOW_ABOVE_Q4 (bits 4-7) and NO_CONSUMPTION
+# (bit 9); other bits print as ERROR_FLAGS_<hex> (wmbusmeters' kamwater description)
+_KAM_BITS = ("DRY", "REVERSE", "LEAK", "BURST", "TAMPER", "LOW_BATTERY",
+             "LOW_ABIENT_TEMPERATURE", "FLOW_ABOVE_Q4", None, "NO_CONSUMPTION")
+_KAM_TIME = ("", "1-8 hours", "9-24 hours", "2-3 days", "4-7 days", "8-14 days",
+             "15-21 days", "22-31 days")
+
+
+def _kam_info(want):
+    v = RNG.randrange(1 << 16) if RNG.random() < 0.7 else 0
+    names = [_KAM_BITS[b] for b in range(4) if v >> b & 1]
+    want["status"] = " ".join(sorted(names)) or "OK"
+    want["current_status"] = " ".join(names)
+    for k, what in enumerate(("dry", "reversed", "leaking", "bursting")):
+        want["time_" + what] = _KAM_TIME[v >> (4 + 3 * k) & 7]
+    return struct.pack("<H", v)
+
+
+def _kam_errors(want):
+    v = RNG.choice((0, 1 << RNG.randrange(32), RNG.randrange(1 << 32)))
+    names = [_KAM_BITS[b] for b in range(10) if v >> b & 1 and _KAM_BITS[b]]
+    rest = v & ~sum(1 << b for b in range(10) if _KAM_BITS[b])
+    if rest:
+        names.append("ERROR_FLAGS_%X" % rest)
+    want["status"] = " ".join(sorted(names)) or "OK"
+    return struct.pack("<I", v)
 
 
 def _kamstrup_compact():
@@ -620,11 +651,15 @@ def _kamstrup_compact():
     sig = f[20] | f[21] << 8
     fmt = drivers.load("kamwater").format_for(sig)
     want, p = {}, 24
-    for dif, vif, storage, n in _format_walk(fmt):
+    for dif, vif, vife, storage, n in _format_walk(fmt):
         if dif & 0x30 == 0 and vif == 0x13 and n == 4 and storage in (0, 1):
             v = RNG.randrange(1 << 31)
             f[p:p + 4] = struct.pack("<I", v)
             want["total_m3" if storage == 0 else "target_m3"] = v / 1000
+        elif vif == 0xFF and vife == 0x20 and n == 2:
+            f[p:p + 2] = _kam_info(want)
+        elif vif == 0xFF and vife == 0x23 and n == 4:
+            f[p:p + 4] = _kam_errors(want)
         p += n
     assert p == len(f) and want
     f[17:19] = struct.pack("<H", crc16(bytes(f[19:])))
