@@ -67,6 +67,8 @@ class _Parsed:
         self.wired = t.wired
         self.ci = t.ci
         self.plain_only = t.n_ci > 1 or t.wired or t.security == 7
+        # ELL-I, AFL, short TPL: the OMS mode-7 chain, which the simulator can send encrypted
+        self.mode7_chain = chain == b"\x8c\x90\x7a" and not t.wired
         ext = 1 if t.security == 7 else 0          # mode 7: configuration field extension
         tpl_len = 4 if t.ci == 0x7A else 12
         p = bytes(t.payload)
@@ -93,6 +95,17 @@ class _Parsed:
             self.records.append((hdr, pay[off:off + ln], i))
             prev = off + ln
         self.rec = rec
+
+    def mode7(self, records, key, counter):
+        """The records sent as the meter sends them in security mode 7 (ELL-I, AFL with the
+        message counter and CMAC, TPL with AES-CBC under the KDF key; OMS Vol. 2)."""
+        h = self.head                   # C, M(2), A(6), ...
+        v = h[1] | h[2] << 8
+        m = "".join(chr(64 + (v >> k & 31)) for k in (10, 5, 0))
+        meter_id = "%02x%02x%02x%02x" % (h[6], h[5], h[4], h[3])
+        body = b"".join(hd + d for hd, d, _ in records) + self.tail
+        return tg.build(m, meter_id, h[7], h[8], body, key=key, mode=7, access=self.tpl[0],
+                        status=self.tpl[1], counter=counter)
 
     def frame(self, records, key=None, access=0x33):
         body = b"".join(h + d for h, d, _ in records) + self.tail
@@ -319,6 +332,41 @@ def _random_date(rng):
     return y, m, d
 
 
+def _with_date(p, j, kind, ymd, rng):
+    """The records with record j set to the date ymd (and a random time for type F)."""
+    y, m, d = ymd
+    if kind == "G":
+        new = bytes(tg.date_g(datetime.date(y, m, d)))
+        text = "%04d-%02d-%02d" % (y, m, d)
+    else:
+        t = datetime.datetime(y, m, d, rng.randrange(24), rng.randrange(60))
+        new = bytes(tg.datetime_f(t))
+        text = t.strftime("%Y-%m-%d %H:%M")
+    recs = list(p.records)
+    recs[j] = (p.records[j][0], new, p.records[j][2])
+    return recs, text
+
+
+def _moved(expected, names, old, new_text, rule, driver):
+    """The expected values with the date fields `names` at new_text and the dates the
+    driver derives from it moved the same number of months from the new date."""
+    import re
+    want = dict(expected)
+    for k in names:
+        want[k] = new_text
+    if rule and rule[1] in names:
+        oy, om, od = _ymd(old)
+        y, m, d = _ymd(new_text)
+        for k, v in expected.items():
+            if not (isinstance(v, str) and re.match(rule[0], k) and len(v) == 10):
+                continue
+            vy, vm, vd = _ymd(v)
+            delta = (vy * 12 + vm) - (oy * 12 + om)
+            assert _add_months(oy, om, od, delta) == (vy, vm, vd), (driver, k)
+            want[k] = "%04d-%02d-%02d" % _add_months(y, m, d, delta)
+    return want
+
+
 def _date_variants(p, expected, driver, rng):
     """(records, expected) with one date record moved to another date, for each date record
     whose text the example's output shows and no other date record holds; the dates the
@@ -335,29 +383,12 @@ def _date_variants(p, expected, driver, rng):
                  (rule and re.match(rule[0], k))]
         if not names:
             continue
-        y, m, d = _random_date(rng)
-        if kind == "G":
-            new = bytes(tg.date_g(datetime.date(y, m, d)))
-            new_text = "%04d-%02d-%02d" % (y, m, d)
-        else:
-            t = datetime.datetime(y, m, d, rng.randrange(24), rng.randrange(60))
-            new = bytes(tg.datetime_f(t))
-            new_text = t.strftime("%Y-%m-%d %H:%M")
-        want = dict(expected)
-        for k in names:
-            want[k] = new_text
-        if rule and rule[1] in names:
-            oy, om, od = _ymd(old)
-            for k, v in expected.items():
-                if not (isinstance(v, str) and re.match(rule[0], k) and len(v) == 10):
-                    continue
-                vy, vm, vd = _ymd(v)
-                delta = (vy * 12 + vm) - (oy * 12 + om)
-                assert _add_months(oy, om, od, delta) == (vy, vm, vd), (driver, k)
-                want[k] = "%04d-%02d-%02d" % _add_months(y, m, d, delta)
-        recs = list(p.records)
-        recs[j] = (p.records[j][0], new, p.records[j][2])
-        yield names[0], recs, want
+        # a random date, and the last day of a 30-day month (the month before has 31 days:
+        # a derived date must move to the 31st, not keep the 30th)
+        y2 = rng.randrange(2001, 2060)
+        for y, m, d in (_random_date(rng), (y2, rng.choice((5, 7, 10, 12)) - 1, 30)):
+            recs, new_text = _with_date(p, j, kind, (y, m, d), rng)
+            yield names[0], recs, _moved(expected, names, old, new_text, rule, driver)
 
 
 # records a driver must not take for its standard fields (EN 13757-3: a field names one
@@ -392,6 +423,10 @@ def _example_variants(p, frame, key, driver, want, rng):
     if not p.plain_only:
         k5 = bytes(rng.randrange(256) for _ in range(16))
         variants.append(("mode5", p.frame(p.records, k5), k5, None))
+    if p.mode7_chain:
+        k7 = bytes(rng.randrange(256) for _ in range(16))
+        f7 = p.mode7(_reordered(p.records), k7, rng.randrange(1 << 32))
+        variants.append(("mode7", f7, k7, None))
     for name, recs, w in _value_variants(p, want, rng):
         variants.append(("value " + name, p.frame(recs), None, w))
     for name, recs, w in _shared_value_variants(p, want, rng):
