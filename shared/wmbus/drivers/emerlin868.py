@@ -4,7 +4,8 @@ from ..driver import Driver, F
 
 DRIVER = Driver(
     "emerlin868", "WaterMeter", "radio converter (meter side)",
-    detect=(("ELR", 0x11, 0x37),),
+    # version 0x12: the converter of wmbusmeters' second published emerlin868 telegram
+    detect=(("ELR", 0x11, 0x37), ("ELR", 0x12, 0x37)),
     fields=(
         F("total_m3", "Volume"),
         F("target_m3", "Volume", storage=1),

@@ -4,8 +4,11 @@ storage 1 the set-date (billing) reading and its date (all-ones date: none set);
 at storage 2-16 the monthly history, history n = storage n + 1.
 
 The meter sends no history dates. history_<n>_date is derived: the meter's date n months
-back (the day kept, clamped to the month's length), as wmbusmeters derives it; it is not
-a value the meter stores. Error flags (VIF FD 17) by the maker's bit names."""
+back (mbdate.add_months: wmbusmeters' addMonths, which its formula "meter_datetime - n
+month" uses: a month's last day maps to the earlier month's last day, another day is kept
+or clamped to that month's length); it is not a value the meter stores. Error flags (VIF
+FD 17) by the maker's bit names."""
+from .. import mbdate
 from ..driver import BACKWARD_FLOW, Driver, F, Status
 
 _FLAGS = ((0x01, "SENSOR_ERROR"), (0x02, "RESET"), (0x04, "SOFTWARE_FAULT"),
@@ -20,23 +23,18 @@ _FIELDS = (
     F("total_backwards_at_set_date_m3", "Volume", storage=1, comb=BACKWARD_FLOW),
     F("consumption_at_history_{n}_m3", "Volume", storage=(2, 16), offset=-1),
 )
-_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
-def _month_back(y, m, d, n):
-    k = (y * 12 + m - 1) - n
-    y, m = k // 12, k % 12 + 1
-    last = _DAYS[m - 1] + (1 if m == 2 and (y % 4 == 0 and (y % 100 or y % 400 == 0)) else 0)
-    return "%04d-%02d-%02d" % (y, m, min(d, last))
 
 
 def _decode(t, rec, out):
     now = out.get("meter_datetime")
     if now:
         y, m, d = int(now[0:4]), int(now[5:7]), int(now[8:10])
-        for n in range(1, 16):
-            if "consumption_at_history_%d_m3" % n in out:
-                out["history_%d_date" % n] = _month_back(y, m, d, n)
+        if not 1 <= m <= 12 or not 1 <= d <= mbdate.days_in_month(y, m):
+            out["date_error"] = "meter date %s is not a date: no history dates" % now[:10]
+        else:
+            for n in range(1, 16):
+                if "consumption_at_history_%d_m3" % n in out:
+                    out["history_%d_date" % n] = mbdate.add_months(y, m, d, -n)
 
 
 DRIVER = Driver(

@@ -12,7 +12,8 @@ def _decode(t, rec, out):
 
 DRIVER = Driver(
     "hydroclima", "HeatCostAllocationMeter", "heat cost allocation",
-    detect=(("BMP", 0x53, 0x08),),
+    # version 0x33: the allocator of wmbusmeters' second published hydroclima telegram
+    detect=(("BMP", 0x53, 0x08), ("BMP", 0x33, 0x08)),
     fields=(F("current_consumption_hca", "HeatCostAllocation"),),
     decode=_decode,
 )

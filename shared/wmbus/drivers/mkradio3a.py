@@ -3,8 +3,8 @@ the payload after the CI (from wmbusmeters' mkradio3a description, checked on it
 
     [0:2] not decoded  [2:4] date of the telegram, 16 bits LE: day bits 0-4, month bits
     5-8, year from 2000 bits 9-15  [4:7] meter reading, 24 bits LE, 0.1 m³
-    then 12 times: 1 byte not decoded, 2 bytes of half-month consumption (low byte, high
-    byte; 0.1 m³), newest first, and 1 byte not decoded.
+    [7:43] 12 times: 1 byte not decoded, then 2 bytes of half-month consumption (low
+    byte, high byte; 0.1 m³), newest first  [43] 1 byte not decoded.
 
 The consumption of month k back (0 = this month) is the two halves of word k when the
 day is after the 15th, else the high half of word k-1 and the low half of word k (the

@@ -6,7 +6,7 @@ from ._library import use
 
 DRIVER = Driver(
     "q400", "WaterMeter", "water",
-    detect=(("AXI", 0x10, 0x07),),
+    detect=(("AXI", 0x01, 0x07), ("AXI", 0x10, 0x07)),
     fields=use("meter_datetime", "on_time_h", "total_m3", "total_forward_m3",
                "total_backward_m3", "flow_temperature_c", "volume_flow_m3h") + (
         F("set_datetime", "DateTime", storage=1),

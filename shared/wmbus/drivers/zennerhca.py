@@ -6,9 +6,12 @@ date, storage 8 the last month's billing value and date (the profile's base).
 The history is a compact profile (EN 13757-3 annex F; HCA record at storage 8 with VIFE
 0x13): spacing control byte (bits 6-7 increment mode, 4-5 spacing unit, 0-3 element data
 field), spacing value (0xFE: one month), then the elements, newest first; an element of
-all ones ends it. Element k is the value k months before the base date (the base date's
-day kept). A profile with another mode or spacing is reported in profile_error, not
-guessed. TPL status bits 5-7 are the maker's: REMOVAL, DUAL_SENSOR_MODE, PRODUCT_SCALE."""
+all ones ends it. Element k is the value k months before the base date (mbdate.add_months,
+as caltose dates the same profile: a base on a month's last day maps to the last day of the
+earlier month, another day to that day or the earlier month's last day). A profile with
+another mode or spacing is reported in profile_error, not guessed. TPL status bits 5-7
+are the maker's: REMOVAL, DUAL_SENSOR_MODE, PRODUCT_SCALE."""
+from .. import mbdate
 from ..driver import INSTANT, VIF_HCA, Driver, F, Status
 
 _TPL_BITS = ((0x20, "REMOVAL"), (0x40, "DUAL_SENSOR_MODE"), (0x80, "PRODUCT_SCALE"))
@@ -56,6 +59,9 @@ def _decode(t, rec, out):
                                 % (ctl, spacing))
         return
     y, m, day = int(base[0:4]), int(base[5:7]), int(base[8:10])
+    if not 1 <= m <= 12 or not 1 <= day <= mbdate.days_in_month(y, m):
+        out["profile_error"] = "compact profile base date %s is not a date" % base
+        return
     p = o + 2
     k = 0
     while p + size <= o + n and d[p] != 0xFF:
@@ -64,10 +70,8 @@ def _decode(t, rec, out):
             out["profile_error"] = "compact profile element %d is not BCD" % (k + 1)
             return
         k += 1
-        mm = m - 1 - k
         out["previous_billing_consumption_%d_hca" % k] = v
-        out["previous_billing_consumption_%d" % k] = "%04d-%02d-%02d" % (
-            y + mm // 12, mm % 12 + 1, day)
+        out["previous_billing_consumption_%d" % k] = mbdate.add_months(y, m, day, -k)
         p += size
 
 
