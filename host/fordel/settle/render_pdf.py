@@ -152,15 +152,10 @@ def _table(t, width, sizing=None):
     styles = {k: ParagraphStyle(k + str(size), parent=STYLES[k], fontSize=size,
                                 leading=size * 1.25) for k in ("cell", "cellb", "cellr",
                                                                 "cellbr")}
-    head = [paragraph(clean(c), styles["cellbr" if a == "r" else "cellb"])
-            for a, c in zip(t.align, t.columns)]
-    data = [head]
-    for row in t.rows:
-        data.append([paragraph(clean(c), styles["cellr" if a == "r" else "cell"])
-                     for a, c in zip(t.align, row)])
-    for row in t.foot:
-        data.append([paragraph(clean(c), styles["cellbr" if a == "r" else "cellb"])
-                     for a, c in zip(t.align, row)])
+    cell = _CellMaker(styles, size, col_widths, t.align)
+    data = [cell.row(t.columns, bold=True)]
+    data += [cell.row(row) for row in t.rows]
+    data += [cell.row(row, bold=True) for row in t.foot]
     style = [
         ("BACKGROUND", (0, 0), (-1, 0), BAND),
         ("LINEBELOW", (0, 0), (-1, 0), 0.6, RULE),
@@ -171,6 +166,7 @@ def _table(t, width, sizing=None):
         ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
     ]
     n_rows = len(t.rows)
+    style += cell.commands(n_rows, len(t.foot))
     if n_rows:     # one command for every row's rule: per-row commands made splitting a
         # long table over pages quadratic (each split re-splits every command)
         style.append(("LINEBELOW", (0, 1), (-1, n_rows), 0.25, colors.HexColor("#e6eaee")))
@@ -184,6 +180,39 @@ def _table(t, width, sizing=None):
     flow.append(table)
     flow.append(Spacer(1, 4))
     return flow
+
+
+class _CellMaker:
+    """A table's cells: a text that fits its column on one line is a plain string, drawn
+    by the table itself in the column's font, size and alignment (style commands); only a
+    text that must wrap is a Paragraph. Paragraph layout (line breaking, fragments) was
+    most of a statement's PDF time, and nearly every cell is one short figure or word."""
+
+    def __init__(self, styles, size, col_widths, align):
+        self.styles, self.size, self.widths, self.align = styles, size, col_widths, align
+
+    def row(self, texts, bold=False):
+        return [self.cell(c, i, bold) for i, c in enumerate(texts)]
+
+    def cell(self, text, i, bold):
+        plain = " ".join(clean_cell(text).split())
+        if stringWidth(plain, BOLD if bold else FONT, self.size) <= self.widths[i] - 2 * PAD:
+            return plain
+        key = ("cellb" if bold else "cell") + ("r" if self.align[i] == "r" else "")
+        return paragraph(clean(text), self.styles[key])
+
+    def commands(self, n_rows, n_foot, header=True):
+        """Font, size and alignment of the plain-string cells (Paragraphs keep theirs)."""
+        out = [("FONTNAME", (0, 0), (-1, -1), FONT),
+               ("FONTSIZE", (0, 0), (-1, -1), self.size),
+               ("LEADING", (0, 0), (-1, -1), self.size * 1.25)]
+        if header:
+            out.append(("FONTNAME", (0, 0), (-1, 0), BOLD))
+        if n_foot:
+            out.append(("FONTNAME", (0, n_rows + 1), (-1, -1), BOLD))
+        out += [("ALIGN", (i, 0), (i, -1), "RIGHT") for i, a in enumerate(self.align)
+                if a == "r"]
+        return out
 
 
 def clean_cell(text):
@@ -215,10 +244,13 @@ def flowables(doc, width):
         if isinstance(b, rd.Para):
             flow = [_para(b.text, b.style if b.style in STYLES else "normal")]
         elif isinstance(b, rd.KeyValues):
-            rows = [[paragraph(clean(k), STYLES["cell"]), paragraph(clean(v), STYLES["cell"])]
-                    for k, v in b.pairs]
-            t = Table(rows, colWidths=[width * 0.32, width * 0.68], hAlign="LEFT")
-            t.setStyle(TableStyle([("TEXTCOLOR", (0, 0), (0, -1), MUTE),
+            widths = [width * 0.32, width * 0.68]
+            cell = _CellMaker({"cell": STYLES["cell"]}, STYLES["cell"].fontSize,
+                              [w + 2 * PAD - 6 for w in widths], "ll")  # 0 left, 6 right
+            rows = [cell.row(pair) for pair in b.pairs]
+            t = Table(rows, colWidths=widths, hAlign="LEFT")
+            t.setStyle(TableStyle(cell.commands(len(rows), 0, header=False) + [
+                                   ("TEXTCOLOR", (0, 0), (0, -1), MUTE),
                                    ("TOPPADDING", (0, 0), (-1, -1), 1),
                                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
