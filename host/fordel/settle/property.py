@@ -130,6 +130,7 @@ class Property:
     readings: dict = field(default_factory=dict)   # meter id -> [MeterReading] by date
     degree_days: dict = field(default_factory=dict)  # (year, month) -> Decimal, the year's
     notes: list = field(default_factory=list)      # how the input was read (audit trail)
+    tables: object = None            # the CSV files as arrays (Tables), when read by load
 
     @property
     def days(self):
@@ -306,27 +307,65 @@ def gc_paused(fn):
 @gc_paused
 def load(folder, period=None):
     """Read and validate a property folder; PropertyError lists every problem found."""
+    from . import columns, tables
     folder = Path(folder)
     problems, notes = [], []
     toml = _read_toml(folder, problems)
     start, end = _period(period or toml.get("period", ""), problems)
     split = _split(toml, problems)
-    apartments = _apartments(folder, problems, notes)
-    meters = _meters(folder, {a.id for a in apartments}, split, problems, notes)
-    tenancies = _tenancies(folder, {a.id for a in apartments}, problems, notes)
+    got = {}
+    for name, required in (("apartments.csv", ("apartment", "area_m2", "fordelingstal")),
+                           ("meters.csv", ("meter_id", "apartment", "kind")),
+                           ("tenancies.csv", ("tenancy", "apartment", "move_in"))):
+        got[name] = columns.read(folder, name, required, problems, notes)
+    apartments = meters = tenancies = readings = None
+    at = len(problems)
+    if got["apartments.csv"] is not None:
+        apartments = tables.Apartments(got["apartments.csv"], problems)
+        if got["meters.csv"] is not None:
+            meters = tables.Meters(got["meters.csv"], apartments, split, problems)
+        if got["tenancies.csv"] is not None:
+            tenancies = tables.Tenancies(got["tenancies.csv"], apartments, problems)
+    got = None
     costs = _costs(folder, problems, notes)
-    readings = _readings(folder, meters, problems, notes)
+    t = columns.read(folder, "readings.csv", ("meter_id", "date", "value"), problems, notes)
+    if t is not None and meters is not None:
+        readings = tables.Readings(t, meters, problems, notes)
+    del t
     degree_days = _degree_days(folder, toml, problems, notes)
     issued = _toml_date(toml, "issued", problems)
     usd = _toml_date(toml, "utility_statement_date", problems)
+    _in_file_order(problems, at)
     if problems:
         raise PropertyError(problems)
     if issued is None:
         notes.append("property.toml: issued ikke oplyst; dags dato %s er brugt som "
                      "udstedelsesdato" % datetime.date.today().strftime("%d-%m-%Y"))
-    return Property(folder, toml.get("name", folder.name), toml.get("address", ""), start, end,
-                    issued or datetime.date.today(), usd, split, apartments, meters, tenancies,
-                    costs, readings, degree_days, notes)
+    prop = Property(folder, toml.get("name", folder.name), toml.get("address", ""), start,
+                    end, issued or datetime.date.today(), usd, split,
+                    tables.ObjectList(apartments), tables.ObjectList(meters),
+                    tables.ObjectList(tenancies), costs, tables.ReadingsByMeter(readings),
+                    degree_days, notes)
+    prop.tables = Tables(apartments, meters, tenancies, readings)
+    return prop
+
+
+class Tables(NamedTuple):
+    """The property's CSV files as arrays (fordel.settle.tables)."""
+    apartments: object
+    meters: object
+    tenancies: object
+    readings: object
+
+
+FILE_ORDER = ("apartments.csv", "meters.csv", "tenancies.csv", "costs.csv", "readings.csv")
+
+
+def _in_file_order(problems, at):
+    """The CSV files' problems (from index `at`) by file, then row."""
+    rank = {n: k for k, n in enumerate(FILE_ORDER)}
+    tail = sorted(problems[at:], key=lambda p: (rank.get(p[0], len(rank)), p[1]))
+    problems[at:] = tail
 
 
 def _read_toml(folder, problems):

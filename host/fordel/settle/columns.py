@@ -1,0 +1,282 @@
+"""A property folder's CSV files as columns of text (pyarrow), and the numbers, dates and
+codes in them as numpy arrays, with every cell that cannot be read named by row.
+
+pyarrow's CSV reader (pinned in pyproject.toml) reads a file on all cores in C++ into
+string columns; the checks then run over whole columns (regular expressions, dictionary
+encoding), so a million-apartment folder is read without a Python object per cell. pyarrow
+rather than polars: the job is "bytes to typed columns plus per-cell checks", which is
+pyarrow.csv plus pyarrow.compute, without a DataFrame layer; numpy takes its buffers as is.
+A file that pyarrow cannot split into rows of the header's width (a short or long row) is
+read again with Python's csv module, which gives the rules the old reader had (a short
+row's missing cells empty, cells past the header dropped); the checks are the same.
+
+Row numbers are the file's: the header is row 1, blank lines are not counted.
+"""
+import csv
+import datetime
+import io
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+ALIASES = {("degree_days.csv", "date"): "month", ("degree_days.csv", "graddage"): "degree_days",
+           ("degree_days.csv", "måned"): "month"}
+NO_DATE = -1                      # an empty date cell, as a day ordinal
+ISO = r"^\d{4}-\d{2}-\d{2}$"
+DANISH = r"^\d{1,2}[-./]\d{1,2}[-./]\d{4}$"
+
+
+@dataclass
+class Columns:
+    """One CSV file: its columns (pyarrow string arrays, cells stripped, no nulls)."""
+    name: str
+    n: int
+    danish: bool
+    cols: dict
+
+    def has(self, column):
+        return column in self.cols
+
+    def text(self, column):
+        """The column's cells; an absent column is all empty."""
+        got = self.cols.get(column)
+        return got if got is not None else pa.array([""] * self.n, pa.string())
+
+    def rows(self, index):
+        """File row numbers of item indices (header row 1)."""
+        return np.asarray(index, dtype=np.int64) + 2
+
+
+def read(folder, name, required, problems, notes=None):
+    """The file as Columns, or None when it is missing, not UTF-8 or lacks columns (each
+    listed in problems as (file, row, reason))."""
+    path = folder / name
+    if not path.is_file():
+        problems.append((name, 0, "file missing"))
+        return None
+    with open(path, "rb") as f:
+        first = f.readline()
+    try:
+        head = first.decode("utf-8-sig").rstrip("\r\n")
+    except UnicodeDecodeError as e:
+        problems.append((name, 1, "not UTF-8 (byte 0x%02x); save the file as UTF-8"
+                         % first[e.start]))
+        return None
+    delimiter = ","
+    if ";" in head and "," not in head:
+        delimiter = ";"
+    elif "\t" in head and "," not in head:
+        delimiter = "\t"
+    names = [ALIASES.get((name, c.strip().lower()), c.strip())
+             for c in next(csv.reader([head], delimiter=delimiter), [])]
+    missing = [c for c in required if c not in names]
+    if missing:
+        hint = ""
+        if ";" in head and delimiter == ",":
+            hint = "; the header mixes ',' and ';': use one separator"
+        problems.append((name, 1, "columns missing: %s%s" % (", ".join(missing), hint)))
+        return None
+    if delimiter != "," and notes is not None:
+        notes.append("%s: %s-separeret fil (dansk regneark), decimaltal med komma" % (
+            name, "semikolon" if delimiter == ";" else "tabulator"))
+    where = {c: j for j, c in enumerate(names) if c}          # a repeated name: the last
+    cols = _arrow(path, len(names), delimiter)
+    if cols is None:
+        cols = _python(path, len(names), delimiter, name, problems)
+        if cols is None:
+            return None
+    n = len(cols[0]) if cols else 0
+    picked = {c: pc.utf8_trim_whitespace(cols[j]) for c, j in where.items()}
+    return Columns(name, n, delimiter != ",", picked)
+
+
+def _arrow(path, width, delimiter):
+    """The file's columns by position, or None when a row has another width than the header
+    or a cell is not UTF-8 (the Python reader then names the row)."""
+    bad = []
+
+    def invalid(row):
+        bad.append(row)
+        return "skip"
+    cnames = ["c%d" % j for j in range(width)]
+    try:
+        table = pacsv.read_csv(
+            path, read_options=pacsv.ReadOptions(column_names=cnames, skip_rows=1,
+                                                 block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=invalid,
+                                             newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in cnames}, strings_can_be_null=False,
+                quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return None
+    if bad:
+        return None
+    return [table.column(c).combine_chunks() for c in cnames]
+
+
+def _python(path, width, delimiter, name, problems):
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[:e.start].count(b"\n") + 1
+        problems.append((name, line, "not UTF-8 (byte 0x%02x); save the file as UTF-8"
+                         % data[e.start]))
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    next(reader, None)
+    rows = [r for r in reader if r]
+    return [pa.array([r[j] if j < len(r) else "" for r in rows], pa.string())
+            for j in range(width)]
+
+
+def empty(col):
+    return np.asarray(pc.equal(pc.utf8_length(col), 0))
+
+
+def dates(col, problems, name, optional=False):
+    """Day ordinals (NO_DATE for an empty optional cell) of ISO or DD-MM-YYYY dates, each
+    distinct text read once (a year of readings repeats a few hundred dates); each cell that
+    is not a date is a problem. Returns (ordinals, ok mask)."""
+    enc = pc.dictionary_encode(col)
+    texts = enc.dictionary.to_pylist()
+    codes = enc.indices.to_numpy(zero_copy_only=False)
+    per, bad = np.full(len(texts) or 1, NO_DATE, dtype=np.int64), {}
+    for k, t in enumerate(texts):
+        if optional and not t:
+            continue
+        try:
+            per[k] = _date(t).toordinal()
+        except ValueError as e:
+            bad[k] = str(e)
+    ok = np.ones(len(codes), dtype=bool)
+    if bad:
+        hit = np.isin(codes, list(bad))
+        ok &= ~hit
+        for i in np.flatnonzero(hit):
+            problems.append((name, int(i) + 2, bad[int(codes[i])]))
+    return per[codes], ok
+
+
+SIMPLE = r"^-?\d{1,12}(\.\d*)?$"
+MAX_DECIMALS = 6           # readings with more decimals are computed in float64
+
+
+class Fixed:
+    """A column of many distinct numbers (meter readings) read in whole columns: `ints`
+    the exact values × 10^scale (int64) when no cell has more than MAX_DECIMALS
+    decimals, else None and `floats` only (a value with more decimals is a float's repr,
+    as the readings export writes a float register). `ok`: cells that are numbers; the
+    others are problems with property._dec's reasons."""
+
+    def __init__(self, col, danish, problems, name):
+        from .property import GROUPED, _dec
+        t = col
+        bad = {}
+        if danish:
+            grouped = pc.match_substring_regex(t, GROUPED.pattern)
+            t = pc.if_else(grouped, pc.replace_substring(t, ".", ""), t)
+            t = pc.replace_substring(t, ",", ".")
+        else:
+            comma = pc.and_(pc.match_substring(t, ","), pc.invert(pc.match_substring(t, ".")))
+            t = pc.if_else(comma, pc.replace_substring(t, ",", "."), t)
+        simple = np.asarray(pc.match_substring_regex(t, SIMPLE))
+        if danish:
+            simple &= ~np.asarray(pc.and_(pc.match_substring(col, "."),
+                                          pc.invert(grouped)))
+        others = {}
+        for k in np.flatnonzero(~simple):
+            try:
+                others[int(k)] = _dec(col[k].as_py(), danish=danish)
+            except ValueError as e:
+                bad[int(k)] = str(e)
+        for k, why in bad.items():
+            problems.append((name, k + 2, why))
+        self.ok = np.ones(len(t), dtype=bool)
+        self.ok[list(bad)] = False
+        dot = np.asarray(pc.find_substring(t, "."))
+        decimals = np.where(simple & (dot >= 0), np.asarray(pc.utf8_length(t)) - dot - 1, 0)
+        scale = int(decimals.max()) if len(decimals) else 0
+        scale = max([scale] + [-v.as_tuple().exponent for v in others.values()])
+        fill = pc.if_else(pa.array(simple), t, "0")
+        if scale <= MAX_DECIMALS:
+            dec = pc.cast(fill, pa.decimal128(38, scale))
+            words = np.frombuffer(dec.buffers()[1], dtype=np.int64,
+                                  count=2 * len(dec) + 2 * dec.offset)[2 * dec.offset:]
+            self.ints = words[0::2].copy()
+            for k, v in others.items():
+                self.ints[k] = int(v.scaleb(scale))
+            self.floats = self.ints / 10.0 ** scale
+        else:
+            self.ints = None
+            self.floats = pc.cast(fill, pa.float64()).to_numpy(zero_copy_only=False).copy()
+            for k, v in others.items():
+                self.floats[k] = float(v)
+        self.scale = scale
+        self.ints_ok = self.ints is not None
+        self.floats[~self.ok] = 0.0
+        if self.ints is not None:
+            self.ints[~self.ok] = 0
+
+
+EPOCH = datetime.date(1970, 1, 1).toordinal()
+
+
+def _date(text):
+    from .property import _date as date_of
+    return date_of(text)
+
+
+
+class Decimals:
+    """A column of exact Decimal values as few distinct values and a code per row:
+    `values[codes[i]]` is row i's number (default for an empty cell, None when no default
+    and optional). Each distinct cell text is read once (property._dec: the same rules and
+    messages), so a column of a million areas with a few hundred sizes costs a few hundred
+    Decimals; a cell that is not a number is a problem for every row holding it."""
+
+    def __init__(self, col, default, danish, problems, name, optional=False):
+        from .property import _dec
+        enc = pc.dictionary_encode(col).combine_chunks() if isinstance(col, pa.ChunkedArray) \
+            else pc.dictionary_encode(col)
+        texts = enc.dictionary.to_pylist()
+        self.codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        self.values, bad = [], {}
+        for k, t in enumerate(texts):
+            if optional and not t:
+                self.values.append(None)
+                continue
+            try:
+                self.values.append(_dec(t, default, danish))
+            except ValueError as e:
+                self.values.append(None)
+                bad[k] = str(e)
+        self.ok = np.ones(len(self.codes), dtype=bool)
+        if bad:
+            hit = np.isin(self.codes, list(bad))
+            self.ok &= ~hit
+            for i in np.flatnonzero(hit):
+                problems.append((name, int(i) + 2, bad[int(self.codes[i])]))
+
+    def __getitem__(self, i):
+        return self.values[self.codes[i]]
+
+    def floats(self, fn=float):
+        """fn(value) per row as float64 (NaN for None)."""
+        per = np.array([np.nan if v is None else fn(v) for v in self.values] or [0.0])
+        return per[self.codes]
+
+    def where(self, test):
+        """Rows whose value passes test(value) (None values never do)."""
+        hit = np.array([v is not None and bool(test(v)) for v in self.values] or [False])
+        return hit[self.codes]
+
+
+def codes_of(col, known):
+    """(code per row into `known`, -1 where the text is not in it)."""
+    got = pc.index_in(col, value_set=pa.array(list(known), pa.string()))
+    return got.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
