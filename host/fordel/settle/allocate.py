@@ -344,8 +344,9 @@ class EstimateContext:
         return self._fully_read[kind]
 
 
-def read_meters(prop, dd):
-    """MeterUse per meter: read over the period where readings allow, else estimated."""
+def read_meters(prop, dd, context=EstimateContext):
+    """MeterUse per meter: read over the period where readings allow, else estimated.
+    context(prop, uses): what the estimate methods know of the property (EstimateContext)."""
     uses = []
     for m in prop.meters:
         use = MeterUse(m, meter_factor(m))
@@ -358,7 +359,7 @@ def read_meters(prop, dd):
                                   % dk.number(m.no_heat_units, 0))
             use.span.scale *= use.span.amount / before if before else 1
         uses.append(use)
-    ctx = EstimateContext(prop, uses)
+    ctx = context(prop, uses)
     order = prop.split.get("estimate_order") or METHODS
     for use in uses:
         m = use.meter
@@ -513,7 +514,8 @@ class CostSums:
         return self.fixed + self.variable
 
 
-def pool_amounts(prop):
+def pool_amounts(prop, kinds=None):
+    """The pools (øre); kinds: the meter kinds the property has (default: its meters')."""
     sums = {k: sum(c[2] for c in prop.costs if c[0] == k) for k in
             ("fixed", "variable", "exclude", "cold_water", "fee")}
     variable = sums["variable"] - sums["exclude"]
@@ -522,7 +524,7 @@ def pool_amounts(prop):
     heating = variable - hot
     pipe = _round(heating * Decimal(str(sp["pipe_loss_share"])))
     meters = heating - pipe
-    kinds = {m.kind for m in prop.meters}
+    kinds = kinds if kinds is not None else {m.kind for m in prop.meters}
     tap = _round(hot * Decimal(str(sp["tap_share"]))) if "hot_water" in kinds else hot
     amounts = {"fixed": sums["fixed"], "pipe": pipe}
     if "hca" in kinds and "heat" in kinds:
@@ -570,6 +572,15 @@ def segment_bases(prop, segs, uses, dd):
 
 @gc_paused
 def settle(prop: Property, progress=None):
+    """The settlement of a property: over its tables (fordel.settle.arrays) when it was
+    read by property.load, else meter by meter (settle_objects)."""
+    if getattr(prop, "tables", None) is not None:
+        from . import arrays
+        return arrays.settle(prop, progress)
+    return settle_objects(prop, progress)
+
+
+def settle_objects(prop, progress=None):
     index = {a.id: i for i, a in enumerate(prop.apartments)}
     dd = DegreeDays(prop.degree_days)
     audit = ["Indlæst og kontrolleret: %d lejligheder, %d målere, %d lejemål, %d udgiftslinjer"

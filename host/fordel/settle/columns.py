@@ -43,7 +43,7 @@ class Columns:
     def text(self, column):
         """The column's cells; an absent column is all empty."""
         got = self.cols.get(column)
-        return got if got is not None else pa.array([""] * self.n, pa.string())
+        return got if got is not None else pa.repeat(pa.scalar("", pa.string()), self.n)
 
     def rows(self, index):
         """File row numbers of item indices (header row 1)."""
@@ -280,3 +280,27 @@ def codes_of(col, known):
     """(code per row into `known`, -1 where the text is not in it)."""
     got = pc.index_in(col, value_set=pa.array(list(known), pa.string()))
     return got.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def dense_codes(parts):
+    """Rows' combinations of small codes (arrays of ints >= -1, with their counts) as
+    (code per row, each distinct combination's parts): what np.unique(axis=0) gives, in
+    linear time when the combinations fit a small table."""
+    key = np.zeros(len(parts[0][0]), dtype=np.int64)
+    space = 1
+    for codes, count in parts:
+        key = key * (count + 1) + (codes + 1)
+        space *= count + 1
+    if space <= 1 << 24:
+        seen = np.zeros(space, dtype=bool)
+        seen[key] = True
+        distinct = np.flatnonzero(seen)
+        number = np.cumsum(seen) - 1
+        inverse = number[key]
+    else:
+        distinct, inverse = np.unique(key, return_inverse=True)
+    out = []
+    for codes, count in reversed(parts):
+        out.append(distinct % (count + 1) - 1)
+        distinct = distinct // (count + 1)
+    return inverse.ravel(), np.stack(out[::-1], axis=1)

@@ -203,11 +203,11 @@ class Meters:
     def _coding(self):
         """The coding per meter as a code into few distinct codings, and each coding's
         factor (meterrecord.coding.factor, exact)."""
-        key = np.stack([self.kind, self.scale, self.kq.codes, self.kc.codes,
-                        self.reduction.codes, self.multiplier.codes], axis=1)
-        distinct, self.coding = np.unique(key, axis=0, return_inverse=True) if len(key) \
-            else (np.zeros((0, 6), dtype=np.int64), np.zeros(0, dtype=np.int64))
-        self.coding = self.coding.ravel()
+        self.coding, distinct = co.dense_codes([
+            (self.kind, len(KINDS)), (self.scale, 2), (self.kq.codes, len(self.kq.values)),
+            (self.kc.codes, len(self.kc.values)),
+            (self.reduction.codes, len(self.reduction.values)),
+            (self.multiplier.codes, len(self.multiplier.values))])
         self.codings = [self._coding_of(row) for row in distinct]
         self.factors = [Decimal(factor(*c)) if c[0] and c[1] else Decimal(1)
                         for c in self.codings]

@@ -1,0 +1,364 @@
+"""The settlement over arrays: the same rules as fordel.settle.allocate's per-meter steps,
+for a property read by property.load (its tables).
+
+Most apartments are plain: one tenancy (or none) over the whole period, and meters whose
+readings open and close the period with only increases between (no replacement, reset,
+late start, early stop or EN 834 allowance). For those, a meter's consumption is its
+closing minus its opening reading, computed for all of them at once in exact integers
+(readings × 10^scale, factors × 10^scale, so each basis is the float of the exact product,
+as the per-meter rules give it). Every other apartment (moves, replacements, resets,
+missing readings: estimates) goes through the per-meter rules of allocate and consumption
+on objects made for those apartments only. Both feed the same arrays of bases per
+tenancy, and one largest-remainder split per pool covers them all.
+"""
+from decimal import Decimal
+
+import numpy as np
+
+from . import allocate as al
+from . import columns as co
+from . import consumption as cu
+from . import tables as tb
+from .property import Property
+
+HEATING_KINDS = (0, 1)                       # tables.KINDS: hca, heat
+POOL_OF_KIND = [al.KIND_POOL[k] for k in tb.KINDS]
+
+
+class Plain:
+    """Which meters and apartments the array rules settle, and the readings that open and
+    close each plain meter's period."""
+
+    def __init__(self, prop):
+        t = prop.tables
+        m, r, a = t.meters, t.readings, t.apartments
+        start, end = prop.start.toordinal(), prop.end.toordinal()
+        n = len(m)
+        key = (r.meter.astype(np.int64) << 32) | (r.date.astype(np.int64) << 2)
+        ids = np.arange(n, dtype=np.int64) << 32
+        self.lo = np.searchsorted(key, ids | ((start - 1) << 2))
+        self.hi = np.searchsorted(key, ids | ((end + 1) << 2))
+        inside = self.hi - self.lo
+        ok = inside >= 2
+        other = np.concatenate([[0], np.cumsum(r.kind != tb.READING)])
+        ok &= other[self.hi] - other[self.lo] == 0
+        nxt = np.arange(1, len(r.meter))
+        special = np.zeros(max(len(r.meter), 1), dtype=np.int64)
+        if len(nxt):
+            prev = nxt - 1
+            down = r._lower(prev, nxt)
+            reset = (m.kind[r.meter[nxt]] == tb.HCA) & r.has_set[nxt] & \
+                r.crosses_set_date(prev, nxt)
+            special[nxt] = down | reset
+        cs = np.concatenate([[0], np.cumsum(special)])
+        top = len(cs) - 1
+        after = np.minimum(self.lo + 1, top)
+        ok &= (cs[np.clip(self.hi, after, top)] - cs[after]) == 0
+        first = np.where(ok, r.date[np.minimum(self.lo, len(r.date) - 1)], 0)
+        last = np.where(ok, r.date[np.maximum(self.hi - 1, 0)], 0)
+        ok &= (first <= start + cu.GAP_DAYS) & (last >= end - cu.GAP_DAYS)
+        ok &= (m.successor < 0) & (m.replaces == "")
+        ok &= ~((m.kind == tb.HCA) & m.no_heat.where(lambda v: v > 0))
+        bad_apts = np.bincount(m.apt[~ok], minlength=len(a)) > 0
+        self.apartment = ~bad_apts & self._one_tenancy(prop, t)
+        self.meter = ok & self.apartment[m.apt]         # the plain apartments' meters
+
+    def _one_tenancy(self, prop, t):
+        """Apartments with at most one tenancy in the period, covering all of it (or none:
+        a vacancy the whole period). self.tenancy: that tenancy's row, -1 for none."""
+        start, end = prop.start.toordinal(), prop.end.toordinal()
+        ten = t.tenancies
+        n = len(t.apartments)
+        inside = (ten.move_in <= end) & (ten.move_out >= start)
+        count = np.bincount(ten.apt[inside], minlength=n)
+        whole = inside & (ten.move_in <= start) & (ten.move_out >= end)
+        self.tenancy = np.full(n, -1, dtype=np.int64)
+        rows = np.flatnonzero(whole)
+        self.tenancy[ten.apt[rows]] = rows
+        return (count == 0) | ((count == 1) & (self.tenancy >= 0))
+
+
+def meter_bases(prop, plain):
+    """float basis (consumption × factor) of each plain meter: the exact product's float
+    where the readings are exact integers at their scale, else float arithmetic."""
+    m, r = prop.tables.meters, prop.tables.readings
+    idx = np.flatnonzero(plain.meter)
+    lo, hi = plain.lo[idx], plain.hi[idx] - 1
+    out = np.zeros(len(m))
+    factors = m.factors
+    scales = [max(0, -f.as_tuple().exponent) for f in factors] or [0]
+    f_scale = max(scales)
+    if r.ints is not None and f_scale <= 9:
+        f_int = np.array([int(f.scaleb(f_scale)) for f in factors] or [0], dtype=np.int64)
+        cons = r.ints[hi] - r.ints[lo]
+        fac = f_int[m.coding[idx]]
+        big = int(np.abs(cons).max(initial=0)) * int(np.abs(fac).max(initial=0))
+        if big < 2 ** 63 and r.scale + f_scale <= 22:
+            out[idx] = (cons * fac) / 10.0 ** (r.scale + f_scale)
+            return out, idx
+    f_float = np.array([float(f) for f in factors] or [0.0])
+    out[idx] = (r.floats[hi] - r.floats[lo]) * f_float[m.coding[idx]]
+    return out, idx
+
+
+def sub_property(prop, apartments):
+    """A Property with objects for the given apartments only (their meters, tenancies and
+    readings), for the per-meter rules."""
+    t = prop.tables
+    keep = np.zeros(len(t.apartments), dtype=bool)
+    keep[apartments] = True
+    meters = np.flatnonzero(keep[t.meters.apt])
+    tenancies = np.flatnonzero(keep[t.tenancies.apt])
+    mobjs = [t.meters.obj(i) for i in meters]
+    readings = {mo.id: t.readings.of(i) for i, mo in zip(meters, mobjs)
+                if t.readings.start[i + 1] > t.readings.start[i]}
+    sub = Property(prop.folder, prop.name, prop.address, prop.start, prop.end, prop.issued,
+                   prop.utility_statement_date, prop.split,
+                   [t.apartments.obj(i) for i in apartments], mobjs,
+                   [t.tenancies.obj(i) for i in tenancies], prop.costs, readings,
+                   prop.degree_days, prop.notes)
+    return sub, meters
+
+
+class Context(al.EstimateContext):
+    """The estimate methods' view: the per-meter uses of the other apartments, and the
+    plain apartments' read meters as totals per kind (exact), for property_average."""
+
+    def __init__(self, prop, sub, uses, plain):
+        super().__init__(sub, uses)
+        self.whole, self.plain = prop, plain
+
+    def area(self, apt):
+        return self._area[apt]
+
+    def fully_read(self, kind):
+        if kind not in self._fully_read:
+            total, area = super().fully_read(kind)
+            t = self.whole.tables
+            code = tb.KINDS.index(kind)
+            mine = np.flatnonzero(self.plain.meter & (t.meters.kind == code) &
+                                  self.plain.apartment[t.meters.apt])
+            total += self._plain_total(mine)
+            apts = np.unique(t.meters.apt[mine])
+            area += sum((t.apartments.area[int(k)] for k in apts), Decimal(0))
+            self._fully_read[kind] = (total, area)
+        return self._fully_read[kind]
+
+    def _plain_total(self, mine):
+        """Σ (closing − opening) × factor over plain meters, exact."""
+        t = self.whole.tables
+        r, m = t.readings, t.meters
+        lo, hi = self.plain.lo[mine], self.plain.hi[mine] - 1
+        if r.ints is None:
+            return sum(((r.value(h) - r.value(k)) * m.factor(i)
+                        for i, k, h in zip(mine, lo, hi)), Decimal(0))
+        cons = r.ints[hi] - r.ints[lo]
+        total = Decimal(0)
+        for c, f in enumerate(m.factors):
+            pick = m.coding[mine] == c
+            if pick.any():
+                s = cons[pick]
+                whole = (int((s >> 32).sum()) << 32) + int((s & 0xFFFFFFFF).sum())
+                total += Decimal(whole).scaleb(-r.scale) * f
+        return total
+
+
+def settle(prop, progress=None):
+    """allocate.Result for a property read by property.load."""
+    t = prop.tables
+    dd = al.DegreeDays(prop.degree_days)
+    audit = ["Indlæst og kontrolleret: %d lejligheder, %d målere, %d lejemål, %d udgiftslinjer"
+             % (len(t.apartments), len(t.meters), len(t.tenancies), len(prop.costs))]
+    audit += prop.notes
+    plain = Plain(prop)
+    basis, plain_idx = meter_bases(prop, plain)
+    others = np.flatnonzero(~plain.apartment)
+    sub, sub_meters = sub_property(prop, others)
+    uses = al.read_meters(sub, dd, lambda p, u: Context(prop, p, u, plain))
+    index = {a.id: int(i) for i, a in zip(others, sub.apartments)}
+    segs = al.segments(sub, index)
+    by_apt = {}
+    for s in segs:
+        by_apt.setdefault(s.apartment.id, []).append(s)
+    for u in uses:
+        al.split_at_moves(u, by_apt[u.meter.apartment], sub, dd)
+    estimated = [u for u in uses if u.span is None]
+    if estimated:
+        audit.append("Skønnet %d %s uden aflæsninger (%s)" % (
+            len(estimated), "måler" if len(estimated) == 1 else "målere",
+            "; ".join("%s: %s" % (u.meter.id, u.estimate.method) for u in estimated)))
+    layout = Layout(prop, plain, segs)
+    costs = al.pool_amounts(prop, kinds_of(t))
+    bases, ftal_t = segment_bases(prop, layout, basis, plain_idx, uses, sub_meters, dd)
+    audit.append("Puljer dannet: variabel %s (efter fradrag %s), %s" % (
+        al.dk.kr(costs.variable), al.dk.kr(costs.exclude), ", ".join(
+            "%s %s" % (al.POOL_NAMES[k][0].lower(), al.dk.kr(v))
+            for k, v in costs.amounts.items())))
+    pools, amounts, fallback = al.distribute(costs, bases, ftal_t, progress)
+    audit.append("Fordelt med største rest: hver pulje til øre, %d lejemål" % layout.n)
+    uses_of = {}
+    for u in uses:
+        uses_of.setdefault(u.meter.apartment, []).append(u)
+    heat = "heat_hca" if bases["heat_hca"].sum() > 0 else "heat_kwh"
+    area = float(sum((v * int(c) for v, c in zip(t.apartments.area.values, np.bincount(
+        t.apartments.area.codes, minlength=len(t.apartments.area.values)))), Decimal(0)))
+    per_m2 = float(bases[heat].sum()) / area if area else 0.0
+    shares = al.Shares(pools, amounts, bases, heat, per_m2)
+    statements = Statements(prop, layout, shares, uses_of, plain)
+    from .checks_arrays import run_checks
+    checks = run_checks(prop, pools, costs, uses, sub_meters, basis, plain, dd)
+    for key in fallback:
+        checks.append(al.checks_fallback(key))
+    from .eed_months import eed_series_of_tables
+    return al.Result(prop.name, prop.address, prop.start, prop.end, prop.days, prop.issued,
+                     prop.utility_statement_date, al.deadline(prop), pools, statements, checks,
+                     audit, eed_series_of_tables(prop))
+
+
+def kinds_of(t):
+    return {tb.KINDS[k] for k in np.unique(t.meters.kind) if k >= 0}
+
+
+class Layout:
+    """Every segment (tenancy or vacancy) of the property in the order allocate.segments
+    gives them: apartments in file order, each apartment's segments by time. A plain
+    apartment has one segment; the others' Segment objects come from allocate.segments."""
+
+    def __init__(self, prop, plain, segs):
+        t = prop.tables
+        n_apts = len(t.apartments)
+        count = np.ones(n_apts, dtype=np.int64)
+        own = {}
+        for s in segs:
+            own.setdefault(s.apt_index, []).append(s)
+        for a, ss in own.items():
+            count[a] = len(ss)
+        self.offset = np.concatenate([[0], np.cumsum(count)])
+        self.n = int(self.offset[-1])
+        self.apt = np.repeat(np.arange(n_apts), count)
+        self.objects = {}
+        for a, ss in own.items():
+            for k, s in enumerate(ss):
+                self.objects[int(self.offset[a]) + k] = s
+        days = float(prop.days)
+        self.frac = np.ones(self.n)
+        self.frac_heat = self.frac
+        if self.objects:
+            pos = np.fromiter(self.objects, np.int64, len(self.objects))
+            self.frac[pos] = [s.days / days for s in self.objects.values()]
+            if prop.split.get("moves") == "degree_days":
+                dd = al.DegreeDays(prop.degree_days)
+                period = (prop.start, prop.end)
+                whole = dd.between(prop.start, prop.end, period)
+                self.frac_heat = np.ones(self.n)
+                self.frac_heat[pos] = [dd.between(s.start, s.end, period) / whole
+                                       for s in self.objects.values()]
+        self.plain_pos = self.offset[:-1][plain.apartment]
+
+
+def segment_bases(prop, layout, basis, plain_idx, uses, sub_meters, dd):
+    """Basis per pool and segment, as allocate.segment_bases: each segment's own meters
+    added in meters.csv's order."""
+    t = prop.tables
+    a = t.apartments
+    ftal_apt = _exact_floats(a.ftal, a.reduction, lambda f, r: f * (1 - r))
+    apt = layout.apt
+    ftal = ftal_apt[apt]
+    taps = a.taps.floats()[apt]
+    if 2 not in set(np.unique(t.meters.kind).tolist()):
+        taps = taps + float(prop.split.get("room_share", 0)) * a.rooms.floats()[apt]
+    frac = layout.frac
+    bases = {"fixed": ftal * frac, "pipe": ftal * layout.frac_heat, "taps": taps * frac,
+             "fee": a.fee.floats()[apt] * frac}
+    # entries (meter, segment, pool kind, basis) in meters.csv order
+    m_idx = [plain_idx]
+    pos = [layout.offset[t.meters.apt[plain_idx]]]
+    val = [basis[plain_idx]]
+    seg_pos = {id(s): p for p, s in layout.objects.items()}
+    extra_m, extra_p, extra_v = [], [], []
+    for i, u in zip(sub_meters, uses):
+        for s, part in u.per_segment:
+            extra_m.append(i)
+            extra_p.append(seg_pos[id(s)])
+            extra_v.append(float(part.amount * u.factor))
+    m_idx.append(np.array(extra_m, dtype=np.int64))
+    pos.append(np.array(extra_p, dtype=np.int64))
+    val.append(np.array(extra_v, dtype=np.float64))
+    m_idx, pos, val = (np.concatenate(x) for x in (m_idx, pos, val))
+    order = np.argsort(m_idx, kind="stable")
+    m_idx, pos, val = m_idx[order], pos[order], val[order]
+    kind = t.meters.kind[m_idx]
+    for k, key in enumerate(POOL_OF_KIND):
+        pick = kind == k
+        if k == 3:
+            pick = (kind == 2) | (kind == 3)     # the water bill: cold and heated water
+        bases[key] = np.bincount(pos[pick], val[pick], minlength=layout.n) if pick.any() \
+            else np.zeros(layout.n)
+    return bases, ftal * frac
+
+
+def _exact_floats(x, y, fn):
+    """float(fn(x, y)) per row of two Decimals columns, each distinct pair once."""
+    code, distinct = co.dense_codes([(x.codes, len(x.values)), (y.codes, len(y.values))])
+    per = np.array([float(fn(x.values[i], y.values[j])) for i, j in distinct] or [0.0])
+    return per[code]
+
+
+class Statements(al.StatementList):
+    """One statement per segment, built when read: a plain apartment's segment, meters and
+    readings are made from the tables then, the others' come from the per-meter rules."""
+
+    def __init__(self, prop, layout, shares, uses_of, plain):
+        self.prop, self.layout, self.shares, self.uses_of = prop, layout, shares, uses_of
+        self.plain = plain
+        m = prop.tables.meters
+        self._by_apt = np.argsort(m.apt, kind="stable")
+        self._apt_start = np.searchsorted(m.apt[self._by_apt],
+                                          np.arange(len(prop.tables.apartments) + 1))
+
+    def __len__(self):
+        return self.layout.n
+
+    def __getitem__(self, j):
+        if isinstance(j, slice):
+            return [self[k] for k in range(*j.indices(len(self)))]
+        if j < 0:
+            j += len(self)
+        if not 0 <= j < len(self):
+            raise IndexError(j)
+        s = self.layout.objects.get(j)
+        if s is not None:
+            return al.statement_of(self.prop, s, j, self.shares,
+                                   self.uses_of.get(s.apartment.id, []))
+        s, own = self.plain_segment(int(self.layout.apt[j]))
+        return al.statement_of(self.prop, s, j, self.shares, own)
+
+    def plain_segment(self, a):
+        """(Segment, [MeterUse]) of plain apartment a."""
+        t, prop = self.prop.tables, self.prop
+        apt = t.apartments.obj(a)
+        row = self.plain.tenancy[a]
+        if row >= 0:
+            ten = t.tenancies
+            s = al.Segment(apt, a, ten.ids[row], ten.tenants[int(row)].as_py(), prop.start,
+                           prop.end, int(ten.aconto_ore[row]))
+        else:
+            s = al.Segment(apt, a, apt.id, "", prop.start, prop.end, 0, True)
+        r = t.readings
+        own = []
+        for i in self._by_apt[self._apt_start[a]:self._apt_start[a + 1]]:
+            first, last = r.obj(self.plain.lo[i]), r.obj(self.plain.hi[i] - 1)
+            use = al.MeterUse(t.meters.obj(i), t.meters.factor(i))
+            use.span = cu.MeterSpan(first, last, last.value - first.value)
+            use.per_segment = [(s, al.SegmentUse(use.span.amount, first, last, ""))]
+            own.append(use)
+        return s, own
+
+    def tenancy_ids(self):
+        t = self.prop.tables
+        ids = np.where(self.plain.tenancy >= 0, t.tenancies.ids[np.maximum(
+            self.plain.tenancy, 0)] if len(t.tenancies) else "", t.apartments.ids)
+        out = ids[self.layout.apt].astype(object)
+        for j, s in self.layout.objects.items():
+            out[j] = s.id
+        return list(out)
