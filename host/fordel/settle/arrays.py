@@ -57,7 +57,8 @@ class Plain:
         first = np.where(ok, r.date[np.minimum(self.lo, len(r.date) - 1)], 0)
         last = np.where(ok, r.date[np.maximum(self.hi - 1, 0)], 0)
         ok &= (first <= start + cu.GAP_DAYS) & (last >= end - cu.GAP_DAYS)
-        ok &= (m.successor < 0) & (m.replaces == "")
+        ok &= m.successor < 0
+        ok[list(m.replaces)] = False
         ok &= ~((m.kind == tb.HCA) & m.no_heat.where(lambda v: v > 0))
         bad_apts = np.bincount(m.apt[~ok], minlength=len(a)) > 0
         self.apartment = ~bad_apts & self._one_tenancy(prop, t)
@@ -209,10 +210,10 @@ def settle(prop, progress=None):
     checks = run_checks(prop, pools, costs, uses, sub_meters, basis, plain, dd)
     for key in fallback:
         checks.append(al.checks_fallback(key))
-    from .eed_months import eed_series_of_tables
+    from .eed_months import Deferred, eed_series_of_tables
     return al.Result(prop.name, prop.address, prop.start, prop.end, prop.days, prop.issued,
                      prop.utility_statement_date, al.deadline(prop), pools, statements, checks,
-                     audit, eed_series_of_tables(prop))
+                     audit, Deferred(lambda: eed_series_of_tables(prop)))
 
 
 def kinds_of(t):
@@ -357,7 +358,7 @@ class Statements(al.StatementList):
     def tenancy_ids(self):
         t = self.prop.tables
         ids = np.where(self.plain.tenancy >= 0, t.tenancies.ids[np.maximum(
-            self.plain.tenancy, 0)] if len(t.tenancies) else "", t.apartments.ids)
+            self.plain.tenancy, 0)] if len(t.tenancies) else "", t.apartments.ids.all())
         out = ids[self.layout.apt].astype(object)
         for j, s in self.layout.objects.items():
             out[j] = s.id

@@ -105,7 +105,7 @@ def _arrow(path, width, delimiter):
     try:
         table = pacsv.read_csv(
             path, read_options=pacsv.ReadOptions(column_names=cnames, skip_rows=1,
-                                                 block_size=1 << 24),
+                                                 block_size=1 << 20),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=invalid,
                                              newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
@@ -115,7 +115,10 @@ def _arrow(path, width, delimiter):
         return None
     if bad:
         return None
-    return [table.column(c).combine_chunks() for c in cnames]
+    out = [table.column(c).combine_chunks() for c in cnames]
+    del table
+    pa.default_memory_pool().release_unused()     # the reader's blocks, back to the system
+    return out
 
 
 def _python(path, width, delimiter, name, problems):
@@ -278,7 +281,9 @@ class Decimals:
 
 def codes_of(col, known):
     """(code per row into `known`, -1 where the text is not in it)."""
-    got = pc.index_in(col, value_set=pa.array(list(known), pa.string()))
+    if not isinstance(known, (pa.Array, pa.ChunkedArray)):
+        known = pa.array(list(known), pa.string())
+    got = pc.index_in(col, value_set=known)
     return got.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 

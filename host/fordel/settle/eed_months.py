@@ -239,7 +239,8 @@ def curves_of_tables(prop, meters, kind):
     pick = np.flatnonzero(np.isin(r.meter, meters))
     local = np.full(len(prop.tables.meters), -1, dtype=np.int64)
     local[meters] = np.arange(len(meters))
-    meter, day, v = local[r.meter[pick]], r.date[pick].astype(np.int64), r.floats[pick]
+    meter, day, v = local[r.meter[pick]], r.date[pick].astype(np.int64), \
+        r.floats_at(pick)
     kinds, has_set, sv = r.kind[pick], r.has_set[pick], r.set_value[pick]
     step = np.zeros(len(pick))
     if len(pick) > 1:
@@ -303,3 +304,27 @@ class Rows(Sequence):
 
     def __getitem__(self, k):
         return self.objects[int(self.rows[k])]
+
+
+class Deferred(Sequence):
+    """A sequence made by make() when first used: the EED months are computed when the EED
+    pages or exports are written, not by a settlement that writes no outputs."""
+
+    def __init__(self, make):
+        self._make, self._got = make, None
+
+    def _made(self):
+        if self._got is None:
+            self._got = self._make()
+        return self._got
+
+    def __len__(self):
+        return len(self._made())
+
+    def __getitem__(self, i):
+        return self._made()[i]
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._made(), name)

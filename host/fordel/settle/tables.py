@@ -29,6 +29,28 @@ def _strings(col):
     return np.asarray(col.to_numpy(zero_copy_only=False), dtype=object)
 
 
+class Ids:
+    """A column of ids kept as one arrow array (a million Python strings would be ~70 MB):
+    ids[i] is a str, ids[array of rows] an object array of them."""
+
+    def __init__(self, col):
+        self.arrow = col
+
+    def __len__(self):
+        return len(self.arrow)
+
+    def __getitem__(self, i):
+        if isinstance(i, (np.ndarray, list)):
+            return _strings(self.arrow.take(pa.array(np.asarray(i, dtype=np.int64))))
+        return self.arrow[int(i)].as_py()
+
+    def __iter__(self):
+        return iter(self.arrow.to_pylist())
+
+    def all(self):
+        return _strings(self.arrow)
+
+
 def _date_of(ordinal):
     return datetime.date.fromordinal(int(ordinal)) if ordinal >= 1 else None
 
@@ -73,8 +95,8 @@ class Apartments:
     def __init__(self, t, problems):
         from .property import _nameable
         name = "apartments.csv"
-        self.ids = _strings(t.text("apartment"))
         self.id_col = t.text("apartment")
+        self.ids = Ids(self.id_col)
         self.labels = t.text("label")
         d = t.danish
         self.area = co.Decimals(t.text("area_m2"), None, d, problems, name)
@@ -114,7 +136,7 @@ class Apartments:
                          self.reduction[i], self.taps[i], self.fee[i], self.rooms[i])
 
     def index_of(self, col):
-        return co.codes_of(col, self.ids)
+        return co.codes_of(col, self.id_col)
 
     def unknown(self, apartment):
         from .property import _unknown_apartment
@@ -125,7 +147,7 @@ class Meters:
     def __init__(self, t, apartments, split, problems):
         name, d = "meters.csv", t.danish
         self.id_col = t.text("meter_id")
-        self.ids = _strings(self.id_col)
+        self.ids = Ids(self.id_col)
         self.apt_ids = apartments.ids
         self.kind_text, self.scale_text = t.text("kind"), t.text("scale")
         apt_col = t.text("apartment")
@@ -142,7 +164,7 @@ class Meters:
                                          optional=True)
         self.no_heat = co.Decimals(t.text("no_heat_units"), "0", d, problems, name)
         self.installed, inst_ok = co.dates(t.text("installed"), problems, name, optional=True)
-        self.replaced_by = _strings(t.text("replaced_by"))
+        self.replaced_by = Ids(t.text("replaced_by"))
         room = t.text("room")
         if not t.has("room") and t.has("location"):
             room = t.text("location")
@@ -182,12 +204,12 @@ class Meters:
 
     def _replacements(self, name, problems):
         """replaced_by: a meter of the same apartment and kind; that meter `replaces` it."""
-        self.replaces = np.full(len(self.ids), "", dtype=object)
+        self.replaces = {}                              # row -> the id it replaced
         self.successor = np.full(len(self.ids), -1, dtype=np.int64)
-        has = np.flatnonzero(self.replaced_by != "")
+        has = np.flatnonzero(~co.empty(self.replaced_by.arrow))
         if not len(has):
             return
-        by_id = {self.ids[i]: i for i in range(len(self.ids))}
+        by_id = {m: i for i, m in enumerate(self.ids)}
         for i in has:
             new = by_id.get(self.replaced_by[i])
             if new is None:
@@ -230,7 +252,7 @@ class Meters:
                      ("unit", "product")[self.scale[i]], self.kq[i], self.kc[i],
                      self.reduction[i], _date_of(self.installed[i]), self.replaced_by[i],
                      self.previous_year[i], self.no_heat[i], self.rooms[i].as_py(),
-                     self.replaces[i], multiplier=self.multiplier[i])
+                     self.replaces.get(int(i), ""), multiplier=self.multiplier[i])
 
 
 def pc_text(col, i):
@@ -242,7 +264,7 @@ class Tenancies:
         from .property import _nameable
         name, d = "tenancies.csv", t.danish
         self.id_col = t.text("tenancy")
-        self.ids = _strings(self.id_col)
+        self.ids = Ids(self.id_col)
         self.apt_ids = apartments.ids
         apt_col = t.text("apartment")
         self.apt = apartments.index_of(apt_col)
@@ -305,7 +327,7 @@ class Readings:
         name, d = "readings.csv", t.danish
         self.meters = meters
         mcol = t.text("meter_id")
-        meter = co.codes_of(mcol, meters.ids)
+        meter = co.codes_of(mcol, meters.id_col)
         date, date_ok = co.dates(t.text("date"), problems, name)
         value = co.Fixed(t.text("value"), d, problems, name)
         kind_col = t.text("kind")
@@ -395,20 +417,37 @@ class Readings:
 
     def _sort(self, keep, meter, date, kind, value, set_date, has_sv, sv):
         keep = keep[self.factors_ok[keep]]
-        key = (meter[keep] << 32) | (date[keep] << 2) | (kind[keep] != FINAL)
+        key = (meter[keep].astype(np.int64) << 32) | (date[keep] << 2) | (kind[keep] != FINAL)
         if len(key) > 1 and not (key[1:] >= key[:-1]).all():
             keep = keep[np.argsort(key, kind="stable")]
-        self.row = keep                       # file index of each kept reading
-        self.meter = meter[keep]
-        self.date = date[keep]
+        self.row = keep.astype(np.int32)     # file index of each kept reading
+        self.meter = meter[keep].astype(np.int32)
+        self.date = date[keep].astype(np.int32)
         self.kind = kind[keep].astype(np.int8)
         self.ints = value.ints[keep] if value.ints is not None else None
         self.scale = value.scale
-        self.floats = value.floats[keep]
-        self.set_date = set_date[keep]
-        self.has_set = has_sv[keep]
-        self.set_value = sv[keep]
+        self._floats = value.floats[keep] if value.ints is None else None
+        if has_sv[keep].any() or (set_date[keep] != co.NO_DATE).any():
+            self.set_date = set_date[keep].astype(np.int32)
+            self.has_set = has_sv[keep]
+            self.set_value = sv[keep]
+        else:                            # no set dates: constant views, no memory per row
+            self.set_date = np.broadcast_to(np.int32(co.NO_DATE), keep.shape)
+            self.has_set = np.broadcast_to(False, keep.shape)
+            self.set_value = np.broadcast_to(0.0, keep.shape)
         self._offsets()
+
+    @property
+    def floats(self):
+        """The values as float64 (made from the exact integers when there are some)."""
+        if self._floats is not None:
+            return self._floats
+        return self.ints / 10.0 ** self.scale
+
+    def floats_at(self, idx):
+        if self._floats is not None:
+            return self._floats[idx]
+        return self.ints[idx] / 10.0 ** self.scale
 
     def _offsets(self):
         self.start = np.searchsorted(self.meter, np.arange(len(self.meters) + 1))
@@ -438,9 +477,10 @@ class Readings:
         dropped = int((~differ).sum())
         keep = np.ones(len(self.meter), dtype=bool)
         keep[k] = False
-        for attr in ("row", "meter", "date", "kind", "floats", "set_date", "has_set",
-                     "set_value") + (("ints",) if self.ints is not None else ()):
-            setattr(self, attr, getattr(self, attr)[keep])
+        for attr in ("row", "meter", "date", "kind", "_floats", "set_date", "has_set",
+                     "set_value", "ints"):
+            if getattr(self, attr) is not None:
+                setattr(self, attr, getattr(self, attr)[keep])
         self._offsets()
         if dropped:
             notes.append("readings.csv: %d gentagne aflæsninger (samme måler, dato og værdi) "
