@@ -50,9 +50,10 @@ class Columns:
         return np.asarray(index, dtype=np.int64) + 2
 
 
-def read(folder, name, required, problems, notes=None):
+def read(folder, name, required, problems, notes=None, used=None, coded=()):
     """The file as Columns, or None when it is missing, not UTF-8 or lacks columns (each
-    listed in problems as (file, row, reason))."""
+    listed in problems as (file, row, reason)). used: the columns to keep (default all);
+    coded: columns with few distinct texts, read dictionary-encoded (a code per row)."""
     path = folder / name
     if not path.is_file():
         problems.append((name, 0, "file missing"))
@@ -82,26 +83,43 @@ def read(folder, name, required, problems, notes=None):
     if delimiter != "," and notes is not None:
         notes.append("%s: %s-separeret fil (dansk regneark), decimaltal med komma" % (
             name, "semikolon" if delimiter == ";" else "tabulator"))
-    where = {c: j for j, c in enumerate(names) if c}          # a repeated name: the last
-    cols = _arrow(path, len(names), delimiter)
+    where = {c: j for j, c in enumerate(names) if c and (used is None or c in used)}
+    # the other columns are read too (coded, then dropped): the whole file must be UTF-8
+    types = {j: names[j] in coded or names[j] not in where for j in range(len(names))}
+    cols = _arrow(path, len(names), delimiter, types)
     if cols is None:
         cols = _python(path, len(names), delimiter, name, problems)
         if cols is None:
             return None
-    n = len(cols[0]) if cols else 0
-    picked = {c: pc.utf8_trim_whitespace(cols[j]) for c, j in where.items()}
+        cols = {j: cols[j] for j in types}
+    n = len(next(iter(cols.values()))) if cols else _count_rows(path)
+    picked = {c: _trimmed(cols[j]) for c, j in where.items()}
     return Columns(name, n, delimiter != ",", picked)
 
 
-def _arrow(path, width, delimiter):
-    """The file's columns by position, or None when a row has another width than the header
-    or a cell is not UTF-8 (the Python reader then names the row)."""
+def _count_rows(path):
+    with open(path, "rb") as f:
+        return max(0, sum(1 for line in f if line.strip()) - 1)
+
+
+def _trimmed(col):
+    if pa.types.is_dictionary(col.type):
+        return pa.DictionaryArray.from_arrays(col.indices,
+                                              pc.utf8_trim_whitespace(col.dictionary))
+    return pc.utf8_trim_whitespace(col)
+
+
+def _arrow(path, width, delimiter, types):
+    """The file's columns {position: array} (types: position -> dictionary-encoded?), or
+    None when a row has another width than the header or a cell is not UTF-8 (the Python
+    reader then names the row)."""
     bad = []
 
     def invalid(row):
         bad.append(row)
         return "skip"
     cnames = ["c%d" % j for j in range(width)]
+    text = pa.string()
     try:
         table = pacsv.read_csv(
             path, read_options=pacsv.ReadOptions(column_names=cnames, skip_rows=1,
@@ -109,16 +127,30 @@ def _arrow(path, width, delimiter):
             parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=invalid,
                                              newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() for c in cnames}, strings_can_be_null=False,
-                quoted_strings_can_be_null=False))
+                column_types={cnames[j]: pa.dictionary(pa.int32(), text) if coded else text
+                              for j, coded in types.items()},
+                include_columns=[cnames[j] for j in sorted(types)],
+                strings_can_be_null=False, quoted_strings_can_be_null=False))
     except (pa.ArrowInvalid, UnicodeDecodeError):
         return None
     if bad:
         return None
-    out = [table.column(c).combine_chunks() for c in cnames]
+    out = {j: _one_chunk(table.column(cnames[j])) for j in types}
     del table
+    try:              # the reader checks UTF-8 in plain string columns, not in dictionaries
+        for col in out.values():
+            if pa.types.is_dictionary(col.type):
+                col.dictionary.validate(full=True)
+    except pa.ArrowInvalid:
+        return None
     pa.default_memory_pool().release_unused()     # the reader's blocks, back to the system
     return out
+
+
+def _one_chunk(col):
+    if pa.types.is_dictionary(col.type) and col.num_chunks > 1:
+        col = col.unify_dictionaries()
+    return col.combine_chunks()
 
 
 def _python(path, width, delimiter, name, problems):
@@ -137,7 +169,20 @@ def _python(path, width, delimiter, name, problems):
             for j in range(width)]
 
 
+def parts(col):
+    """(distinct texts as a pyarrow array, code per row as numpy) of a column."""
+    if not pa.types.is_dictionary(col.type):
+        col = pc.dictionary_encode(col)
+        if isinstance(col, pa.ChunkedArray):
+            col = col.combine_chunks()
+    return col.dictionary, col.indices.to_numpy(zero_copy_only=False)
+
+
 def empty(col):
+    if pa.types.is_dictionary(col.type):
+        texts, codes = parts(col)
+        return np.asarray(pc.equal(pc.utf8_length(texts), 0))[codes] if len(texts) else \
+            np.zeros(len(codes), dtype=bool)
     return np.asarray(pc.equal(pc.utf8_length(col), 0))
 
 
@@ -145,9 +190,8 @@ def dates(col, problems, name, optional=False):
     """Day ordinals (NO_DATE for an empty optional cell) of ISO or DD-MM-YYYY dates, each
     distinct text read once (a year of readings repeats a few hundred dates); each cell that
     is not a date is a problem. Returns (ordinals, ok mask)."""
-    enc = pc.dictionary_encode(col)
-    texts = enc.dictionary.to_pylist()
-    codes = enc.indices.to_numpy(zero_copy_only=False)
+    texts, codes = parts(col)
+    texts = texts.to_pylist()
     per, bad = np.full(len(texts) or 1, NO_DATE, dtype=np.int64), {}
     for k, t in enumerate(texts):
         if optional and not t:
@@ -244,10 +288,9 @@ class Decimals:
 
     def __init__(self, col, default, danish, problems, name, optional=False):
         from .property import _dec
-        enc = pc.dictionary_encode(col).combine_chunks() if isinstance(col, pa.ChunkedArray) \
-            else pc.dictionary_encode(col)
-        texts = enc.dictionary.to_pylist()
-        self.codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        texts, codes = parts(col)
+        texts = texts.to_pylist()
+        self.codes = codes.astype(np.int32)
         self.values, bad = [], {}
         for k, t in enumerate(texts):
             if optional and not t:
@@ -283,6 +326,9 @@ def codes_of(col, known):
     """(code per row into `known`, -1 where the text is not in it)."""
     if not isinstance(known, (pa.Array, pa.ChunkedArray)):
         known = pa.array(list(known), pa.string())
+    if pa.types.is_dictionary(col.type):
+        texts, codes = parts(col)
+        return codes_of(texts, known)[codes] if len(texts) else codes.astype(np.int64)
     got = pc.index_in(col, value_set=known)
     return got.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 

@@ -314,10 +314,12 @@ def load(folder, period=None):
     start, end = _period(period or toml.get("period", ""), problems)
     split = _split(toml, problems)
     got = {}
-    for name, required in (("apartments.csv", ("apartment", "area_m2", "fordelingstal")),
-                           ("meters.csv", ("meter_id", "apartment", "kind")),
-                           ("tenancies.csv", ("tenancy", "apartment", "move_in"))):
-        got[name] = columns.read(folder, name, required, problems, notes)
+    for name, required, table in (
+            ("apartments.csv", ("apartment", "area_m2", "fordelingstal"), tables.Apartments),
+            ("meters.csv", ("meter_id", "apartment", "kind"), tables.Meters),
+            ("tenancies.csv", ("tenancy", "apartment", "move_in"), tables.Tenancies)):
+        got[name] = columns.read(folder, name, required, problems, notes, table.COLUMNS,
+                                 table.CODED)
     apartments = meters = tenancies = readings = None
     at = len(problems)
     if got["apartments.csv"] is not None:
@@ -328,7 +330,8 @@ def load(folder, period=None):
             tenancies = tables.Tenancies(got["tenancies.csv"], apartments, problems)
     got = None
     costs = _costs(folder, problems, notes)
-    t = columns.read(folder, "readings.csv", ("meter_id", "date", "value"), problems, notes)
+    t = columns.read(folder, "readings.csv", ("meter_id", "date", "value"), problems, notes,
+                     tables.Readings.COLUMNS, tables.Readings.CODED)
     if t is not None and meters is not None:
         readings = tables.Readings(t, meters, problems, notes)
     del t

@@ -92,6 +92,10 @@ class ObjectList(Sequence):
 
 
 class Apartments:
+    COLUMNS = ("apartment", "label", "area_m2", "fordelingstal", "reduction", "taps",
+               "fee_units", "rooms")
+    CODED = COLUMNS[2:]
+
     def __init__(self, t, problems):
         from .property import _nameable
         name = "apartments.csv"
@@ -144,6 +148,10 @@ class Apartments:
 
 
 class Meters:
+    COLUMNS = ("meter_id", "apartment", "kind", "scale", "kq", "kc", "reduction", "multiplier",
+               "previous_year", "no_heat_units", "installed", "replaced_by", "room", "location")
+    CODED = COLUMNS[1:]
+
     def __init__(self, t, apartments, split, problems):
         name, d = "meters.csv", t.danish
         self.id_col = t.text("meter_id")
@@ -153,9 +161,8 @@ class Meters:
         apt_col = t.text("apartment")
         self.apt = apartments.index_of(apt_col)
         self.kind = co.codes_of(t.text("kind"), KINDS)
-        scale = t.text("scale")
-        self.scale = co.codes_of(pc.if_else(pc.equal(scale, ""), "unit", scale),
-                                 ("unit", "product"))
+        self.scale = co.codes_of(t.text("scale"), ("unit", "product", ""))
+        self.scale[self.scale == 2] = 0                  # empty: unit scale
         self.kq = co.Decimals(t.text("kq"), "1", d, problems, name)
         self.kc = co.Decimals(t.text("kc"), "1", d, problems, name)
         self.reduction = co.Decimals(t.text("reduction"), "0", d, problems, name)
@@ -260,6 +267,9 @@ def pc_text(col, i):
 
 
 class Tenancies:
+    COLUMNS = ("tenancy", "apartment", "tenant", "move_in", "move_out", "aconto_dkk")
+    CODED = ("move_in", "move_out", "aconto_dkk")
+
     def __init__(self, t, apartments, problems):
         from .property import _nameable
         name, d = "tenancies.csv", t.danish
@@ -323,6 +333,10 @@ class Readings:
     `start[m]:start[m + 1]` are meter m's readings. Values exact as `ints` × 10^-scale
     (None when a value has more decimals than columns.MAX_DECIMALS) and as floats."""
 
+    COLUMNS = ("meter_id", "date", "value", "kind", "telegram_ref", "set_date",
+               "factors") + SET_VALUE_COLUMNS
+    CODED = ("date", "kind", "set_date", "factors")
+
     def __init__(self, t, meters, problems, notes):
         name, d = "readings.csv", t.danish
         self.meters = meters
@@ -330,9 +344,8 @@ class Readings:
         meter = co.codes_of(mcol, meters.id_col)
         date, date_ok = co.dates(t.text("date"), problems, name)
         value = co.Fixed(t.text("value"), d, problems, name)
-        kind_col = t.text("kind")
-        kind = co.codes_of(pc.if_else(pc.equal(kind_col, ""), "reading", kind_col),
-                           READING_KINDS)
+        kind = co.codes_of(t.text("kind"), READING_KINDS + ("",))
+        kind[kind == len(READING_KINDS)] = READING          # empty: a reading
         set_date, sd_ok = co.dates(t.text("set_date"), problems, name, optional=True)
         sv_text = self._set_value_text(t)
         has_sv = ~co.empty(sv_text)
@@ -394,9 +407,8 @@ class Readings:
         good = np.ones(t.n, dtype=bool)
         if not t.has("factors"):
             return good
-        enc = pc.dictionary_encode(t.text("factors"))
-        texts = enc.dictionary.to_pylist()
-        fcode = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        texts, fcode = co.parts(t.text("factors"))
+        texts, fcode = texts.to_pylist(), fcode.astype(np.int64)
         given = ok & (co.empty(t.text("factors")) == 0)
         rows = np.flatnonzero(given)
         if not len(rows):
