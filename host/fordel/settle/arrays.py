@@ -45,11 +45,11 @@ class Plain:
         nxt = np.arange(1, len(r.meter))
         special = np.zeros(max(len(r.meter), 1), dtype=np.int64)
         if len(nxt):
-            prev = nxt - 1
-            down = r._lower(prev, nxt)
-            reset = (m.kind[r.meter[nxt]] == tb.HCA) & r.has_set[nxt] & \
-                r.crosses_set_date(prev, nxt)
-            special[nxt] = down | reset
+            special[1:] = r.lower_than_before()
+            sets = np.flatnonzero(r.has_set[1:]) + 1       # set dates: few or none
+            prev = sets - 1
+            special[sets] |= (m.kind[r.meter[sets]] == tb.HCA) & \
+                r.crosses_set_date(prev, sets)
         cs = np.concatenate([[0], np.cumsum(special)])
         top = len(cs) - 1
         after = np.minimum(self.lo + 1, top)

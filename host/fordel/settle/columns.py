@@ -221,6 +221,33 @@ class Fixed:
     others are problems with property._dec's reasons."""
 
     def __init__(self, col, danish, problems, name):
+        self.ok = np.ones(len(col), dtype=bool)
+        if not danish and not pc.any(pc.match_substring(col, ",")).as_py() and \
+                self._plain(col):
+            return
+        self._checked(col, danish, problems, name)
+
+    def _plain(self, t):
+        """Every cell a plain decimal number of at most MAX_DECIMALS decimals (arrow's
+        decimal cast accepts it) under 10^12: the whole column at once; else False."""
+        dot = np.asarray(pc.find_substring(t, "."))
+        decimals = np.where(dot >= 0, np.asarray(pc.utf8_length(t)) - dot - 1, 0)
+        scale = int(decimals.max()) if len(decimals) else 0
+        if scale > MAX_DECIMALS:
+            return False
+        try:
+            dec = pc.cast(t, pa.decimal128(38, scale))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return False
+        ints = _low_words(dec)
+        if len(ints) and np.abs(ints).max() >= 10 ** (12 + scale):
+            return False
+        self.ints, self.floats, self.scale = ints, None, scale
+        return True
+
+    def _checked(self, col, danish, problems, name):
+        """Cell by cell where a cell is not plain: Danish numbers, commas, exponents, and
+        whatever is not a number (a problem with property._dec's reason)."""
         from .property import GROUPED, _dec
         t = col
         bad = {}
@@ -243,7 +270,6 @@ class Fixed:
                 bad[int(k)] = str(e)
         for k, why in bad.items():
             problems.append((name, k + 2, why))
-        self.ok = np.ones(len(t), dtype=bool)
         self.ok[list(bad)] = False
         dot = np.asarray(pc.find_substring(t, "."))
         decimals = np.where(simple & (dot >= 0), np.asarray(pc.utf8_length(t)) - dot - 1, 0)
@@ -251,23 +277,31 @@ class Fixed:
         scale = max([scale] + [-v.as_tuple().exponent for v in others.values()])
         fill = pc.if_else(pa.array(simple), t, "0")
         if scale <= MAX_DECIMALS:
-            dec = pc.cast(fill, pa.decimal128(38, scale))
-            words = np.frombuffer(dec.buffers()[1], dtype=np.int64,
-                                  count=2 * len(dec) + 2 * dec.offset)[2 * dec.offset:]
-            self.ints = words[0::2].copy()
+            self.ints = _low_words(pc.cast(fill, pa.decimal128(38, scale)))
             for k, v in others.items():
                 self.ints[k] = int(v.scaleb(scale))
-            self.floats = self.ints / 10.0 ** scale
+            self.ints[~self.ok] = 0
+            self.floats = None
         else:
             self.ints = None
             self.floats = pc.cast(fill, pa.float64()).to_numpy(zero_copy_only=False).copy()
             for k, v in others.items():
                 self.floats[k] = float(v)
+            self.floats[~self.ok] = 0.0
         self.scale = scale
-        self.ints_ok = self.ints is not None
-        self.floats[~self.ok] = 0.0
-        if self.ints is not None:
-            self.ints[~self.ok] = 0
+
+    def negative(self):
+        return self.ints < 0 if self.ints is not None else self.floats < 0
+
+    def as_floats(self):
+        return self.floats if self.ints is None else self.ints / 10.0 ** self.scale
+
+
+def _low_words(dec):
+    """The int64 values of a decimal128 array (each |value| < 2^63: the low words)."""
+    words = np.frombuffer(dec.buffers()[1], dtype=np.int64,
+                          count=2 * len(dec) + 2 * dec.offset)[2 * dec.offset:]
+    return words[0::2].copy()
 
 
 EPOCH = datetime.date(1970, 1, 1).toordinal()

@@ -353,7 +353,7 @@ class Readings:
         sv_ok = np.ones(t.n, dtype=bool)
         if has_sv.any():
             got = co.Fixed(pc.filter(sv_text, pa.array(has_sv)), d, [], name)
-            sv[has_sv] = got.floats
+            sv[has_sv] = got.as_floats()
             bad = np.flatnonzero(has_sv)[~got.ok]
             sv_ok[bad] = False
             for i in bad:
@@ -394,7 +394,7 @@ class Readings:
         kcol = t.text("kind")
         each(ok & (kind < 0), lambda i: "kind %r is not one of %s" % (kcol[i].as_py(),
                                                                       READING_KINDS))
-        each(ok & (value.floats < 0), lambda i: "negative reading %s"
+        each(ok & value.negative(), lambda i: "negative reading %s"
              % _decimal_text(t.text("value")[i].as_py(), t.danish))
         each(ok & ((set_date != co.NO_DATE) != has_sv),
              lambda i: "set_date and set_date_value go together")
@@ -429,24 +429,35 @@ class Readings:
 
     def _sort(self, keep, meter, date, kind, value, set_date, has_sv, sv):
         keep = keep[self.factors_ok[keep]]
-        key = (meter[keep].astype(np.int64) << 32) | (date[keep] << 2) | (kind[keep] != FINAL)
+        if len(keep) == len(meter):
+            keep = slice(None)                 # every row kept: views, not copies
+            meter, date = meter.astype(np.int32), date.astype(np.int32)
+        else:
+            meter, date = meter[keep].astype(np.int32), date[keep].astype(np.int32)
+        kind = kind[keep].astype(np.int8)
+        key = (meter.astype(np.int64) << 32) | (date.astype(np.int64) << 2) | (kind != FINAL)
+        order = None
         if len(key) > 1 and not (key[1:] >= key[:-1]).all():
-            keep = keep[np.argsort(key, kind="stable")]
-        self.row = keep.astype(np.int32)     # file index of each kept reading
-        self.meter = meter[keep].astype(np.int32)
-        self.date = date[keep].astype(np.int32)
-        self.kind = kind[keep].astype(np.int8)
+            order = np.argsort(key, kind="stable")
+        del key
+        rows = np.arange(len(meter), dtype=np.int32) if isinstance(keep, slice) else \
+            keep.astype(np.int32)
+        if order is not None:
+            keep = rows[order]
+            rows, meter, date, kind = keep, meter[order], date[order], kind[order]
+        self.row, self.meter, self.date, self.kind = rows, meter, date, kind
         self.ints = value.ints[keep] if value.ints is not None else None
         self.scale = value.scale
         self._floats = value.floats[keep] if value.ints is None else None
+        del value
         if has_sv[keep].any() or (set_date[keep] != co.NO_DATE).any():
             self.set_date = set_date[keep].astype(np.int32)
             self.has_set = has_sv[keep]
             self.set_value = sv[keep]
         else:                            # no set dates: constant views, no memory per row
-            self.set_date = np.broadcast_to(np.int32(co.NO_DATE), keep.shape)
-            self.has_set = np.broadcast_to(False, keep.shape)
-            self.set_value = np.broadcast_to(0.0, keep.shape)
+            self.set_date = np.broadcast_to(np.int32(co.NO_DATE), rows.shape)
+            self.has_set = np.broadcast_to(False, rows.shape)
+            self.set_value = np.broadcast_to(0.0, rows.shape)
         self._offsets()
 
     @property
@@ -505,9 +516,9 @@ class Readings:
 
     def _decreases(self, name, problems):
         """A register that goes down without a replacement or an allocator's set date."""
-        nxt = np.arange(1, len(self.meter))
+        nxt = np.flatnonzero(self.lower_than_before()) + 1
         prev = nxt - 1
-        down = (self.meter[nxt] == self.meter[prev]) & self._lower(prev, nxt) & \
+        down = (self.meter[nxt] == self.meter[prev]) & \
             (self.kind[prev] != FINAL) & (self.kind[nxt] != START)
         hca = self.meters.kind[self.meter[nxt]] == HCA
         down &= ~(hca & self.crosses_set_date(prev, nxt))
@@ -517,6 +528,11 @@ class Readings:
                                  self.meters.ids[self.meter[q]], self.value(q),
                                  datetime.date.fromordinal(int(self.date[q])), self.value(p),
                                  datetime.date.fromordinal(int(self.date[p])))))
+
+    def lower_than_before(self):
+        """Per reading after the first: lower than the reading before it (any meter)."""
+        v = self.ints if self.ints is not None else self._floats
+        return v[1:] < v[:-1]
 
     def _lower(self, a, b):
         if self.ints is not None:
@@ -573,9 +589,15 @@ def _iso(text):
 
 
 def _years(ordinals):
-    """Calendar year of day ordinals (vectorised)."""
-    days = np.asarray(ordinals, dtype=np.int64) - co.EPOCH
-    return days.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+    """Calendar year of day ordinals (vectorised: a table of 1 January of each year)."""
+    ordinals = np.asarray(ordinals)
+    if not len(ordinals):
+        return ordinals.astype(np.int64)
+    lo, hi = int(ordinals.min()), int(ordinals.max())
+    first = datetime.date.fromordinal(max(lo, 1)).year
+    last = datetime.date.fromordinal(max(hi, 1)).year
+    jan1 = np.array([datetime.date(y, 1, 1).toordinal() for y in range(first, last + 1)])
+    return first - 1 + np.searchsorted(jan1, ordinals, side="right")
 
 
 def _factors_problem(text, coding):
