@@ -478,10 +478,13 @@ class Readings:
     def _repeats(self, name, problems, notes):
         """Two readings of one meter, date and kind: the same value is counted once (and
         said), two values are a problem."""
-        same = (self.meter[1:] == self.meter[:-1]) & (self.date[1:] == self.date[:-1]) & \
-            (self.kind[1:] == self.kind[:-1])
-        if not same.any():
+        day = (self.meter[1:] == self.meter[:-1]) & (self.date[1:] == self.date[:-1])
+        if not day.any():
             return
+        same = day & (self.kind[1:] == self.kind[:-1])
+        group = np.concatenate([[0], np.cumsum(~day)])
+        mixed = self._mixed_days(day, group)
+        same &= ~mixed[group[1:]]
         k = np.flatnonzero(same) + 1
         # the first of a run of repeats is the one kept (sorted stably by row)
         first = k - 1
@@ -490,6 +493,12 @@ class Readings:
             if not back.any():
                 break
             first = np.where(back, first - 1, first)
+        if mixed.any():                 # a day with 3+ readings of several kinds: one by one
+            extra = self._repeats_in(np.flatnonzero(mixed[group]))
+            first = np.concatenate([first, extra[:, 0]])
+            k = np.concatenate([k, extra[:, 1]])
+            order = np.argsort(k, kind="stable")
+            first, k = first[order], k[order]
         differ = self._values_differ(first, k)
         for a, b in zip(first[differ], k[differ]):
             problems.append((name, int(self.row[b]) + 2, "meter %s has two %s values on %s: "
@@ -508,6 +517,28 @@ class Readings:
         if dropped:
             notes.append("readings.csv: %d gentagne aflæsninger (samme måler, dato og værdi) "
                          "talt én gang" % dropped)
+
+    def _mixed_days(self, day, group):
+        """Per group of one meter's readings on one day: 3 or more readings of more than
+        one kind (a repeat need not be next to its first there)."""
+        size = np.bincount(group)
+        kinds = np.zeros(len(size), dtype=bool)
+        kinds[group[1:][day & (self.kind[1:] != self.kind[:-1])]] = True
+        return (size >= 3) & kinds
+
+    def _repeats_in(self, rows):
+        """(first, repeat) pairs among readings `rows` (whole days, sorted)."""
+        pairs, first, day = [], {}, None
+        for k in rows:
+            key = (int(self.meter[k]), int(self.date[k]))
+            if key != day:
+                first, day = {}, key
+            kind = int(self.kind[k])
+            if kind in first:
+                pairs.append((first[kind], int(k)))
+            else:
+                first[kind] = int(k)
+        return np.array(pairs, dtype=np.int64).reshape(-1, 2)
 
     def _values_differ(self, a, b):
         if self.ints is not None:
