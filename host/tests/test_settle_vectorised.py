@@ -236,3 +236,28 @@ def test_eed_months_in_chunks_of_meters_are_the_same(tmp_path, monkeypatch):
     for seed in range(5):
         prop = load(write_random_property(tmp_path / str(seed), random.Random(seed)))
         same_eed(eed_months.eed_series(prop), reference.eed_series(prop))
+
+
+@pytest.mark.parametrize("seed", range(40, 58))
+def test_arrays_give_the_per_meter_statements(tmp_path, seed):
+    """allocate.settle (plain apartments in arrays, the rest per meter) against
+    allocate.settle_objects (every meter by the per-meter rules, as before the arrays):
+    the same statements (lines, readings with their notes, estimates), pools and checks."""
+    prop = load(write_random_property(tmp_path / "p", random.Random(seed)))
+    new, old = allocate.settle(prop), allocate.settle_objects(prop)
+    assert new.pools == old.pools
+    assert list(new.statements) == list(old.statements)
+    assert [(c.name, c.message) for c in new.checks] == [(c.name, c.message) for c in old.checks]
+    assert new.audit == old.audit
+
+
+def test_the_random_properties_mix_plain_and_per_meter_apartments(tmp_path):
+    """Both ways of settling an apartment meet in one property (else the comparisons above
+    would test one of them only)."""
+    from fordel.settle.arrays import Plain
+    both = 0
+    for seed in range(40):
+        prop = load(write_random_property(tmp_path / str(seed), random.Random(seed)))
+        plain = Plain(prop).apartment
+        both += bool(plain.any() and (~plain).any())
+    assert both >= 10, both

@@ -653,6 +653,7 @@ class ReadingsByMeter(Mapping):
     def __init__(self, readings):
         self.r = readings
         self._index = None
+        self._made = {}           # one list per meter: the rules compare readings by identity
 
     def _idx(self):
         if self._index is None:
@@ -662,7 +663,10 @@ class ReadingsByMeter(Mapping):
         return self._index
 
     def __getitem__(self, mid):
-        return self.r.of(self._idx()[mid])
+        got = self._made.get(mid)
+        if got is None:
+            got = self._made[mid] = self.r.of(self._idx()[mid])
+        return got
 
     def __iter__(self):
         return iter(self._idx())
