@@ -213,7 +213,7 @@ def dates(col, problems, name, optional=False):
     is not a date is a problem. Returns (ordinals, ok mask)."""
     texts, codes = parts(col)
     texts = texts.to_pylist()
-    per, bad = np.full(len(texts) or 1, NO_DATE, dtype=np.int64), {}
+    per, bad = np.full(len(texts) or 1, NO_DATE, dtype=np.int32), {}
     for k, t in enumerate(texts):
         if optional and not t:
             continue
@@ -230,6 +230,7 @@ def dates(col, problems, name, optional=False):
     return per[codes], ok
 
 
+CHUNK = 1 << 20           # cells per step where a step needs wide temporaries
 SIMPLE = r"^-?\d{1,12}(\.\d*)?$"
 MAX_DECIMALS = 6           # readings with more decimals are computed in float64
 
@@ -251,16 +252,21 @@ class Fixed:
     def _plain(self, t):
         """Every cell a plain decimal number of at most MAX_DECIMALS decimals (arrow's
         decimal cast accepts it) under 10^12: the whole column at once; else False."""
-        dot = np.asarray(pc.find_substring(t, "."))
-        decimals = np.where(dot >= 0, np.asarray(pc.utf8_length(t)) - dot - 1, 0)
-        scale = int(decimals.max()) if len(decimals) else 0
+        scale = 0
+        for lo in range(0, len(t), CHUNK):
+            part = t.slice(lo, CHUNK)
+            dot = np.asarray(pc.find_substring(part, "."))
+            after = np.asarray(pc.utf8_length(part)) - dot - 1
+            scale = max(scale, int(after[dot >= 0].max(initial=0)))
         if scale > MAX_DECIMALS:
             return False
-        try:
-            dec = pc.cast(t, pa.decimal128(38, scale))
+        ints = np.empty(len(t), dtype=np.int64)
+        try:                              # in chunks: a decimal128 is 16 bytes a cell
+            for lo in range(0, len(t), CHUNK):
+                part = t.slice(lo, CHUNK)
+                ints[lo:lo + len(part)] = _low_words(pc.cast(part, pa.decimal128(38, scale)))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             return False
-        ints = _low_words(dec)
         if len(ints) and np.abs(ints).max() >= 10 ** (12 + scale):
             return False
         self.ints, self.floats, self.scale = ints, None, scale
@@ -383,13 +389,13 @@ def codes_of(col, known):
         known = pa.array(list(known), pa.string())
     if pa.types.is_dictionary(col.type):
         texts, codes = parts(col)
-        return codes_of(texts, known)[codes] if len(texts) else codes.astype(np.int64)
+        return codes_of(texts, known)[codes] if len(texts) else codes.astype(np.int32)
     heads = _run_heads(col)
     if heads is not None:            # runs of one text (a meter's readings): look up each once
         got = codes_of(col.take(pa.array(heads)), known)
         return np.repeat(got, np.diff(np.append(heads, len(col))))
     got = pc.index_in(col, value_set=known)
-    return got.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return got.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
 
 
 def _run_heads(col):

@@ -349,9 +349,10 @@ class Readings:
         set_date, sd_ok = co.dates(t.text("set_date"), problems, name, optional=True)
         sv_text = self._set_value_text(t)
         has_sv = ~co.empty(sv_text)
-        sv = np.zeros(t.n)
+        sv = None
         sv_ok = np.ones(t.n, dtype=bool)
         if has_sv.any():
+            sv = np.zeros(t.n)
             got = co.Fixed(pc.filter(sv_text, pa.array(has_sv)), d, [], name)
             sv[has_sv] = got.as_floats()
             bad = np.flatnonzero(has_sv)[~got.ok]
@@ -361,7 +362,9 @@ class Readings:
                          name)
         ok = date_ok & value.ok & sd_ok & sv_ok
         self._check(name, t, ok, mcol, meter, kind, value, set_date, has_sv, problems)
-        keep = np.flatnonzero(ok & (meter >= 0))
+        good = ok & (meter >= 0) & self.factors_ok
+        keep = slice(None) if good.all() else np.flatnonzero(good)
+        del good, ok
         self._sort(keep, meter, date, kind, value, set_date, has_sv, sv)
         self.texts = (t.text("value"), t.text("telegram_ref"), sv_text, d)
         self._repeats(name, problems, notes)
@@ -428,10 +431,8 @@ class Readings:
         return good
 
     def _sort(self, keep, meter, date, kind, value, set_date, has_sv, sv):
-        keep = keep[self.factors_ok[keep]]
-        if len(keep) == len(meter):
-            keep = slice(None)                 # every row kept: views, not copies
-            meter, date = meter.astype(np.int32), date.astype(np.int32)
+        if isinstance(keep, slice):            # every row kept: views, not copies
+            meter, date = meter.astype(np.int32, copy=False), date.astype(np.int32, copy=False)
         else:
             meter, date = meter[keep].astype(np.int32), date[keep].astype(np.int32)
         kind = kind[keep].astype(np.int8)
@@ -453,7 +454,7 @@ class Readings:
         if has_sv[keep].any() or (set_date[keep] != co.NO_DATE).any():
             self.set_date = set_date[keep].astype(np.int32)
             self.has_set = has_sv[keep]
-            self.set_value = sv[keep]
+            self.set_value = sv[keep] if sv is not None else np.zeros(len(rows))
         else:                            # no set dates: constant views, no memory per row
             self.set_date = np.broadcast_to(np.int32(co.NO_DATE), rows.shape)
             self.has_set = np.broadcast_to(False, rows.shape)
