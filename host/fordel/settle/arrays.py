@@ -39,6 +39,7 @@ class Plain:
         self.lo = np.searchsorted(key, ids | ((start - 1) << 2))
         self.hi = np.searchsorted(key, ids | ((end + 1) << 2))
         del key, ids
+        self.lo, self.hi = self.lo.astype(np.int32), self.hi.astype(np.int32)
         inside = self.hi - self.lo
         ok = inside >= 2
         other = np.concatenate([[0], np.cumsum(r.kind != tb.READING, dtype=np.int32)])
@@ -60,7 +61,7 @@ class Plain:
         first = np.where(ok, r.date[np.minimum(self.lo, len(r.date) - 1)], 0)
         last = np.where(ok, r.date[np.maximum(self.hi - 1, 0)], 0)
         ok &= (first <= start + cu.GAP_DAYS) & (last >= end - cu.GAP_DAYS)
-        ok &= m.successor < 0
+        ok[list(m.successor)] = False
         ok[list(m.replaces)] = False
         ok &= ~((m.kind == tb.HCA) & m.no_heat.where(lambda v: v > 0))
         bad_apts = np.bincount(m.apt[~ok], minlength=len(a)) > 0

@@ -43,7 +43,10 @@ class Columns:
     def text(self, column):
         """The column's cells; an absent column is all empty."""
         got = self.cols.get(column)
-        return got if got is not None else pa.repeat(pa.scalar("", pa.string()), self.n)
+        if got is not None:
+            return got
+        return pa.DictionaryArray.from_arrays(pa.array(np.zeros(self.n, dtype=np.int8)),
+                                              pa.array([""], pa.string()))
 
     def rows(self, index):
         """File row numbers of item indices (header row 1)."""
@@ -351,7 +354,7 @@ class Decimals:
         from .property import _dec
         texts, codes = parts(col)
         texts = texts.to_pylist()
-        self.codes = codes.astype(np.int32)
+        self.codes = codes.astype(np.int16 if len(texts) < 30_000 else np.int32)
         self.values, bad = [], {}
         for k, t in enumerate(texts):
             if optional and not t:

@@ -160,9 +160,10 @@ class Meters:
         self.kind_text, self.scale_text = t.text("kind"), t.text("scale")
         apt_col = t.text("apartment")
         self.apt = apartments.index_of(apt_col)
-        self.kind = co.codes_of(t.text("kind"), KINDS)
+        self.kind = co.codes_of(t.text("kind"), KINDS).astype(np.int8)
         self.scale = co.codes_of(t.text("scale"), ("unit", "product", ""))
         self.scale[self.scale == 2] = 0                  # empty: unit scale
+        self.scale = self.scale.astype(np.int8)
         self.kq = co.Decimals(t.text("kq"), "1", d, problems, name)
         self.kc = co.Decimals(t.text("kc"), "1", d, problems, name)
         self.reduction = co.Decimals(t.text("reduction"), "0", d, problems, name)
@@ -212,7 +213,7 @@ class Meters:
     def _replacements(self, name, problems):
         """replaced_by: a meter of the same apartment and kind; that meter `replaces` it."""
         self.replaces = {}                              # row -> the id it replaced
-        self.successor = np.full(len(self.ids), -1, dtype=np.int64)
+        self.successor = {}                             # row -> the row of its successor
         has = np.flatnonzero(~co.empty(self.replaced_by.arrow))
         if not len(has):
             return
@@ -237,6 +238,7 @@ class Meters:
             (self.kc.codes, len(self.kc.values)),
             (self.reduction.codes, len(self.reduction.values)),
             (self.multiplier.codes, len(self.multiplier.values))])
+        self.coding = self.coding.astype(np.int32)
         self.codings = [self._coding_of(row) for row in distinct]
         self.factors = [Decimal(factor(*c)) if c[0] and c[1] else Decimal(1)
                         for c in self.codings]
