@@ -4,6 +4,7 @@ Uses the PDF base fonts (Helvetica), whose WinAnsi encoding covers Danish letter
 '–' and '€'; the few characters outside it are replaced by near equivalents. Output is
 byte-for-byte reproducible (reportlab's invariant mode): the same result gives the same file.
 """
+import functools
 import io
 from xml.sax.saxutils import escape
 
@@ -59,11 +60,12 @@ STYLES = {
 PAD = 3          # cell padding left and right, points
 
 
+_TRANSLATE = str.maketrans(_REPLACE)
+
+
 def clean(text):
     """Plain text -> platypus markup: characters WinAnsi lacks replaced, markup escaped."""
-    text = "".join(_REPLACE.get(ch, ch) for ch in str(text))
-    text = text.encode("cp1252", "replace").decode("cp1252")
-    return escape(text)
+    return escape(clean_cell(text))
 
 
 _PARSED = {}           # (markup, style) -> what reportlab's parser made of it
@@ -89,6 +91,7 @@ def _para(text, style):
     return paragraph(clean(text), STYLES[style])
 
 
+@functools.lru_cache(maxsize=65536)
 def _widest_word(text, font, size):
     words = clean_cell(text).split() or [""]
     return max(stringWidth(w, font, size) for w in words)
@@ -215,10 +218,15 @@ class _CellMaker:
         return out
 
 
+@functools.lru_cache(maxsize=65536)
+def _clean_text(text):
+    return text.translate(_TRANSLATE).encode("cp1252", "replace").decode("cp1252")
+
+
 def clean_cell(text):
-    """A right-aligned figure cell: plain string (no wrapping), WinAnsi-safe."""
-    text = "".join(_REPLACE.get(ch, ch) for ch in str(text))
-    return text.encode("cp1252", "replace").decode("cp1252")
+    """A right-aligned figure cell: plain string (no wrapping), WinAnsi-safe (a statement
+    repeats most of its texts: each is cleaned once per process)."""
+    return _clean_text(str(text))
 
 
 def _bars_as_table(b, width):
