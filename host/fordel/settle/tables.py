@@ -15,13 +15,10 @@ import pyarrow.compute as pc
 from meterrecord.coding import disagreement, factor
 
 from . import columns as co
+from .property import KINDS, READING_KINDS, SET_VALUE_COLUMNS
 
-KINDS = ("hca", "heat", "hot_water", "cold_water")
-HCA = 0
-READING_KINDS = ("reading", "start", "final")
-READING, START, FINAL = 0, 1, 2
-SET_VALUE_COLUMNS = ("set_date_value", "consumption_at_set_date_hca", "consumption_at_set_date",
-                     "set_value", "value_at_set_date")
+HCA = KINDS.index("hca")
+READING, START, FINAL = (READING_KINDS.index(k) for k in ("reading", "start", "final"))
 MAX_ORDINAL = datetime.date.max.toordinal()
 
 
