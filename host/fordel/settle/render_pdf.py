@@ -14,8 +14,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import (KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table,
-                                TableStyle)
+from reportlab.platypus import (Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer,
+                                Table, TableStyle)
 
 from . import render_doc as rd
 
@@ -87,8 +87,42 @@ def paragraph(markup, style):
     return Paragraph(text, parsed_style, bullet, frags=[f.clone() for f in frags])
 
 
-def _para(text, style):
-    return paragraph(clean(text), STYLES[style])
+def _para(text, style, width=None):
+    """A paragraph of plain text; one that fits `width` on one line is drawn as that line
+    (_Line), without Paragraph's line breaking."""
+    st = STYLES[style]
+    if width is not None:
+        plain = " ".join(clean_cell(text).split())
+        if plain and stringWidth(plain, st.fontName, st.fontSize) <= width:
+            return _Line(plain, st)
+    return paragraph(clean(text), st)
+
+
+class _Line(Flowable):
+    """One line of text in a paragraph style, placed as Paragraph places a one-line
+    paragraph (baseline at leading − font size, the style's space before and after)."""
+
+    def __init__(self, text, style):
+        super().__init__()
+        self.text, self.style = text, style
+
+    def wrap(self, avail_width, avail_height):
+        self.width, self.height = avail_width, self.style.leading
+        return self.width, self.height
+
+    def getSpaceBefore(self):
+        return self.style.spaceBefore
+
+    def getSpaceAfter(self):
+        return self.style.spaceAfter
+
+    def draw(self):
+        c, st = self.canv, self.style
+        c.saveState()
+        c.setFillColor(st.textColor)
+        c.setFont(st.fontName, st.fontSize)
+        c.drawString(0, self.height - st.fontSize, self.text)
+        c.restoreState()
 
 
 @functools.lru_cache(maxsize=65536)
@@ -179,7 +213,7 @@ def _table(t, width, sizing=None):
     table.setStyle(TableStyle(style))
     flow = []
     if t.caption:
-        flow.append(_para(t.caption, "note"))
+        flow.append(_para(t.caption, "note", width))
     flow.append(table)
     flow.append(Spacer(1, 4))
     return flow
@@ -239,18 +273,18 @@ def _bars_as_table(b, width):
 
 
 def flowables(doc, width):
-    out = [_para(doc.title, "title")]
+    out = [_para(doc.title, "title", width)]
     if doc.subtitle:
-        out.append(_para(doc.subtitle, "subtitle"))
+        out.append(_para(doc.subtitle, "subtitle", width))
     pending_heading = None
     for b in doc.blocks:
         if isinstance(b, rd.Heading):
             if pending_heading is not None:
                 out.append(pending_heading)
-            pending_heading = _para(b.text, "h2" if b.level <= 2 else "h3")
+            pending_heading = _para(b.text, "h2" if b.level <= 2 else "h3", width)
             continue
         if isinstance(b, rd.Para):
-            flow = [_para(b.text, b.style if b.style in STYLES else "normal")]
+            flow = [_para(b.text, b.style if b.style in STYLES else "normal", width)]
         elif isinstance(b, rd.KeyValues):
             widths = [width * 0.32, width * 0.68]
             cell = _CellMaker({"cell": STYLES["cell"]}, STYLES["cell"].fontSize,
@@ -268,7 +302,8 @@ def flowables(doc, width):
         elif isinstance(b, rd.Bars):
             flow = _bars_as_table(b, width)
         elif isinstance(b, rd.LinkList):
-            flow = [_para(item[0].text if isinstance(item, tuple) else item.text, "normal")
+            flow = [_para(item[0].text if isinstance(item, tuple) else item.text, "normal",
+                          width)
                     for item in b.items]
         else:
             raise TypeError("cannot render block %r" % (b,))
