@@ -261,3 +261,18 @@ def test_the_random_properties_mix_plain_and_per_meter_apartments(tmp_path):
         plain = Plain(prop).apartment
         both += bool(plain.any() and (~plain).any())
     assert both >= 10, both
+
+
+def test_a_generated_property_in_file_order(tmp_path):
+    """The bench's property (fordel.sim.settlement_folder: ids listed in file order, each
+    meter's readings together, so the loader matches ids without look-ups): the arrays
+    give the per-meter engine's statements, and every apartment is plain."""
+    from fordel.settle.arrays import Plain
+    from fordel.sim.settlement_folder import write_property
+    prop = load(write_property(tmp_path / "g", 600, seed=3))
+    assert Plain(prop).apartment.all()
+    new, old = allocate.settle(prop), allocate.settle_objects(prop)
+    assert new.pools == old.pools
+    assert list(new.statements) == list(old.statements)
+    assert [(c.name, c.message) for c in new.checks] == [(c.name, c.message) for c in old.checks]
+    assert money(new) == reference.settle_ore(prop)
