@@ -276,3 +276,63 @@ def test_a_generated_property_in_file_order(tmp_path):
     assert list(new.statements) == list(old.statements)
     assert [(c.name, c.message) for c in new.checks] == [(c.name, c.message) for c in old.checks]
     assert money(new) == reference.settle_ore(prop)
+
+
+def write_moves_property(folder, rng, apartments=30):
+    """Every apartment's tenant moves once (on a random day, read that day or the next,
+    some leaving a vacancy), all meters read at the period's start and end and at the
+    move."""
+    apts, meters, readings, tenancies = [], [], [], []
+    for i in range(apartments):
+        apt = "M%02d" % i
+        area = rng.choice((54, 68, 75))
+        apts.append("%s,%d. sal,%d,%d,0,%d,1,%d" % (apt, i, area, area, 1 + i % 3, 1 + i % 4))
+        move = day(rng.randint(20, 340))
+        back = move + datetime.timedelta(days=rng.choice((1, 1, 30)))     # 30: vacant
+        tenancies += ["%s-a,%s,Ude,2020-01-01,%s,%d" % (apt, apt, move, rng.randint(0, 9000)),
+                      "%s-b,%s,Ind,%s,,%d" % (apt, apt, back, rng.randint(0, 9000))]
+        read_on = move + datetime.timedelta(days=rng.choice((0, 1)))      # on it or next
+        for k, kind in enumerate(("hca", "hca", "hot_water")):
+            mid = "%s-%d" % (apt, k)
+            meters.append("%s,%s,%s,unit,%s,1,0,2021-01-01,,,,stue" % (
+                mid, apt, kind, rng.choice(("0.85", "1.2"))))
+            v0 = rng.randint(0, 900)
+            v1 = v0 + rng.randint(0, 400)
+            readings += [reading(mid, START, v0, kind), reading(mid, read_on, v1, kind),
+                         reading(mid, END, v1 + rng.randint(0, 400), kind)]
+    files = {
+        "property.toml": 'name = "Flyttehuset"\nperiod = "%s..%s"\nissued = "2024-02-01"\n'
+                         'utility_statement_date = "2024-01-20"\n[split]\n'
+                         'hot_water_share = 0.2\npipe_loss_share = 0.1\ntap_share = 0.5\n'
+                         % (START, END),
+        "apartments.csv": "apartment,label,area_m2,fordelingstal,reduction,taps,fee_units,"
+                          "rooms\n" + "\n".join(apts) + "\n",
+        "meters.csv": "meter_id,apartment,kind,scale,kq,kc,reduction,installed,"
+                      "previous_year,no_heat_units,replaced_by,room\n" + "\n".join(meters) + "\n",
+        "readings.csv": "meter_id,date,value,kind,source,telegram_ref,set_date,"
+                        "set_date_value\n" + "\n".join(readings) + "\n",
+        "tenancies.csv": "tenancy,apartment,tenant,move_in,move_out,aconto_dkk\n"
+                         + "\n".join(tenancies) + "\n",
+        "costs.csv": "pool,text,amount_dkk\nfixed,Fast,30000\nvariable,Energi,90000\n"
+                     "cold_water,Vand,9000\nfee,App,300\n",
+    }
+    from fordel.devtools.property_folder import write_folder
+    return write_folder(folder, files)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_moves_with_move_readings_in_arrays(tmp_path, seed):
+    """Tenancies split at the move readings (seed 004 ¶26) in arrays: the per-meter
+    engine's statements (readings on the move day named flytteaflæsning), the exact
+    reference's øre."""
+    from fordel.settle.arrays import Plain
+    prop = load(write_moves_property(tmp_path / "m", random.Random(seed)))
+    # in arrays: the moves with a reading on every move day (a vacancy's last day has none:
+    # those apartments are shared by days, meter by meter)
+    assert Plain(prop).moves.apartment.sum() >= 10
+    new, old = allocate.settle(prop), allocate.settle_objects(prop)
+    assert new.pools == old.pools
+    assert list(new.statements) == list(old.statements)
+    assert money(new) == reference.settle_ore(prop)
+    assert any(r.end_how == "flytteaflæsning" for st in new.statements for r in st.readings)
+    assert any(st.vacant for st in new.statements)

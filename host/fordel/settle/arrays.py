@@ -11,6 +11,7 @@ missing readings: estimates) goes through the per-meter rules of allocate and co
 on objects made for those apartments only. Both feed the same arrays of bases per
 tenancy, and one largest-remainder split per pool covers them all.
 """
+import datetime
 from decimal import Decimal
 
 import numpy as np
@@ -66,7 +67,9 @@ class Plain:
         ok &= ~((m.kind == tb.HCA) & m.no_heat.where(lambda v: v > 0))
         bad_apts = np.bincount(m.apt[~ok], minlength=len(a)) > 0
         self.apartment = ~bad_apts & self._one_tenancy(prop, t)
-        self.meter = ok & self.apartment[m.apt]         # the plain apartments' meters
+        self.moves = Moves(prop, np.flatnonzero(~bad_apts & ~self.apartment), ok, self)
+        self.arrays = self.apartment | self.moves.apartment   # settled in arrays
+        self.meter = ok & self.arrays[m.apt]            # their meters
 
     def _one_tenancy(self, prop, t):
         """Apartments with at most one tenancy in the period, covering all of it (or none:
@@ -83,26 +86,113 @@ class Plain:
         return (count == 0) | ((count == 1) & (self.tenancy >= 0))
 
 
+class Moves:
+    """Apartments whose tenants moved (or whose tenancy covers part of the period) and
+    whose meters are plain, with a reading on every move day (the outgoing tenancy's last
+    day, else the next day: allocate._anchor / consumption.at_move): each tenancy's
+    consumption is read between those readings. segments: (apartment, start, end, id,
+    tenancy row or -1, vacant) in allocate.segments' order; anchors[k]: per meter of these
+    apartments (`meters`), the readings that bound each of its apartment's segments."""
+
+    def __init__(self, prop, candidates, meter_ok, plain):
+        t = prop.tables
+        n_apts = len(t.apartments)
+        self.apartment = np.zeros(n_apts, dtype=bool)
+        self.count = np.zeros(n_apts, dtype=np.int64)
+        self.segments = []
+        self.first_segment = {}
+        if not len(candidates):
+            self.meters = np.zeros(0, dtype=np.int64)
+            self.anchors = {}
+            return
+        segs = self._segments(prop, candidates)
+        m = t.meters
+        mine = np.flatnonzero(np.isin(m.apt, candidates))
+        ok_apts = np.ones(n_apts, dtype=bool)
+        anchors = {}
+        for i in mine:                   # the meters of these apartments only
+            bounds = segs[int(m.apt[i])]
+            got = self._anchors(prop, i, bounds, plain)
+            if got is None:
+                ok_apts[m.apt[i]] = False
+            else:
+                anchors[int(i)] = got
+        keep = [a for a in candidates if ok_apts[a]]
+        self.apartment[keep] = True
+        self.meters = np.array([i for i in mine if self.apartment[m.apt[i]]], dtype=np.int64)
+        self.anchors = {i: anchors[i] for i in self.meters}
+        for a in keep:
+            self.first_segment[int(a)] = len(self.segments)
+            self.segments += segs[int(a)]
+            self.count[a] = len(segs[int(a)])
+
+    @staticmethod
+    def _segments(prop, apartments):
+        """allocate.segments for the given apartments, in day ordinals."""
+        t = prop.tables
+        ten = t.tenancies
+        start, end = prop.start.toordinal(), prop.end.toordinal()
+        inside = np.flatnonzero((ten.move_in <= end) & (ten.move_out >= start) &
+                                np.isin(ten.apt, apartments))
+        order = inside[np.lexsort((inside, ten.move_in[inside], ten.apt[inside]))]
+        own = {}
+        for r in order:
+            own.setdefault(int(ten.apt[r]), []).append(int(r))
+        out = {}
+        for a in apartments:
+            a = int(a)
+            apt_id, d, segs = t.apartments.ids[a], start, []
+            for r in own.get(a, ()):
+                lo, hi = max(int(ten.move_in[r]), start), min(int(ten.move_out[r]), end)
+                if lo > d:
+                    segs.append((a, d, lo - 1, "%s-ledig-%s" % (
+                        apt_id, datetime.date.fromordinal(d).isoformat()), -1, True))
+                segs.append((a, lo, hi, None, r, False))
+                d = hi + 1
+            if d <= end:
+                ident = "%s-ledig-%s" % (apt_id, datetime.date.fromordinal(d).isoformat()) \
+                    if own.get(a) else apt_id
+                segs.append((a, d, end, ident, -1, True))
+            out[a] = segs
+        return out
+
+    @staticmethod
+    def _anchors(prop, i, segs, plain):
+        """The readings (indices) bounding each segment for plain meter i, or None when a
+        move day has no reading."""
+        r = prop.tables.readings
+        lo, hi = int(plain.lo[i]), int(plain.hi[i]) - 1
+        first, last = int(r.date[lo]), int(r.date[hi])
+        out = [lo]
+        for seg in segs[:-1]:
+            day = seg[2]
+            if day < first:
+                out.append(lo)
+            elif day >= last:
+                out.append(hi)
+            else:
+                k = _reading_on(r, i, day, lo, hi)
+                if k is None:
+                    k = _reading_on(r, i, day + 1, lo, hi)
+                if k is None:
+                    return None
+                out.append(k)
+        out.append(hi)
+        return out
+
+
+def _reading_on(r, i, day, lo, hi):
+    """The last of meter i's readings lo..hi on `day` (they are all of kind reading)."""
+    k = lo + int(np.searchsorted(r.date[lo:hi + 1], day, side="right")) - 1
+    return k if k >= lo and r.date[k] == day else None
+
+
 def meter_bases(prop, plain):
-    """float basis (consumption × factor) of each plain meter: the exact product's float
-    where the readings are exact integers at their scale, else float arithmetic."""
-    m, r = prop.tables.meters, prop.tables.readings
+    """float basis (consumption over the period × factor) of each meter settled in arrays
+    (0 for the others), and their indices."""
     idx = np.flatnonzero(plain.meter)
-    lo, hi = plain.lo[idx], plain.hi[idx] - 1
-    out = np.zeros(len(m))
-    factors = m.factors
-    scales = [max(0, -f.as_tuple().exponent) for f in factors] or [0]
-    f_scale = max(scales)
-    if r.ints is not None and f_scale <= 9:
-        f_int = np.array([int(f.scaleb(f_scale)) for f in factors] or [0], dtype=np.int64)
-        cons = r.ints[hi] - r.ints[lo]
-        fac = f_int[m.coding[idx]]
-        big = int(np.abs(cons).max(initial=0)) * int(np.abs(fac).max(initial=0))
-        if big < 2 ** 63 and r.scale + f_scale <= 22:
-            out[idx] = (cons * fac) / 10.0 ** (r.scale + f_scale)
-            return out, idx
-    f_float = np.array([float(f) for f in factors] or [0.0])
-    out[idx] = (r.floats[hi] - r.floats[lo]) * f_float[m.coding[idx]]
+    out = np.zeros(len(prop.tables.meters))
+    out[idx] = exact_bases(prop, idx, plain.lo[idx], plain.hi[idx] - 1)
     return out, idx
 
 
@@ -141,8 +231,7 @@ class Context(al.EstimateContext):
             total, area = super().fully_read(kind)
             t = self.whole.tables
             code = tb.KINDS.index(kind)
-            mine = np.flatnonzero(self.plain.meter & (t.meters.kind == code) &
-                                  self.plain.apartment[t.meters.apt])
+            mine = np.flatnonzero(self.plain.meter & (t.meters.kind == code))
             total += self._plain_total(mine)
             apts = np.unique(t.meters.apt[mine])
             area += sum((t.apartments.area[int(k)] for k in apts), Decimal(0))
@@ -177,7 +266,7 @@ def settle(prop, progress=None):
     audit += prop.notes
     plain = Plain(prop)
     basis, plain_idx = meter_bases(prop, plain)
-    others = np.flatnonzero(~plain.apartment)
+    others = np.flatnonzero(~plain.arrays)
     sub, sub_meters = sub_property(prop, others)
     uses = al.read_meters(sub, dd, lambda p, u: Context(prop, p, u, plain))
     index = {a.id: int(i) for i, a in zip(others, sub.apartments)}
@@ -194,7 +283,7 @@ def settle(prop, progress=None):
             "; ".join("%s: %s" % (u.meter.id, u.estimate.method) for u in estimated)))
     layout = Layout(prop, plain, segs)
     costs = al.pool_amounts(prop, kinds_of(t))
-    bases, ftal_t = segment_bases(prop, layout, basis, plain_idx, uses, sub_meters, dd)
+    bases, ftal_t = segment_bases(prop, layout, basis, plain, uses, sub_meters)
     audit.append("Puljer dannet: variabel %s (efter fradrag %s), %s" % (
         al.dk.kr(costs.variable), al.dk.kr(costs.exclude), ", ".join(
             "%s %s" % (al.POOL_NAMES[k][0].lower(), al.dk.kr(v))
@@ -238,6 +327,8 @@ class Layout:
             own.setdefault(s.apt_index, []).append(s)
         for a, ss in own.items():
             count[a] = len(ss)
+        mv = plain.moves
+        count[mv.apartment] = mv.count[mv.apartment]
         self.offset = np.concatenate([[0], np.cumsum(count)])
         self.n = int(self.offset[-1])
         self.apt = np.repeat(np.arange(n_apts), count)
@@ -259,9 +350,32 @@ class Layout:
                 self.frac_heat[pos] = [dd.between(s.start, s.end, period) / whole
                                        for s in self.objects.values()]
         self.plain_pos = self.offset[:-1][plain.apartment]
+        self._moved(prop, mv)
+
+    def _moved(self, prop, mv):
+        """Positions of the moved apartments' segments (self.moved: position -> index
+        into mv.segments), and their shares of the period."""
+        self.moved = {}
+        if not mv.segments:
+            return
+        apts = np.array([g[0] for g in mv.segments], dtype=np.int64)
+        within = np.arange(len(apts)) - np.array([mv.first_segment[int(a)] for a in apts])
+        pos = self.offset[apts] + within
+        self.moved = dict(zip(pos.tolist(), range(len(apts))))
+        days = np.array([g[2] - g[1] + 1 for g in mv.segments], dtype=np.int64)
+        self.frac[pos] = days / float(prop.days)
+        if prop.split.get("moves") == "degree_days":
+            dd = al.DegreeDays(prop.degree_days)
+            period = (prop.start, prop.end)
+            whole = dd.between(prop.start, prop.end, period)
+            if self.frac_heat is self.frac:
+                self.frac_heat = np.ones(self.n)
+            self.frac_heat[pos] = [dd.between(datetime.date.fromordinal(g[1]),
+                                              datetime.date.fromordinal(g[2]), period) / whole
+                                   for g in mv.segments]
 
 
-def segment_bases(prop, layout, basis, plain_idx, uses, sub_meters, dd):
+def segment_bases(prop, layout, basis, plain, uses, sub_meters):
     """Basis per pool and segment, as allocate.segment_bases: each segment's own meters
     added in meters.csv's order."""
     t = prop.tables
@@ -276,9 +390,14 @@ def segment_bases(prop, layout, basis, plain_idx, uses, sub_meters, dd):
     bases = {"fixed": ftal * frac, "pipe": ftal * layout.frac_heat, "taps": taps * frac,
              "fee": a.fee.floats()[apt] * frac}
     # entries (meter, segment, pool kind, basis) in meters.csv order
-    m_idx = [plain_idx]
-    pos = [layout.offset[t.meters.apt[plain_idx]]]
-    val = [basis[plain_idx]]
+    single = np.flatnonzero(plain.meter & plain.apartment[t.meters.apt])
+    m_idx = [single]
+    pos = [layout.offset[t.meters.apt[single]]]
+    val = [basis[single]]
+    moved = moved_entries(prop, layout, plain.moves)
+    if moved is not None:
+        for x, y in zip((m_idx, pos, val), moved):
+            x.append(y)
     seg_pos = {id(s): p for p, s in layout.objects.items()}
     extra_m, extra_p, extra_v = [], [], []
     for i, u in zip(sub_meters, uses):
@@ -286,10 +405,11 @@ def segment_bases(prop, layout, basis, plain_idx, uses, sub_meters, dd):
             extra_m.append(i)
             extra_p.append(seg_pos[id(s)])
             extra_v.append(float(part.amount * u.factor))
-    if extra_m:                  # both kinds of apartment: back in meters.csv's order
+    if extra_m:
         m_idx.append(np.array(extra_m, dtype=np.int64))
         pos.append(np.array(extra_p, dtype=np.int64))
         val.append(np.array(extra_v, dtype=np.float64))
+    if len(m_idx) > 1:           # several kinds of apartment: back in meters.csv's order
         m_idx, pos, val = (np.concatenate(x) for x in (m_idx, pos, val))
         order = np.argsort(m_idx, kind="stable")
         m_idx, pos, val = m_idx[order], pos[order], val[order]
@@ -303,6 +423,43 @@ def segment_bases(prop, layout, basis, plain_idx, uses, sub_meters, dd):
         bases[key] = np.bincount(pos[pick], val[pick], minlength=layout.n) if pick.any() \
             else np.zeros(layout.n)
     return bases, ftal * frac
+
+
+def moved_entries(prop, layout, mv):
+    """(meter, segment position, basis) of each moved apartment's meter and segment, in
+    meter then segment order; None without moved apartments."""
+    if not len(mv.meters):
+        return None
+    t = prop.tables
+    meters, pos, first, last = [], [], [], []
+    for i in mv.meters:
+        anchors = mv.anchors[int(i)]
+        base = int(layout.offset[t.meters.apt[i]])
+        for k in range(len(anchors) - 1):
+            meters.append(int(i))
+            pos.append(base + k)
+            first.append(anchors[k])
+            last.append(anchors[k + 1])
+    meters, pos = np.array(meters, dtype=np.int64), np.array(pos, dtype=np.int64)
+    val = exact_bases(prop, meters, np.array(first), np.array(last))
+    return meters, pos, val
+
+
+def exact_bases(prop, meters, first, last):
+    """float((reading last − reading first) × factor) per meter: the exact product's float
+    where the readings are exact integers at their scale, else float arithmetic."""
+    m, r = prop.tables.meters, prop.tables.readings
+    factors = m.factors
+    f_scale = max([max(0, -f.as_tuple().exponent) for f in factors] or [0])
+    if r.ints is not None and f_scale <= 9:
+        f_int = np.array([int(f.scaleb(f_scale)) for f in factors] or [0], dtype=np.int64)
+        cons = r.ints[last] - r.ints[first]
+        fac = f_int[m.coding[meters]]
+        big = int(np.abs(cons).max(initial=0)) * int(np.abs(fac).max(initial=0))
+        if big < 2 ** 63 and r.scale + f_scale <= 22:
+            return (cons * fac) / 10.0 ** (r.scale + f_scale)
+    f_float = np.array([float(f) for f in factors] or [0.0])
+    return (r.floats_at(last) - r.floats_at(first)) * f_float[m.coding[meters]]
 
 
 def _exact_floats(x, y, fn):
@@ -338,8 +495,44 @@ class Statements(al.StatementList):
         if s is not None:
             return al.statement_of(self.prop, s, j, self.shares,
                                    self.uses_of.get(s.apartment.id, []))
-        s, own = self.plain_segment(int(self.layout.apt[j]))
+        a = int(self.layout.apt[j])
+        if self.plain.apartment[a]:
+            s, own = self.plain_segment(a)
+        else:
+            s, own = self.moved_segment(a, j - int(self.layout.offset[a]),
+                                        self.layout.moved[j])
         return al.statement_of(self.prop, s, j, self.shares, own)
+
+    def moved_segment(self, a, k, g):
+        """(Segment, [MeterUse]) of segment k of moved apartment a (mv.segments[g]): each
+        meter read between the readings on the move days."""
+        t = self.prop.tables
+        _, lo, hi, ident, row, vacant = self.plain.moves.segments[g]
+        apt = t.apartments.obj(a)
+        start, end = datetime.date.fromordinal(lo), datetime.date.fromordinal(hi)
+        if row >= 0:
+            ten = t.tenancies
+            s = al.Segment(apt, a, ten.ids[row], ten.tenants[int(row)].as_py(), start, end,
+                           int(ten.aconto_ore[row]))
+        else:
+            s = al.Segment(apt, a, ident, "", start, end, 0, True)
+        r = t.readings
+        own = []
+        for i in self._by_apt[self._apt_start[a]:self._apt_start[a + 1]]:
+            anchors = self.plain.moves.anchors[int(i)]
+            made = {}
+
+            def obj(x):
+                if x not in made:
+                    made[x] = r.obj(x)
+                return made[x]
+            use = al.MeterUse(t.meters.obj(i), t.meters.factor(i))
+            first, last = obj(anchors[0]), obj(anchors[-1])
+            use.span = cu.MeterSpan(first, last, last.value - first.value)
+            f, la = obj(anchors[k]), obj(anchors[k + 1])
+            use.per_segment = [(s, al.SegmentUse(la.value - f.value, f, la, ""))]
+            own.append(use)
+        return s, own
 
     def plain_segment(self, a):
         """(Segment, [MeterUse]) of plain apartment a."""
@@ -369,4 +562,8 @@ class Statements(al.StatementList):
         out = ids[self.layout.apt].astype(object)
         for j, s in self.layout.objects.items():
             out[j] = s.id
+        segs, ten = self.plain.moves.segments, t.tenancies
+        for j, g in self.layout.moved.items():
+            _, _, _, ident, row, _ = segs[g]
+            out[j] = ten.ids[row] if row >= 0 else ident
         return list(out)
