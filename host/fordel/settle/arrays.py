@@ -108,23 +108,27 @@ class Moves:
         segs = self._segments(prop, candidates)
         m = t.meters
         mine = np.flatnonzero(np.isin(m.apt, candidates))
-        ok_apts = np.ones(n_apts, dtype=bool)
-        anchors = {}
-        for i in mine:                   # the meters of these apartments only
-            bounds = segs[int(m.apt[i])]
-            got = self._anchors(prop, i, bounds, plain)
-            if got is None:
-                ok_apts[m.apt[i]] = False
-            else:
-                anchors[int(i)] = got
-        keep = [a for a in candidates if ok_apts[a]]
+        # every (meter, move day) pair: the day each segment but the last ends
+        ends = {a: [g[2] for g in ss[:-1]] for a, ss in segs.items()}
+        counts = np.array([len(ends[int(a)]) for a in m.apt[mine]], dtype=np.int64)
+        pair_meter = np.repeat(mine, counts)
+        pair_day = np.array([d for a in m.apt[mine] for d in ends[int(a)]], dtype=np.int64)
+        found, at = self._anchors(prop, pair_meter, pair_day, plain)
+        bad = np.zeros(n_apts, dtype=bool)
+        bad[m.apt[pair_meter[~found]]] = True
+        keep = [int(a) for a in candidates if not bad[a]]
         self.apartment[keep] = True
-        self.meters = np.array([i for i in mine if self.apartment[m.apt[i]]], dtype=np.int64)
-        self.anchors = {i: anchors[i] for i in self.meters}
+        take = self.apartment[m.apt[mine]]
+        self.meters = mine[take]
+        starts = np.concatenate([[0], np.cumsum(counts)])
+        self.anchors = {}
+        for i, j0, j1 in zip(mine[take], starts[:-1][take], starts[1:][take]):
+            self.anchors[int(i)] = [int(plain.lo[i])] + at[j0:j1].tolist() + \
+                [int(plain.hi[i]) - 1]
         for a in keep:
-            self.first_segment[int(a)] = len(self.segments)
-            self.segments += segs[int(a)]
-            self.count[a] = len(segs[int(a)])
+            self.first_segment[a] = len(self.segments)
+            self.segments += segs[a]
+            self.count[a] = len(segs[a])
 
     @staticmethod
     def _segments(prop, apartments):
@@ -157,34 +161,27 @@ class Moves:
         return out
 
     @staticmethod
-    def _anchors(prop, i, segs, plain):
-        """The readings (indices) bounding each segment for plain meter i, or None when a
-        move day has no reading."""
+    def _anchors(prop, meters, days, plain):
+        """The reading (index) that closes each pair's segment (allocate._anchor): the
+        meter's first reading for a day before it, its last for a day on or after it, else
+        its last reading on that day, else on the next day. (found, index) per pair."""
         r = prop.tables.readings
-        lo, hi = int(plain.lo[i]), int(plain.hi[i]) - 1
-        first, last = int(r.date[lo]), int(r.date[hi])
-        out = [lo]
-        for seg in segs[:-1]:
-            day = seg[2]
-            if day < first:
-                out.append(lo)
-            elif day >= last:
-                out.append(hi)
-            else:
-                k = _reading_on(r, i, day, lo, hi)
-                if k is None:
-                    k = _reading_on(r, i, day + 1, lo, hi)
-                if k is None:
-                    return None
-                out.append(k)
-        out.append(hi)
-        return out
-
-
-def _reading_on(r, i, day, lo, hi):
-    """The last of meter i's readings lo..hi on `day` (they are all of kind reading)."""
-    k = lo + int(np.searchsorted(r.date[lo:hi + 1], day, side="right")) - 1
-    return k if k >= lo and r.date[k] == day else None
+        lo, hi = plain.lo[meters].astype(np.int64), plain.hi[meters].astype(np.int64) - 1
+        first, last = r.date[lo], r.date[hi]
+        at = np.where(days < first, lo, hi)
+        found = (days < first) | (days >= last)
+        key = (r.meter.astype(np.int64) << 32) | (r.date.astype(np.int64) << 2)
+        for later in (0, 1):             # the move day, else the next day
+            need = ~found
+            day = days[need] + later
+            k = np.searchsorted(key, (meters[need].astype(np.int64) << 32) |
+                                ((day + 1) << 2)) - 1
+            k = np.maximum(k, 0)
+            hit = (k >= lo[need]) & (k <= hi[need]) & (r.date[k] == day)
+            idx = np.flatnonzero(need)[hit]
+            at[idx] = k[hit]
+            found[idx] = True
+        return found, at
 
 
 def meter_bases(prop, plain):
