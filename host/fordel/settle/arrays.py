@@ -13,6 +13,7 @@ tenancy, and one largest-remainder split per pool covers them all.
 """
 import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 import numpy as np
 
@@ -22,7 +23,18 @@ from . import consumption as cu
 from . import tables as tb
 from .property import Property
 
-HEATING_KINDS = (0, 1)                       # tables.KINDS: hca, heat
+HEATING_KINDS = (0, 1)
+
+
+class Span(NamedTuple):
+    """A segment's days, for allocate.share_weights."""
+    start: datetime.date
+    end: datetime.date
+
+    @property
+    def days(self):
+        return (self.end - self.start).days + 1
+                       # tables.KINDS: hca, heat
 POOL_OF_KIND = [al.KIND_POOL[k] for k in tb.KINDS]
 
 
@@ -101,6 +113,7 @@ class Moves:
         self.count = np.zeros(n_apts, dtype=np.int64)
         self.segments = []
         self.first_segment = {}
+        self.shared = {}
         if not len(candidates):
             self.meters = np.zeros(0, dtype=np.int64)
             self.anchors = {}
@@ -114,21 +127,50 @@ class Moves:
         pair_meter = np.repeat(mine, counts)
         pair_day = np.array([d for a in m.apt[mine] for d in ends[int(a)]], dtype=np.int64)
         found, at = self._anchors(prop, pair_meter, pair_day, plain)
-        bad = np.zeros(n_apts, dtype=bool)
-        bad[m.apt[pair_meter[~found]]] = True
-        keep = [int(a) for a in candidates if not bad[a]]
+        at[~found] = -1
+        keep = [int(a) for a in candidates]
         self.apartment[keep] = True
-        take = self.apartment[m.apt[mine]]
-        self.meters = mine[take]
+        self.meters = mine
         starts = np.concatenate([[0], np.cumsum(counts)])
         self.anchors = {}
-        for i, j0, j1 in zip(mine[take], starts[:-1][take], starts[1:][take]):
+        for i, j0, j1 in zip(mine, starts[:-1], starts[1:]):
             self.anchors[int(i)] = [int(plain.lo[i])] + at[j0:j1].tolist() + \
                 [int(plain.hi[i]) - 1]
+        self.shared = self._shared(prop, segs, mine[np.bincount(
+            np.repeat(np.arange(len(mine)), counts)[~found], minlength=len(mine)) > 0])
         for a in keep:
             self.first_segment[a] = len(self.segments)
             self.segments += segs[a]
             self.count[a] = len(segs[a])
+
+    def _shared(self, prop, segs, meters):
+        """{(meter, segment): (opening reading, closing reading, consumption, note)} where
+        a move day has no reading: the consumption between the readings around it shared
+        by days (or degree days), by allocate.share_weights and allocate._shared."""
+        out = {}
+        if not len(meters):
+            return out
+        t = prop.tables
+        r, dd = t.readings, al.DegreeDays(prop.degree_days)
+        for i in meters:
+            i = int(i)
+            spans = [Span(datetime.date.fromordinal(g[1]), datetime.date.fromordinal(g[2]))
+                     for g in segs[int(t.meters.apt[i])]]
+            anchors = self.anchors[i]
+            kind = tb.KINDS[t.meters.kind[i]]
+            known = [k for k, x in enumerate(anchors) if x >= 0]
+            for k0, k1 in zip(known, known[1:]):
+                if k1 - k0 == 1:
+                    continue
+                a0, a1 = anchors[k0], anchors[k1]
+                amount = (r.value(a1) - r.value(a0)) * Decimal(1)
+                weights, wname = al.share_weights(
+                    spans, kind, prop, dd, datetime.date.fromordinal(int(r.date[a0])),
+                    datetime.date.fromordinal(int(r.date[a1])))
+                parts = al._shared(spans, k0, k1, weights, wname, amount, None, None)
+                for k, (_, part) in zip(range(k0, k1), parts):
+                    out[(i, k)] = (a0, a1, part.amount, part.shared)
+        return out
 
     @staticmethod
     def _segments(prop, apartments):
@@ -428,17 +470,22 @@ def moved_entries(prop, layout, mv):
     if not len(mv.meters):
         return None
     t = prop.tables
-    meters, pos, first, last = [], [], [], []
+    meters, pos, first, last, shared = [], [], [], [], {}
     for i in mv.meters:
         anchors = mv.anchors[int(i)]
         base = int(layout.offset[t.meters.apt[i]])
         for k in range(len(anchors) - 1):
+            got = mv.shared.get((int(i), k))
+            if got is not None:         # shared by days: the per-meter rules' Decimal
+                shared[len(meters)] = float(got[2] * t.meters.factor(i))
             meters.append(int(i))
             pos.append(base + k)
-            first.append(anchors[k])
-            last.append(anchors[k + 1])
+            first.append(max(anchors[k], 0))
+            last.append(max(anchors[k + 1], 0))
     meters, pos = np.array(meters, dtype=np.int64), np.array(pos, dtype=np.int64)
     val = exact_bases(prop, meters, np.array(first), np.array(last))
+    for j, v in shared.items():
+        val[j] = v
     return meters, pos, val
 
 
@@ -526,8 +573,14 @@ class Statements(al.StatementList):
             use = al.MeterUse(t.meters.obj(i), t.meters.factor(i))
             first, last = obj(anchors[0]), obj(anchors[-1])
             use.span = cu.MeterSpan(first, last, last.value - first.value)
-            f, la = obj(anchors[k]), obj(anchors[k + 1])
-            use.per_segment = [(s, al.SegmentUse(la.value - f.value, f, la, ""))]
+            got = self.plain.moves.shared.get((int(i), k))
+            if got is not None:
+                a0, a1, amount, note = got
+                part = al.SegmentUse(amount, obj(a0), obj(a1), note)
+            else:
+                f, la = obj(anchors[k]), obj(anchors[k + 1])
+                part = al.SegmentUse((la.value - f.value) * Decimal(1), f, la, "")
+            use.per_segment = [(s, part)]
             own.append(use)
         return s, own
 
