@@ -219,9 +219,8 @@ def eed_series(prop):
         apt_ids = sorted({index[m.apartment] for m in meters})
         local = {a: j for j, a in enumerate(apt_ids)}
         apt_of = np.array([local[index[m.apartment]] for m in meters], dtype=np.int64)
-        now, interp, known = by_apartment(apt_of, len(apt_ids), *month_use(curves, ends))
-        last, _, last_known = by_apartment(apt_of, len(apt_ids),
-                                           *month_use(curves, ends_before))
+        now, interp, known = apartment_month_use(curves, ends, apt_of, len(apt_ids))
+        last, _, last_known = apartment_month_use(curves, ends_before, apt_of, len(apt_ids))
         counted = known.sum(axis=0)
         sums = np.where(known, now, 0.0).sum(axis=0)
         avg = [float(s / c) if c else None for s, c in zip(sums, counted)]
@@ -281,15 +280,43 @@ def eed_series_of_tables(prop):
         curves = curves_of_tables(prop, meters, kind)
         apt_ids, apt_of = np.unique(t.meters.apt[meters], return_inverse=True)
         apt_of = apt_of.ravel()
-        now, interp, known = by_apartment(apt_of, len(apt_ids), *month_use(curves, ends))
-        last, _, last_known = by_apartment(apt_of, len(apt_ids),
-                                           *month_use(curves, ends_before))
+        now, interp, known = apartment_month_use(curves, ends, apt_of, len(apt_ids))
+        last, _, last_known = apartment_month_use(curves, ends_before, apt_of, len(apt_ids))
         counted = known.sum(axis=0)
         sums = np.where(known, now, 0.0).sum(axis=0)
         avg = [float(s / c) if c else None for s, c in zip(sums, counted)]
         parts.append((qty, unit, Rows(ObjectList(t.apartments), apt_ids), now, interp, known,
                       last, last_known, avg))
     return EEDList(months, parts)
+
+
+def apartment_month_use(curves, ends, apt_of, n_apts):
+    """by_apartment(month_use(...)) a chunk of meters at a time: only the apartments'
+    sums are kept (a million apartments' meters' months at once were GBs), each chunk added
+    into the range of apartments its meters belong to."""
+    months = len(ends) - 1
+    total = np.zeros((n_apts, months))
+    unknown = np.zeros((n_apts, months), dtype=np.int32)
+    marked = np.zeros((n_apts, months), dtype=np.int32)
+    for lo in range(0, curves.n, CHUNK):
+        hi = min(curves.n, lo + CHUNK)
+        meters = np.repeat(np.arange(lo, hi, dtype=np.int64), len(ends))
+        value, mark, seen = (a.reshape(hi - lo, len(ends))
+                             for a in curves.at(meters, np.tile(ends, hi - lo)))
+        use = value[:, 1:] - value[:, :-1]
+        interp = mark[:, 1:] | mark[:, :-1]
+        known = seen[:, 1:] & seen[:, :-1]
+        apts = apt_of[lo:hi]
+        first, last = int(apts.min()), int(apts.max()) + 1
+        flat = ((apts - first)[:, None] * months + np.arange(months)).ravel()
+        size = (last - first) * months
+        total[first:last] += np.bincount(flat, np.where(known, use, 0.0).ravel(),
+                                         size).reshape(last - first, months)
+        unknown[first:last] += np.bincount(flat, (~known).ravel(), size).reshape(
+            last - first, months).astype(np.int32)
+        marked[first:last] += np.bincount(flat, interp.ravel(), size).reshape(
+            last - first, months).astype(np.int32)
+    return total, marked > 0, unknown == 0
 
 
 class Rows(Sequence):
