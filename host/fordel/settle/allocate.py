@@ -480,23 +480,30 @@ def _anchor(use, rs, last_day):
     return cu.at_move(rs, last_day)
 
 
-def _shared(segs, k0, k1, weights, wname, amount, first, last):
-    part = segs[k0:k1]
+def run_shares(weights, k0, k1, wname):
+    """How a consumption read over segments k0..k1-1 is shared between them: ([(share,
+    weight)], weights' name, their total); equal parts where the weights are all 0."""
     w = weights[k0:k1]
     if not sum(w):
-        w, wname = [1.0] * len(part), "lige dele"     # no days between them: never drop it
+        w, wname = [1.0] * (k1 - k0), "lige dele"     # no days between them: never drop it
     total = sum(w)
-    out = []
-    for i, s in enumerate(part):
-        share = Decimal(str(w[i] / total)) if total else Decimal(0)
-        note = ""
-        if len(part) > 1:
-            note = "ingen aflæsning ved flytningen; fordelt efter %s: %s af %s" % (
-                wname, dk.number(w[i], 1 if "grad" in wname else 0),
-                dk.number(total, 1 if "grad" in wname else 0))
-        out.append((s, SegmentUse(amount * share if len(part) > 1 else amount, first, last,
-                                  note)))
-    return out
+    return [(Decimal(str(x / total)) if total else Decimal(0), x) for x in w], wname, total
+
+
+def share_note(wname, weight, total):
+    """What a statement says of a consumption shared at a move without a reading."""
+    digits = 1 if "grad" in wname else 0
+    return "ingen aflæsning ved flytningen; fordelt efter %s: %s af %s" % (
+        wname, dk.number(weight, digits), dk.number(total, digits))
+
+
+def _shared(segs, k0, k1, weights, wname, amount, first, last):
+    part = segs[k0:k1]
+    shares, wname, total = run_shares(weights, k0, k1, wname)
+    if len(part) == 1:
+        return [(part[0], SegmentUse(amount, first, last, ""))]
+    return [(s, SegmentUse(amount * share, first, last, share_note(wname, w, total)))
+            for s, (share, w) in zip(part, shares)]
 
 
 @dataclass

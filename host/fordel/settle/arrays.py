@@ -100,10 +100,11 @@ class Plain:
 
 class Moves:
     """Apartments whose tenants moved (or whose tenancy covers part of the period) and
-    whose meters are plain, with a reading on every move day (the outgoing tenancy's last
-    day, else the next day: allocate._anchor / consumption.at_move): each tenancy's
-    consumption is read between those readings. segments: (apartment, start, end, id,
-    tenancy row or -1, vacant) in allocate.segments' order; anchors[k]: per meter of these
+    whose meters are plain: each tenancy's consumption is read between the readings on the
+    move days (the outgoing tenancy's last day, else the next day: allocate._anchor /
+    consumption.at_move); where a move day has none, the consumption between the readings
+    around it is shared by days (`shared`, allocate.run_shares). segments: (apartment, start, end, id,
+    tenancy row or -1, vacant) in allocate.segments' order; anchors(i): per meter of these
     apartments (`meters`), the readings that bound each of its apartment's segments."""
 
     def __init__(self, prop, candidates, meter_ok, plain):
@@ -116,7 +117,8 @@ class Moves:
         self.shared = {}
         if not len(candidates):
             self.meters = np.zeros(0, dtype=np.int64)
-            self.anchors = {}
+            self.start = np.zeros(1, dtype=np.int64)
+            self.flat = np.zeros(0, dtype=np.int64)
             return
         segs = self._segments(prop, candidates)
         m = t.meters
@@ -131,17 +133,25 @@ class Moves:
         keep = [int(a) for a in candidates]
         self.apartment[keep] = True
         self.meters = mine
-        starts = np.concatenate([[0], np.cumsum(counts)])
-        self.anchors = {}
-        for i, j0, j1 in zip(mine, starts[:-1], starts[1:]):
-            self.anchors[int(i)] = [int(plain.lo[i])] + at[j0:j1].tolist() + \
-                [int(plain.hi[i]) - 1]
+        # each meter's anchors, flat: its first reading, one per move day, its last
+        self.start = np.concatenate([[0], np.cumsum(counts + 2)])
+        self.flat = np.empty(int(self.start[-1]), dtype=np.int64)
+        ends_at = np.zeros(len(self.flat), dtype=bool)
+        ends_at[self.start[:-1]] = ends_at[self.start[1:] - 1] = True
+        self.flat[self.start[:-1]] = plain.lo[mine]
+        self.flat[self.start[1:] - 1] = plain.hi[mine] - 1
+        self.flat[~ends_at] = at
         self.shared = self._shared(prop, segs, mine[np.bincount(
             np.repeat(np.arange(len(mine)), counts)[~found], minlength=len(mine)) > 0])
         for a in keep:
             self.first_segment[a] = len(self.segments)
             self.segments += segs[a]
             self.count[a] = len(segs[a])
+
+    def anchors(self, i):
+        """Meter i's anchors: the reading indices bounding each segment (-1: none)."""
+        j = int(np.searchsorted(self.meters, i))
+        return self.flat[self.start[j]:self.start[j + 1]].tolist()
 
     def _shared(self, prop, segs, meters):
         """{(meter, segment): (opening reading, closing reading, consumption, note)} where
@@ -156,7 +166,7 @@ class Moves:
             i = int(i)
             spans = [Span(datetime.date.fromordinal(g[1]), datetime.date.fromordinal(g[2]))
                      for g in segs[int(t.meters.apt[i])]]
-            anchors = self.anchors[i]
+            anchors = self.anchors(i)
             kind = tb.KINDS[t.meters.kind[i]]
             known = [k for k, x in enumerate(anchors) if x >= 0]
             for k0, k1 in zip(known, known[1:]):
@@ -167,9 +177,9 @@ class Moves:
                 weights, wname = al.share_weights(
                     spans, kind, prop, dd, datetime.date.fromordinal(int(r.date[a0])),
                     datetime.date.fromordinal(int(r.date[a1])))
-                parts = al._shared(spans, k0, k1, weights, wname, amount, None, None)
-                for k, (_, part) in zip(range(k0, k1), parts):
-                    out[(i, k)] = (a0, a1, part.amount, part.shared)
+                shares, wname, total = al.run_shares(weights, k0, k1, wname)
+                for k, (share, w) in zip(range(k0, k1), shares):
+                    out[(i, k)] = (a0, a1, amount * share, (wname, w, total))
         return out
 
     @staticmethod
@@ -470,22 +480,20 @@ def moved_entries(prop, layout, mv):
     if not len(mv.meters):
         return None
     t = prop.tables
-    meters, pos, first, last, shared = [], [], [], [], {}
-    for i in mv.meters:
-        anchors = mv.anchors[int(i)]
-        base = int(layout.offset[t.meters.apt[i]])
-        for k in range(len(anchors) - 1):
-            got = mv.shared.get((int(i), k))
-            if got is not None:         # shared by days: the per-meter rules' Decimal
-                shared[len(meters)] = float(got[2] * t.meters.factor(i))
-            meters.append(int(i))
-            pos.append(base + k)
-            first.append(max(anchors[k], 0))
-            last.append(max(anchors[k + 1], 0))
-    meters, pos = np.array(meters, dtype=np.int64), np.array(pos, dtype=np.int64)
-    val = exact_bases(prop, meters, np.array(first), np.array(last))
-    for j, v in shared.items():
-        val[j] = v
+    segments = np.diff(mv.start) - 1                 # per meter: its apartment's segments
+    opening = np.ones(len(mv.flat), dtype=bool)
+    opening[mv.start[1:] - 1] = False
+    at = np.flatnonzero(opening)
+    first, last = mv.flat[at], mv.flat[at + 1]
+    meters = np.repeat(mv.meters, segments)
+    seg_start = np.cumsum(segments) - segments
+    k = np.arange(len(meters)) - np.repeat(seg_start, segments)
+    pos = layout.offset[t.meters.apt[meters]] + k
+    val = exact_bases(prop, meters, np.maximum(first, 0), np.maximum(last, 0))
+    if mv.shared:                        # shared by days: the per-meter rules' Decimal
+        where = np.searchsorted(mv.meters, [i for i, _ in mv.shared])
+        for j, ((i, kk), got) in zip(where, mv.shared.items()):
+            val[seg_start[j] + kk] = float(got[2] * t.meters.factor(i))
     return meters, pos, val
 
 
@@ -563,7 +571,7 @@ class Statements(al.StatementList):
         r = t.readings
         own = []
         for i in self._by_apt[self._apt_start[a]:self._apt_start[a + 1]]:
-            anchors = self.plain.moves.anchors[int(i)]
+            anchors = self.plain.moves.anchors(int(i))
             made = {}
 
             def obj(x):
@@ -576,7 +584,7 @@ class Statements(al.StatementList):
             got = self.plain.moves.shared.get((int(i), k))
             if got is not None:
                 a0, a1, amount, note = got
-                part = al.SegmentUse(amount, obj(a0), obj(a1), note)
+                part = al.SegmentUse(amount, obj(a0), obj(a1), al.share_note(*note))
             else:
                 f, la = obj(anchors[k]), obj(anchors[k + 1])
                 part = al.SegmentUse((la.value - f.value) * Decimal(1), f, la, "")
