@@ -103,9 +103,10 @@ class Moves:
     whose meters are plain: each tenancy's consumption is read between the readings on the
     move days (the outgoing tenancy's last day, else the next day: allocate._anchor /
     consumption.at_move); where a move day has none, the consumption between the readings
-    around it is shared by days (`shared`, allocate.run_shares). segments: (apartment, start, end, id,
-    tenancy row or -1, vacant) in allocate.segments' order; anchors(i): per meter of these
-    apartments (`meters`), the readings that bound each of its apartment's segments."""
+    around it is shared by days (`shared`, allocate.run_shares). segments: (apartment,
+    start, end, id, tenancy row or -1, vacant) in allocate.segments' order; anchors(i): per
+    meter of these apartments (`meters`), the readings that bound each of its apartment's
+    segments."""
 
     def __init__(self, prop, candidates, meter_ok, plain):
         t = prop.tables
