@@ -337,3 +337,19 @@ def test_moves_with_move_readings_in_arrays(tmp_path, seed):
     # a vacancy's last day has no reading: the consumption around it is shared by days
     assert any("fordelt efter kalenderdage" in r.note
                for st in new.statements for r in st.readings)
+
+
+def test_meters_without_any_reading(tmp_path):
+    """An empty readings.csv (every meter estimated) is settled, as the per-meter engine
+    settles it (the arrays once indexed the empty readings and failed)."""
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_settle_rules import FILES
+
+    from fordel.devtools.property_folder import write_folder
+    prop = load(write_folder(tmp_path / "p", {
+        **FILES, "readings.csv": "meter_id,date,value,kind,source,telegram_ref\n"}))
+    new, old = allocate.settle(prop), allocate.settle_objects(prop)
+    assert list(new.statements) == list(old.statements)
+    assert all(st.estimates for st in new.statements)

@@ -71,8 +71,11 @@ class Plain:
         top = len(cs) - 1
         after = np.minimum(self.lo + 1, top)
         ok &= (cs[np.clip(self.hi, after, top)] - cs[after]) == 0
-        first = np.where(ok, r.date[np.minimum(self.lo, len(r.date) - 1)], 0)
-        last = np.where(ok, r.date[np.maximum(self.hi - 1, 0)], 0)
+        if len(r.date):
+            first = np.where(ok, r.date[np.minimum(self.lo, len(r.date) - 1)], 0)
+            last = np.where(ok, r.date[np.maximum(self.hi - 1, 0)], 0)
+        else:                            # no readings at all: every meter is estimated
+            first = last = np.zeros(n, dtype=np.int64)
         ok &= (first <= start + cu.GAP_DAYS) & (last >= end - cu.GAP_DAYS)
         ok[list(m.successor)] = False
         ok[list(m.replaces)] = False
