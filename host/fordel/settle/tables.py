@@ -301,12 +301,28 @@ class Tenancies:
         self._overlaps(name, ok, problems)
         ids_once(name, self.id_col, "tenancy", problems)
 
+    def _overlapping(self, rows):
+        """Of `rows`, those of apartments where two tenancies overlap (found over all
+        apartments at once: by apartment and move-in day, a move-in on or before the latest
+        move-out before it)."""
+        if not len(rows):
+            return np.zeros(0, dtype=bool)
+        apt = self.apt[rows].astype(np.int64)
+        order = np.lexsort((self.move_in[rows], apt))
+        span = int(MAX_ORDINAL) + 2
+        out_key = apt[order] * span + self.move_out[rows][order]
+        latest = np.maximum.accumulate(out_key)
+        clash = np.zeros(len(order), dtype=bool)
+        clash[1:] = apt[order][1:] * span + self.move_in[rows][order][1:] <= latest[:-1]
+        bad = np.zeros(int(apt.max()) + 1, dtype=bool)
+        bad[apt[order][clash]] = True
+        return bad[apt]
+
     def _overlaps(self, name, ok, problems):
         """Two tenancies of one apartment at once: checked one by one, in file order, for
         the apartments with more than one tenancy."""
         rows = np.flatnonzero(ok & (self.apt >= 0))
-        count = np.bincount(self.apt[rows], minlength=1)
-        several = rows[count[self.apt[rows]] > 1]
+        several = rows[self._overlapping(rows)]
         seen = {}
         for i in several:
             a = self.apt[i]
