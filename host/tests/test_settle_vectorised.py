@@ -353,3 +353,20 @@ def test_meters_without_any_reading(tmp_path):
     new, old = allocate.settle(prop), allocate.settle_objects(prop)
     assert list(new.statements) == list(old.statements)
     assert all(st.estimates for st in new.statements)
+
+
+def test_replaced_by_must_name_a_meter_of_the_same_apartment(tmp_path):
+    """meters.csv replaced_by, checked over the column: an unknown meter and a meter of
+    another apartment are problems with their rows (docs/settlement.md, input problems)."""
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_settle_seed_rules import make
+
+    from fordel.settle.property import PropertyError
+    d = make(tmp_path, "a1,A,hca,,,,,,zz,,\na2,A,hca,,,,,,b1,,\nb1,B,hca,,,,,,,,\n", "")
+    with pytest.raises(PropertyError) as e:
+        load(d)
+    assert e.value.problems == [
+        ("meters.csv", 2, "replaced_by 'zz' is not a meter in meters.csv"),
+        ("meters.csv", 3, "meter a2 is replaced by b1 of another apartment or kind")]

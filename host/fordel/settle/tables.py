@@ -214,10 +214,9 @@ class Meters:
         has = np.flatnonzero(~co.empty(self.replaced_by.arrow))
         if not len(has):
             return
-        by_id = {m: i for i, m in enumerate(self.ids)}
-        for i in has:
-            new = by_id.get(self.replaced_by[i])
-            if new is None:
+        successors = co.codes_of(self.replaced_by.arrow.take(pa.array(has)), self.id_col)
+        for i, new in zip(has, successors.tolist()):
+            if new < 0:
                 problems.append((name, int(i) + 2, "replaced_by %r is not a meter in "
                                  "meters.csv" % self.replaced_by[i]))
             elif (self.apt[new], self.kind[new]) != (self.apt[i], self.kind[i]):
