@@ -140,8 +140,14 @@ class Apartments:
         return co.codes_of(col, self.id_col)
 
     def unknown(self, apartment):
+        """property._unknown_apartment's message; the ids folded once for all rows."""
         from .property import _unknown_apartment
-        return _unknown_apartment(apartment, list(self.ids))
+        if getattr(self, "_folded", None) is None:
+            self._folded = {}
+            for a in self.ids:
+                self._folded.setdefault(a.casefold(), a)
+        same = self._folded.get(apartment.casefold())
+        return _unknown_apartment(apartment, [same] if same is not None else [])
 
 
 class Meters:
