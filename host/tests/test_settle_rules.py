@@ -6,6 +6,8 @@ from fractions import Fraction as Fr
 
 import pytest
 
+from fordel.devtools.property_folder import largest_remainder_by_hand as lr
+from fordel.devtools.property_folder import write_folder
 from fordel.settle import allocate
 from fordel.settle.property import PropertyError, load
 
@@ -35,22 +37,7 @@ FILES = {
 
 
 def folder(tmp_path, **changes):
-    d = tmp_path / "prop"
-    d.mkdir()
-    for name, text in FILES.items():
-        (d / name).write_text(changes.get(name, text), encoding="utf-8")
-    return d
-
-
-def lr(amount, bases):
-    """Largest remainder by hand, with exact fractions."""
-    total = sum(bases)
-    exact = [Fr(amount) * b / total for b in bases]
-    floors = [int(e) for e in exact]
-    order = sorted(range(len(bases)), key=lambda i: exact[i] - floors[i], reverse=True)
-    for i in order[:amount - sum(floors)]:
-        floors[i] += 1
-    return floors
+    return write_folder(tmp_path / "prop", {**FILES, **changes})
 
 
 @pytest.fixture

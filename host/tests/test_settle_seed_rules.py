@@ -7,6 +7,8 @@ from fractions import Fraction as Fr
 
 import pytest
 
+from fordel.devtools.property_folder import largest_remainder_by_hand as lr
+from fordel.devtools.property_folder import write_folder
 from fordel.settle import allocate
 from fordel.settle.property import PropertyError, load
 
@@ -25,29 +27,13 @@ READ_HEAD = "meter_id,date,value,kind,source,telegram_ref\n"
 
 def make(tmp_path, meters, readings, toml=TOML, apts=APTS, tenancies=TENANCIES, costs=COSTS,
          extra=None):
-    d = tmp_path / "p"
-    d.mkdir(exist_ok=True)
     files = {"property.toml": toml, "apartments.csv": apts, "meters.csv": METERS_HEAD + meters,
              "tenancies.csv": tenancies, "costs.csv": costs, "readings.csv": READ_HEAD + readings}
-    files.update(extra or {})
-    for name, text in files.items():
-        data = text if isinstance(text, bytes) else text.encode("utf-8")
-        (d / name).write_bytes(data)
-    return d
+    return write_folder(tmp_path / "p", {**files, **(extra or {})})
 
 
 def settle(tmp_path, *a, **k):
     return allocate.settle(load(make(tmp_path, *a, **k)))
-
-
-def lr(amount, bases):
-    total = sum(bases)
-    exact = [Fr(amount) * b / total for b in bases]
-    floors = [int(e) for e in exact]
-    order = sorted(range(len(bases)), key=lambda i: exact[i] - floors[i], reverse=True)
-    for i in order[:amount - sum(floors)]:
-        floors[i] += 1
-    return floors
 
 
 def amounts(result, pool):

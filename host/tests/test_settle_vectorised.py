@@ -236,3 +236,137 @@ def test_eed_months_in_chunks_of_meters_are_the_same(tmp_path, monkeypatch):
     for seed in range(5):
         prop = load(write_random_property(tmp_path / str(seed), random.Random(seed)))
         same_eed(eed_months.eed_series(prop), reference.eed_series(prop))
+
+
+@pytest.mark.parametrize("seed", range(40, 58))
+def test_arrays_give_the_per_meter_statements(tmp_path, seed):
+    """allocate.settle (plain apartments in arrays, the rest per meter) against
+    allocate.settle_objects (every meter by the per-meter rules, as before the arrays):
+    the same statements (lines, readings with their notes, estimates), pools and checks."""
+    prop = load(write_random_property(tmp_path / "p", random.Random(seed)))
+    new, old = allocate.settle(prop), allocate.settle_objects(prop)
+    assert new.pools == old.pools
+    assert list(new.statements) == list(old.statements)
+    assert [(c.name, c.message) for c in new.checks] == [(c.name, c.message) for c in old.checks]
+    assert new.audit == old.audit
+
+
+def test_the_random_properties_mix_plain_and_per_meter_apartments(tmp_path):
+    """Both ways of settling an apartment meet in one property (else the comparisons above
+    would test one of them only)."""
+    from fordel.settle.arrays import Plain
+    both = 0
+    for seed in range(40):
+        prop = load(write_random_property(tmp_path / str(seed), random.Random(seed)))
+        plain = Plain(prop).apartment
+        both += bool(plain.any() and (~plain).any())
+    assert both >= 10, both
+
+
+def test_a_generated_property_in_file_order(tmp_path):
+    """The bench's property (fordel.sim.settlement_folder: ids listed in file order, each
+    meter's readings together, so the loader matches ids without look-ups): the arrays
+    give the per-meter engine's statements, and every apartment is plain."""
+    from fordel.settle.arrays import Plain
+    from fordel.sim.settlement_folder import write_property
+    prop = load(write_property(tmp_path / "g", 600, seed=3))
+    assert Plain(prop).apartment.all()
+    new, old = allocate.settle(prop), allocate.settle_objects(prop)
+    assert new.pools == old.pools
+    assert list(new.statements) == list(old.statements)
+    assert [(c.name, c.message) for c in new.checks] == [(c.name, c.message) for c in old.checks]
+    assert money(new) == reference.settle_ore(prop)
+
+
+def write_moves_property(folder, rng, apartments=30):
+    """Every apartment's tenant moves once (on a random day, read that day or the next,
+    some leaving a vacancy), all meters read at the period's start and end and at the
+    move."""
+    apts, meters, readings, tenancies = [], [], [], []
+    for i in range(apartments):
+        apt = "M%02d" % i
+        area = rng.choice((54, 68, 75))
+        apts.append("%s,%d. sal,%d,%d,0,%d,1,%d" % (apt, i, area, area, 1 + i % 3, 1 + i % 4))
+        move = day(rng.randint(20, 340))
+        back = move + datetime.timedelta(days=rng.choice((1, 1, 30)))     # 30: vacant
+        tenancies += ["%s-a,%s,Ude,2020-01-01,%s,%d" % (apt, apt, move, rng.randint(0, 9000)),
+                      "%s-b,%s,Ind,%s,,%d" % (apt, apt, back, rng.randint(0, 9000))]
+        read_on = move + datetime.timedelta(days=rng.choice((0, 1)))      # on it or next
+        for k, kind in enumerate(("hca", "hca", "hot_water")):
+            mid = "%s-%d" % (apt, k)
+            meters.append("%s,%s,%s,unit,%s,1,0,2021-01-01,,,,stue" % (
+                mid, apt, kind, rng.choice(("0.85", "1.2"))))
+            v0 = rng.randint(0, 900)
+            v1 = v0 + rng.randint(0, 400)
+            readings += [reading(mid, START, v0, kind), reading(mid, read_on, v1, kind),
+                         reading(mid, END, v1 + rng.randint(0, 400), kind)]
+    files = {
+        "property.toml": 'name = "Flyttehuset"\nperiod = "%s..%s"\nissued = "2024-02-01"\n'
+                         'utility_statement_date = "2024-01-20"\n[split]\n'
+                         'hot_water_share = 0.2\npipe_loss_share = 0.1\ntap_share = 0.5\n'
+                         % (START, END),
+        "apartments.csv": "apartment,label,area_m2,fordelingstal,reduction,taps,fee_units,"
+                          "rooms\n" + "\n".join(apts) + "\n",
+        "meters.csv": "meter_id,apartment,kind,scale,kq,kc,reduction,installed,"
+                      "previous_year,no_heat_units,replaced_by,room\n" + "\n".join(meters) + "\n",
+        "readings.csv": "meter_id,date,value,kind,source,telegram_ref,set_date,"
+                        "set_date_value\n" + "\n".join(readings) + "\n",
+        "tenancies.csv": "tenancy,apartment,tenant,move_in,move_out,aconto_dkk\n"
+                         + "\n".join(tenancies) + "\n",
+        "costs.csv": "pool,text,amount_dkk\nfixed,Fast,30000\nvariable,Energi,90000\n"
+                     "cold_water,Vand,9000\nfee,App,300\n",
+    }
+    from fordel.devtools.property_folder import write_folder
+    return write_folder(folder, files)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_moves_with_move_readings_in_arrays(tmp_path, seed):
+    """Tenancies split at the move readings (seed 004 ¶26), and shared by days where a
+    move day has none, in arrays: the per-meter engine's statements (readings on the move
+    day named flytteaflæsning, the sharing said), the exact reference's øre."""
+    from fordel.settle.arrays import Plain
+    prop = load(write_moves_property(tmp_path / "m", random.Random(seed)))
+    assert Plain(prop).moves.apartment.all()            # every apartment in arrays
+    new, old = allocate.settle(prop), allocate.settle_objects(prop)
+    assert new.pools == old.pools
+    assert list(new.statements) == list(old.statements)
+    assert money(new) == reference.settle_ore(prop)
+    assert any(r.end_how == "flytteaflæsning" for st in new.statements for r in st.readings)
+    assert any(st.vacant for st in new.statements)
+    # a vacancy's last day has no reading: the consumption around it is shared by days
+    assert any("fordelt efter kalenderdage" in r.note
+               for st in new.statements for r in st.readings)
+
+
+def test_meters_without_any_reading(tmp_path):
+    """An empty readings.csv (every meter estimated) is settled, as the per-meter engine
+    settles it (the arrays once indexed the empty readings and failed)."""
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_settle_rules import FILES
+
+    from fordel.devtools.property_folder import write_folder
+    prop = load(write_folder(tmp_path / "p", {
+        **FILES, "readings.csv": "meter_id,date,value,kind,source,telegram_ref\n"}))
+    new, old = allocate.settle(prop), allocate.settle_objects(prop)
+    assert list(new.statements) == list(old.statements)
+    assert all(st.estimates for st in new.statements)
+
+
+def test_replaced_by_must_name_a_meter_of_the_same_apartment(tmp_path):
+    """meters.csv replaced_by, checked over the column: an unknown meter and a meter of
+    another apartment are problems with their rows (docs/settlement.md, input problems)."""
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_settle_seed_rules import make
+
+    from fordel.settle.property import PropertyError
+    d = make(tmp_path, "a1,A,hca,,,,,,zz,,\na2,A,hca,,,,,,b1,,\nb1,B,hca,,,,,,,,\n", "")
+    with pytest.raises(PropertyError) as e:
+        load(d)
+    assert e.value.problems == [
+        ("meters.csv", 2, "replaced_by 'zz' is not a meter in meters.csv"),
+        ("meters.csv", 3, "meter a2 is replaced by b1 of another apartment or kind")]

@@ -344,8 +344,9 @@ class EstimateContext:
         return self._fully_read[kind]
 
 
-def read_meters(prop, dd):
-    """MeterUse per meter: read over the period where readings allow, else estimated."""
+def read_meters(prop, dd, context=EstimateContext):
+    """MeterUse per meter: read over the period where readings allow, else estimated.
+    context(prop, uses): what the estimate methods know of the property (EstimateContext)."""
     uses = []
     for m in prop.meters:
         use = MeterUse(m, meter_factor(m))
@@ -358,7 +359,7 @@ def read_meters(prop, dd):
                                   % dk.number(m.no_heat_units, 0))
             use.span.scale *= use.span.amount / before if before else 1
         uses.append(use)
-    ctx = EstimateContext(prop, uses)
+    ctx = context(prop, uses)
     order = prop.split.get("estimate_order") or METHODS
     for use in uses:
         m = use.meter
@@ -479,23 +480,30 @@ def _anchor(use, rs, last_day):
     return cu.at_move(rs, last_day)
 
 
-def _shared(segs, k0, k1, weights, wname, amount, first, last):
-    part = segs[k0:k1]
+def run_shares(weights, k0, k1, wname):
+    """How a consumption read over segments k0..k1-1 is shared between them: ([(share,
+    weight)], weights' name, their total); equal parts where the weights are all 0."""
     w = weights[k0:k1]
     if not sum(w):
-        w, wname = [1.0] * len(part), "lige dele"     # no days between them: never drop it
+        w, wname = [1.0] * (k1 - k0), "lige dele"     # no days between them: never drop it
     total = sum(w)
-    out = []
-    for i, s in enumerate(part):
-        share = Decimal(str(w[i] / total)) if total else Decimal(0)
-        note = ""
-        if len(part) > 1:
-            note = "ingen aflæsning ved flytningen; fordelt efter %s: %s af %s" % (
-                wname, dk.number(w[i], 1 if "grad" in wname else 0),
-                dk.number(total, 1 if "grad" in wname else 0))
-        out.append((s, SegmentUse(amount * share if len(part) > 1 else amount, first, last,
-                                  note)))
-    return out
+    return [(Decimal(str(x / total)) if total else Decimal(0), x) for x in w], wname, total
+
+
+def share_note(wname, weight, total):
+    """What a statement says of a consumption shared at a move without a reading."""
+    digits = 1 if "grad" in wname else 0
+    return "ingen aflæsning ved flytningen; fordelt efter %s: %s af %s" % (
+        wname, dk.number(weight, digits), dk.number(total, digits))
+
+
+def _shared(segs, k0, k1, weights, wname, amount, first, last):
+    part = segs[k0:k1]
+    shares, wname, total = run_shares(weights, k0, k1, wname)
+    if len(part) == 1:
+        return [(part[0], SegmentUse(amount, first, last, ""))]
+    return [(s, SegmentUse(amount * share, first, last, share_note(wname, w, total)))
+            for s, (share, w) in zip(part, shares)]
 
 
 @dataclass
@@ -513,7 +521,8 @@ class CostSums:
         return self.fixed + self.variable
 
 
-def pool_amounts(prop):
+def pool_amounts(prop, kinds=None):
+    """The pools (øre); kinds: the meter kinds the property has (default: its meters')."""
     sums = {k: sum(c[2] for c in prop.costs if c[0] == k) for k in
             ("fixed", "variable", "exclude", "cold_water", "fee")}
     variable = sums["variable"] - sums["exclude"]
@@ -522,7 +531,7 @@ def pool_amounts(prop):
     heating = variable - hot
     pipe = _round(heating * Decimal(str(sp["pipe_loss_share"])))
     meters = heating - pipe
-    kinds = {m.kind for m in prop.meters}
+    kinds = kinds if kinds is not None else {m.kind for m in prop.meters}
     tap = _round(hot * Decimal(str(sp["tap_share"]))) if "hot_water" in kinds else hot
     amounts = {"fixed": sums["fixed"], "pipe": pipe}
     if "hca" in kinds and "heat" in kinds:
@@ -570,6 +579,15 @@ def segment_bases(prop, segs, uses, dd):
 
 @gc_paused
 def settle(prop: Property, progress=None):
+    """The settlement of a property: over its tables (fordel.settle.arrays) when it was
+    read by property.load, else meter by meter (settle_objects)."""
+    if getattr(prop, "tables", None) is not None:
+        from . import arrays
+        return arrays.settle(prop, progress)
+    return settle_objects(prop, progress)
+
+
+def settle_objects(prop, progress=None):
     index = {a.id: i for i, a in enumerate(prop.apartments)}
     dd = DegreeDays(prop.degree_days)
     audit = ["Indlæst og kontrolleret: %d lejligheder, %d målere, %d lejemål, %d udgiftslinjer"

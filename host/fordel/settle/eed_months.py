@@ -156,7 +156,18 @@ class EEDList(Sequence):
         self.parts = parts        # [(quantity, unit, apartments, now, interp, known, last,
         #                             last_known, average)]
         self._offsets = np.cumsum([0] + [len(p[2]) for p in parts])
-        self._row = [{a.id: k for k, a in enumerate(p[2])} for p in parts]
+        self._rows = None
+
+    @staticmethod
+    def _ids(apartments):
+        ids = getattr(apartments, "ids", None)
+        return list(ids) if ids is not None else [a.id for a in apartments]
+
+    @property
+    def _row(self):
+        if self._rows is None:
+            self._rows = [{a: k for k, a in enumerate(self._ids(p[2]))} for p in self.parts]
+        return self._rows
 
     def __len__(self):
         return int(self._offsets[-1])
@@ -166,12 +177,12 @@ class EEDList(Sequence):
         first name them (as eed.apartments groups them)."""
         seen = set()
         for p, part in enumerate(self.parts):
-            for a in part[2]:
-                if a.id in seen:
+            for a in self._ids(part[2]):
+                if a in seen:
                     continue
-                seen.add(a.id)
-                yield a.id, [self[int(self._offsets[q]) + rows[a.id]]
-                             for q, rows in enumerate(self._row) if a.id in rows]
+                seen.add(a)
+                yield a, [self[int(self._offsets[q]) + rows[a]]
+                          for q, rows in enumerate(self._row) if a in rows]
 
     def __getitem__(self, i):
         if isinstance(i, slice):
@@ -208,12 +219,139 @@ def eed_series(prop):
         apt_ids = sorted({index[m.apartment] for m in meters})
         local = {a: j for j, a in enumerate(apt_ids)}
         apt_of = np.array([local[index[m.apartment]] for m in meters], dtype=np.int64)
-        now, interp, known = by_apartment(apt_of, len(apt_ids), *month_use(curves, ends))
-        last, _, last_known = by_apartment(apt_of, len(apt_ids),
-                                           *month_use(curves, ends_before))
+        now, interp, known = apartment_month_use(curves, ends, apt_of, len(apt_ids))
+        last, _, last_known = apartment_month_use(curves, ends_before, apt_of, len(apt_ids))
         counted = known.sum(axis=0)
         sums = np.where(known, now, 0.0).sum(axis=0)
         avg = [float(s / c) if c else None for s, c in zip(sums, counted)]
         parts.append((qty, unit, [prop.apartments[a] for a in apt_ids], now, interp, known,
                       last, last_known, avg))
     return EEDList(months, parts)
+
+
+def curves_of_tables(prop, meters, kind):
+    """Curves of the given meters (rows of prop.tables.meters) from the readings arrays:
+    cumulative() for all of them at once (consumption.rise's steps per pair of readings:
+    a replacement in place adds nothing, an allocator's reset at its set date adds the
+    set-date value's rise and the new count), one point per day (the day's last)."""
+    r = prop.tables.readings
+    pick = np.flatnonzero(np.isin(r.meter, meters))
+    local = np.full(len(prop.tables.meters), -1, dtype=np.int64)
+    local[meters] = np.arange(len(meters))
+    meter, day, v = local[r.meter[pick]], r.date[pick].astype(np.int64), \
+        r.floats_at(pick)
+    kinds, has_set, sv = r.kind[pick], r.has_set[pick], r.set_value[pick]
+    step = np.zeros(len(pick))
+    if len(pick) > 1:
+        a, b = np.arange(len(pick) - 1), np.arange(1, len(pick))
+        step[1:] = v[b] - v[a]
+        if kind == "hca":
+            cross = r.crosses_set_date(pick[a], pick[b])
+            step[1:] = np.where(cross & has_set[b], (sv[b] - v[a]) + v[b],
+                                np.where(cross & (v[b] < v[a]), v[b], step[1:]))
+        swap = (kinds[a] == 2) & (kinds[b] == 1)          # final, then start
+        step[1:] = np.where(swap, 0.0, step[1:])
+        new = np.concatenate([[True], meter[b] != meter[a]])
+        step[new] = 0.0
+    total = np.cumsum(step)
+    if len(total):
+        starts = np.flatnonzero(np.concatenate([[True], meter[1:] != meter[:-1]]))
+        total -= np.repeat(total[starts], np.diff(np.append(starts, len(total))))
+    last_of_day = np.concatenate([(meter[1:] != meter[:-1]) | (day[1:] != day[:-1]),
+                                  [True] if len(day) else []]).astype(bool)
+    c = Curves([])
+    c.n = len(meters)
+    c.meter, c.day, c.value = meter[last_of_day], day[last_of_day], total[last_of_day]
+    c.key = (c.meter << DAY_BITS) | c.day
+    return c
+
+
+def eed_series_of_tables(prop):
+    """eed_series over a property's tables: the same months, from the readings arrays."""
+    from .tables import KINDS, ObjectList
+    t = prop.tables
+    months = months_of(prop.start, prop.end)
+    ends, ends_before = month_ends(months), month_ends(months, 1)
+    parts = []
+    for kind, qty, unit in QUANTITIES:
+        meters = np.flatnonzero(t.meters.kind == KINDS.index(kind))
+        if not len(meters):
+            continue
+        curves = curves_of_tables(prop, meters, kind)
+        apt_ids, apt_of = np.unique(t.meters.apt[meters], return_inverse=True)
+        apt_of = apt_of.ravel()
+        now, interp, known = apartment_month_use(curves, ends, apt_of, len(apt_ids))
+        last, _, last_known = apartment_month_use(curves, ends_before, apt_of, len(apt_ids))
+        counted = known.sum(axis=0)
+        sums = np.where(known, now, 0.0).sum(axis=0)
+        avg = [float(s / c) if c else None for s, c in zip(sums, counted)]
+        parts.append((qty, unit, Rows(ObjectList(t.apartments), apt_ids), now, interp, known,
+                      last, last_known, avg))
+    return EEDList(months, parts)
+
+
+def apartment_month_use(curves, ends, apt_of, n_apts):
+    """by_apartment(month_use(...)) a chunk of meters at a time: only the apartments'
+    sums are kept (a million apartments' meters' months at once were GBs), each chunk added
+    into the range of apartments its meters belong to."""
+    months = len(ends) - 1
+    total = np.zeros((n_apts, months))
+    unknown = np.zeros((n_apts, months), dtype=np.int32)
+    marked = np.zeros((n_apts, months), dtype=np.int32)
+    for lo in range(0, curves.n, CHUNK):
+        hi = min(curves.n, lo + CHUNK)
+        meters = np.repeat(np.arange(lo, hi, dtype=np.int64), len(ends))
+        value, mark, seen = (a.reshape(hi - lo, len(ends))
+                             for a in curves.at(meters, np.tile(ends, hi - lo)))
+        use = value[:, 1:] - value[:, :-1]
+        interp = mark[:, 1:] | mark[:, :-1]
+        known = seen[:, 1:] & seen[:, :-1]
+        apts = apt_of[lo:hi]
+        first, last = int(apts.min()), int(apts.max()) + 1
+        flat = ((apts - first)[:, None] * months + np.arange(months)).ravel()
+        size = (last - first) * months
+        total[first:last] += np.bincount(flat, np.where(known, use, 0.0).ravel(),
+                                         size).reshape(last - first, months)
+        unknown[first:last] += np.bincount(flat, (~known).ravel(), size).reshape(
+            last - first, months).astype(np.int32)
+        marked[first:last] += np.bincount(flat, interp.ravel(), size).reshape(
+            last - first, months).astype(np.int32)
+    return total, marked > 0, unknown == 0
+
+
+class Rows(Sequence):
+    """The given rows of a lazy list, with their ids (`ids`) without making objects."""
+
+    def __init__(self, objects, rows):
+        self.objects, self.rows = objects, rows
+        self.ids = objects.table.ids[rows]
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __getitem__(self, k):
+        return self.objects[int(self.rows[k])]
+
+
+class Deferred(Sequence):
+    """A sequence made by make() when first used: the EED months are computed when the EED
+    pages or exports are written, not by a settlement that writes no outputs."""
+
+    def __init__(self, make):
+        self._make, self._got = make, None
+
+    def _made(self):
+        if self._got is None:
+            self._got = self._make()
+        return self._got
+
+    def __len__(self):
+        return len(self._made())
+
+    def __getitem__(self, i):
+        return self._made()[i]
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._made(), name)

@@ -4,6 +4,7 @@ Uses the PDF base fonts (Helvetica), whose WinAnsi encoding covers Danish letter
 '–' and '€'; the few characters outside it are replaced by near equivalents. Output is
 byte-for-byte reproducible (reportlab's invariant mode): the same result gives the same file.
 """
+import functools
 import io
 from xml.sax.saxutils import escape
 
@@ -13,8 +14,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import (KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table,
-                                TableStyle)
+from reportlab.platypus import (Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer,
+                                Table, TableStyle)
 
 from . import render_doc as rd
 
@@ -59,11 +60,12 @@ STYLES = {
 PAD = 3          # cell padding left and right, points
 
 
+_TRANSLATE = str.maketrans(_REPLACE)
+
+
 def clean(text):
     """Plain text -> platypus markup: characters WinAnsi lacks replaced, markup escaped."""
-    text = "".join(_REPLACE.get(ch, ch) for ch in str(text))
-    text = text.encode("cp1252", "replace").decode("cp1252")
-    return escape(text)
+    return escape(clean_cell(text))
 
 
 _PARSED = {}           # (markup, style) -> what reportlab's parser made of it
@@ -85,10 +87,45 @@ def paragraph(markup, style):
     return Paragraph(text, parsed_style, bullet, frags=[f.clone() for f in frags])
 
 
-def _para(text, style):
-    return paragraph(clean(text), STYLES[style])
+def _para(text, style, width=None):
+    """A paragraph of plain text; one that fits `width` on one line is drawn as that line
+    (_Line), without Paragraph's line breaking."""
+    st = STYLES[style]
+    if width is not None:
+        plain = " ".join(clean_cell(text).split())
+        if plain and stringWidth(plain, st.fontName, st.fontSize) <= width:
+            return _Line(plain, st)
+    return paragraph(clean(text), st)
 
 
+class _Line(Flowable):
+    """One line of text in a paragraph style, placed as Paragraph places a one-line
+    paragraph (baseline at leading − font size, the style's space before and after)."""
+
+    def __init__(self, text, style):
+        super().__init__()
+        self.text, self.style = text, style
+
+    def wrap(self, avail_width, avail_height):
+        self.width, self.height = avail_width, self.style.leading
+        return self.width, self.height
+
+    def getSpaceBefore(self):
+        return self.style.spaceBefore
+
+    def getSpaceAfter(self):
+        return self.style.spaceAfter
+
+    def draw(self):
+        c, st = self.canv, self.style
+        c.saveState()
+        c.setFillColor(st.textColor)
+        c.setFont(st.fontName, st.fontSize)
+        c.drawString(0, self.height - st.fontSize, self.text)
+        c.restoreState()
+
+
+@functools.lru_cache(maxsize=65536)
 def _widest_word(text, font, size):
     words = clean_cell(text).split() or [""]
     return max(stringWidth(w, font, size) for w in words)
@@ -152,15 +189,10 @@ def _table(t, width, sizing=None):
     styles = {k: ParagraphStyle(k + str(size), parent=STYLES[k], fontSize=size,
                                 leading=size * 1.25) for k in ("cell", "cellb", "cellr",
                                                                 "cellbr")}
-    head = [paragraph(clean(c), styles["cellbr" if a == "r" else "cellb"])
-            for a, c in zip(t.align, t.columns)]
-    data = [head]
-    for row in t.rows:
-        data.append([paragraph(clean(c), styles["cellr" if a == "r" else "cell"])
-                     for a, c in zip(t.align, row)])
-    for row in t.foot:
-        data.append([paragraph(clean(c), styles["cellbr" if a == "r" else "cellb"])
-                     for a, c in zip(t.align, row)])
+    cell = _CellMaker(styles, size, col_widths, t.align)
+    data = [cell.row(t.columns, bold=True)]
+    data += [cell.row(row) for row in t.rows]
+    data += [cell.row(row, bold=True) for row in t.foot]
     style = [
         ("BACKGROUND", (0, 0), (-1, 0), BAND),
         ("LINEBELOW", (0, 0), (-1, 0), 0.6, RULE),
@@ -171,6 +203,7 @@ def _table(t, width, sizing=None):
         ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
     ]
     n_rows = len(t.rows)
+    style += cell.commands(n_rows, len(t.foot))
     if n_rows:     # one command for every row's rule: per-row commands made splitting a
         # long table over pages quadratic (each split re-splits every command)
         style.append(("LINEBELOW", (0, 1), (-1, n_rows), 0.25, colors.HexColor("#e6eaee")))
@@ -180,16 +213,54 @@ def _table(t, width, sizing=None):
     table.setStyle(TableStyle(style))
     flow = []
     if t.caption:
-        flow.append(_para(t.caption, "note"))
+        flow.append(_para(t.caption, "note", width))
     flow.append(table)
     flow.append(Spacer(1, 4))
     return flow
 
 
+class _CellMaker:
+    """A table's cells: a text that fits its column on one line is a plain string, drawn
+    by the table itself in the column's font, size and alignment (style commands); only a
+    text that must wrap is a Paragraph. Paragraph layout (line breaking, fragments) was
+    most of a statement's PDF time, and nearly every cell is one short figure or word."""
+
+    def __init__(self, styles, size, col_widths, align):
+        self.styles, self.size, self.widths, self.align = styles, size, col_widths, align
+
+    def row(self, texts, bold=False):
+        return [self.cell(c, i, bold) for i, c in enumerate(texts)]
+
+    def cell(self, text, i, bold):
+        plain = " ".join(clean_cell(text).split())
+        if stringWidth(plain, BOLD if bold else FONT, self.size) <= self.widths[i] - 2 * PAD:
+            return plain
+        key = ("cellb" if bold else "cell") + ("r" if self.align[i] == "r" else "")
+        return paragraph(clean(text), self.styles[key])
+
+    def commands(self, n_rows, n_foot, header=True):
+        """Font, size and alignment of the plain-string cells (Paragraphs keep theirs)."""
+        out = [("FONTNAME", (0, 0), (-1, -1), FONT),
+               ("FONTSIZE", (0, 0), (-1, -1), self.size),
+               ("LEADING", (0, 0), (-1, -1), self.size * 1.25)]
+        if header:
+            out.append(("FONTNAME", (0, 0), (-1, 0), BOLD))
+        if n_foot:
+            out.append(("FONTNAME", (0, n_rows + 1), (-1, -1), BOLD))
+        out += [("ALIGN", (i, 0), (i, -1), "RIGHT") for i, a in enumerate(self.align)
+                if a == "r"]
+        return out
+
+
+@functools.lru_cache(maxsize=65536)
+def _clean_text(text):
+    return text.translate(_TRANSLATE).encode("cp1252", "replace").decode("cp1252")
+
+
 def clean_cell(text):
-    """A right-aligned figure cell: plain string (no wrapping), WinAnsi-safe."""
-    text = "".join(_REPLACE.get(ch, ch) for ch in str(text))
-    return text.encode("cp1252", "replace").decode("cp1252")
+    """A right-aligned figure cell: plain string (no wrapping), WinAnsi-safe (a statement
+    repeats most of its texts: each is cleaned once per process)."""
+    return _clean_text(str(text))
 
 
 def _bars_as_table(b, width):
@@ -202,23 +273,26 @@ def _bars_as_table(b, width):
 
 
 def flowables(doc, width):
-    out = [_para(doc.title, "title")]
+    out = [_para(doc.title, "title", width)]
     if doc.subtitle:
-        out.append(_para(doc.subtitle, "subtitle"))
+        out.append(_para(doc.subtitle, "subtitle", width))
     pending_heading = None
     for b in doc.blocks:
         if isinstance(b, rd.Heading):
             if pending_heading is not None:
                 out.append(pending_heading)
-            pending_heading = _para(b.text, "h2" if b.level <= 2 else "h3")
+            pending_heading = _para(b.text, "h2" if b.level <= 2 else "h3", width)
             continue
         if isinstance(b, rd.Para):
-            flow = [_para(b.text, b.style if b.style in STYLES else "normal")]
+            flow = [_para(b.text, b.style if b.style in STYLES else "normal", width)]
         elif isinstance(b, rd.KeyValues):
-            rows = [[paragraph(clean(k), STYLES["cell"]), paragraph(clean(v), STYLES["cell"])]
-                    for k, v in b.pairs]
-            t = Table(rows, colWidths=[width * 0.32, width * 0.68], hAlign="LEFT")
-            t.setStyle(TableStyle([("TEXTCOLOR", (0, 0), (0, -1), MUTE),
+            widths = [width * 0.32, width * 0.68]
+            cell = _CellMaker({"cell": STYLES["cell"]}, STYLES["cell"].fontSize,
+                              [w + 2 * PAD - 6 for w in widths], "ll")  # 0 left, 6 right
+            rows = [cell.row(pair) for pair in b.pairs]
+            t = Table(rows, colWidths=widths, hAlign="LEFT")
+            t.setStyle(TableStyle(cell.commands(len(rows), 0, header=False) + [
+                                   ("TEXTCOLOR", (0, 0), (0, -1), MUTE),
                                    ("TOPPADDING", (0, 0), (-1, -1), 1),
                                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
@@ -228,7 +302,8 @@ def flowables(doc, width):
         elif isinstance(b, rd.Bars):
             flow = _bars_as_table(b, width)
         elif isinstance(b, rd.LinkList):
-            flow = [_para(item[0].text if isinstance(item, tuple) else item.text, "normal")
+            flow = [_para(item[0].text if isinstance(item, tuple) else item.text, "normal",
+                          width)
                     for item in b.items]
         else:
             raise TypeError("cannot render block %r" % (b,))
