@@ -25,6 +25,7 @@ from meterrecord import encode, make_record
 KEY = bytes(range(32))
 BATCH = 100
 T0 = int(time.time()) - 86400
+WORKERS = 2          # fordel ingest --workers: one per core of this 2-core machine
 
 
 def row(metric, value, unit, target=""):
@@ -105,11 +106,11 @@ def free_port():
     return p
 
 
-def start_ingest(db, collectors, port):
+def start_ingest(db, collectors, port, workers=WORKERS):
     p = subprocess.Popen([sys.executable, "-m", "fordel.cli", "ingest", "--db", db,
                           "--collectors", collectors, "--host", "127.0.0.1", "--port",
-                          str(port), "--rate", "100000"], stdout=subprocess.DEVNULL,
-                         stderr=subprocess.PIPE)
+                          str(port), "--rate", "100000", "--workers", str(workers)],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     for _ in range(300):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
@@ -149,7 +150,7 @@ async def slow_clients(port, n, seconds):
         w.close()
 
 
-def run_engine(name, db, tmp):
+def run_engine(name, db, tmp, sizes=((10, 40), (100, 4)), extras=True):
     coll = tmp / ("collectors-%s.csv" % name)
     ids = ["c10-%d" % i for i in range(10)] + ["c100-%d" % i for i in range(100)] + \
         ["slow-%d" % i for i in range(10)]
@@ -157,7 +158,7 @@ def run_engine(name, db, tmp):
     port = free_port()
     p = start_ingest(db, str(coll), port)
     try:
-        for n_coll, batches in ((10, 40), (100, 4)):
+        for n_coll, batches in sizes:
             rate, p50, p99, per = asyncio.run(load(port, n_coll, batches, "c%d" % n_coll))
             label = "%s %d collectors" % (name, n_coll)
             row("records/s %s, batches of %d" % (label, BATCH), round(rate), "/s",
@@ -166,6 +167,8 @@ def run_engine(name, db, tmp):
             row("batch latency p99 %s" % label, round(p99 * 1000, 1), "ms", "< 250")
             if n_coll == 10 and name == "SQLite":
                 row("bytes per record on the wire (batches of %d)" % BATCH, round(per), "B")
+        if not extras:
+            return
         # an offered load of 20,000 records/s: 100 collectors, each a batch every 0.5 s
         rate, p50, p99, per = asyncio.run(load(port, 100, 8, "c100", every=0.5))
         label = "%s 100 collectors offering 20,000 records/s" % name
@@ -182,10 +185,25 @@ def run_engine(name, db, tmp):
         p.wait(20)
 
 
-def main():
+def main(argv=()):
+    """No arguments: the whole bench. `--only sqlite|postgresql --collectors N`: one row set
+    (records/s and latency for N collectors back to back), to re-measure one figure."""
+    import argparse
     import pathlib as pl
+    global WORKERS
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--only", choices=("sqlite", "postgresql"))
+    ap.add_argument("--collectors", type=int, choices=(10, 100))
+    ap.add_argument("--workers", type=int, default=WORKERS)
+    a = ap.parse_args(argv)
+    WORKERS = a.workers
+    sizes = [s for s in ((10, 40), (100, 4)) if a.collectors in (None, s[0])]
+    extras = a.collectors is None
     tmp = pl.Path(tempfile.mkdtemp(prefix="fordel-bench-ingest-"))
-    run_engine("SQLite", str(tmp / "bench.sqlite"), tmp)
+    if a.only != "postgresql":
+        run_engine("SQLite", str(tmp / "bench.sqlite"), tmp, sizes, extras)
+    if a.only == "sqlite":
+        return
     from fordel.devtools.pgcluster import Cluster, ClusterUnavailable
     cluster = Cluster()
     try:
@@ -194,11 +212,11 @@ def main():
         row("PostgreSQL: cluster could not start: %s" % str(e)[:120], 0, "")
         return
     try:
-        run_engine("PostgreSQL", url, tmp)
+        run_engine("PostgreSQL", url, tmp, sizes, extras)
     finally:
         cluster.stop()
     os.system("rm -rf %s" % tmp)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

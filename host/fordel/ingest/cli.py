@@ -33,9 +33,11 @@ def _open(db):
                    "(or FORDEL_STATUS_TOKEN).")
 @click.option("--rate", default=5.0, show_default=True, help="Uploads/s per collector.")
 @click.option("--max-body", default=256 * 1024, show_default=True, help="Bytes per upload.")
+@click.option("--workers", default=1, show_default=True,
+              help="Server processes on the one port (one per core; limits are per worker).")
 @click.pass_context
 def ingest_cmd(ctx, db, collectors, host, port, tls_cert, tls_key, status_token_file, rate,
-               max_body):
+               max_body, workers):
     """Receive collectors' uploads into the readings database."""
     if ctx.invoked_subcommand:
         return
@@ -48,7 +50,7 @@ def ingest_cmd(ctx, db, collectors, host, port, tls_cert, tls_key, status_token_
     import uvicorn
 
     from .registry import Registry, RegistryError
-    from .server import Ingest, Limits, make_app, uvicorn_config
+    from .server import Ingest, Limits, make_app, serve_workers, uvicorn_config
     try:
         registry = Registry(collectors)
     except (OSError, UnicodeDecodeError, RegistryError) as e:
@@ -64,11 +66,18 @@ def ingest_cmd(ctx, db, collectors, host, port, tls_cert, tls_key, status_token_
         click.echo("warning: collector %s may write any meter (meters = *)" % cid, err=True)
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, lambda *a: registry.refresh(force=True))
-    click.echo("ingest on %s://%s:%d/upload, %d collectors, db %s, status %s"
+    click.echo("ingest on %s://%s:%d/upload, %d collectors, db %s, status %s%s"
                % ("https" if tls_cert else "http", host, port, len(registry.collectors),
-                  ingest.db.path.split("@")[-1], "on" if token else "off (no token)"))
-    cfg = uvicorn_config(make_app(ingest), host, port, limits,
-                         (tls_cert, tls_key) if tls_cert else None)
+                  ingest.db.path.split("@")[-1], "on" if token else "off (no token)",
+                  ", %d workers" % workers if workers > 1 else ""))
+    tls = (tls_cert, tls_key) if tls_cert else None
+    if workers > 1:              # the database is created and migrated above, once
+        ingest.db.close()
+        serve_workers({"db": db, "collectors": os.path.abspath(collectors), "rate": rate,
+                       "max_body": max_body, "token": token or None},
+                      host, port, limits, tls, workers)
+        return
+    cfg = uvicorn_config(make_app(ingest), host, port, limits, tls)
     uvicorn.Server(cfg).run()
 
 

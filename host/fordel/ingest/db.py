@@ -14,11 +14,13 @@ reuses sequence numbers must not overwrite or lose readings).
 """
 import csv
 import datetime
+import fcntl
 import hashlib
 import json
 import sqlite3
 import threading
 
+import orjson
 from meterrecord import MAIN_FIELDS, METER_CLOCK_FIELDS, SET_DATE_FIELDS, SET_VALUE_FIELDS
 from wmbus import billing
 
@@ -78,7 +80,17 @@ def open_db(target, **kw):
     return ReadingsDB(target)
 
 
-_json = json.JSONEncoder(sort_keys=True).encode
+_json_std = json.JSONEncoder(sort_keys=True).encode
+
+
+def _json(obj):
+    """Sorted-key JSON text of a record's map. orjson (10x the standard encoder: it was 14 of
+    the ~32 us of server CPU per record); the standard encoder for what orjson does not
+    take (an int beyond 64 bits, which the checks let through as a value)."""
+    try:
+        return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS).decode()
+    except TypeError:
+        return _json_std(obj)
 
 
 def record_row(collector_id, rec, h, now, meter_time):
@@ -103,6 +115,10 @@ class Storage:
     DB-API connection in a transaction), `P` (placeholder) and `_insert_records`."""
     P = "?"
 
+    def _tx(self):
+        """A write transaction (what it reads to decide stays true until it commits)."""
+        return self._conn()
+
     def _q(self, sql):
         return sql if self.P == "?" else sql.replace("?", self.P)
 
@@ -124,13 +140,13 @@ class Storage:
         Returns {"acked", "new", "duplicate", "refused": [(seq, reason)], "conflict"}:
         acked is the highest seq up to which every record of the batch is now held (as a
         reading or a refused record), stopping before a seq held with different content."""
-        with self._conn() as c:
+        with self._tx() as c:
             return self._add(c, collector_id, items, now, address, skew)
 
     def add_batches(self, batches):
         """add_batch for several (collector_id, items, now, address, skew) in one
         transaction (group commit); a list of the results."""
-        with self._conn() as c:
+        with self._tx() as c:
             return [self._add(c, *b) for b in batches]
 
     def _add(self, c, collector_id, items, now, address, skew):
@@ -171,7 +187,7 @@ class Storage:
 
     def note(self, collector_id, now, **kw):
         """Count an event of a collector (auth_failures=1, error="...", ...)."""
-        with self._conn() as c:
+        with self._tx() as c:
             self._note(c, collector_id, now, **kw)
 
     def _note(self, c, collector_id, now, address=None, skew=None, error=None, **counts):
@@ -258,7 +274,7 @@ class Storage:
     # --- meter keys ----------------------------------------------------------------------
     def put_meter_keys(self, rows, source, now):
         """Store (meter_id, key bytes) pairs; returns (new, replaced)."""
-        with self._conn() as c:
+        with self._tx() as c:
             have = {r[0] for r in c.execute("SELECT meter_id FROM meter_keys")}
             self._many(c, "INSERT INTO meter_keys VALUES (?,?,?,?) ON CONFLICT (meter_id) "
                        "DO UPDATE SET key=excluded.key, source=excluded.source, "
@@ -348,6 +364,22 @@ class ReadingsDB(Storage):
     def _conn(self):
         return _SqliteTx(self._connection())
 
+    def _tx(self):
+        # BEGIN IMMEDIATE: the write lock from the start, so the seqs held that a batch
+        # is checked against cannot change before it commits (several ingest workers)
+        return _SqliteTx(self._connection(), "BEGIN IMMEDIATE", self._writer_file())
+
+    def _writer_file(self):
+        """A lock file beside the database that the writers of several processes (ingest
+        --workers) queue on: flock wakes the next one as soon as the lock is free, where
+        SQLite's own busy wait sleeps up to 100 ms between tries."""
+        if self.path == ":memory:":
+            return None
+        f = getattr(self._local, "writer", None)
+        if f is None:
+            f = self._local.writer = open(self.path + ".writer", "a+b")
+        return f
+
     def _insert_records(self, c, rows):
         c.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
 
@@ -372,18 +404,37 @@ class ReadingsDB(Storage):
         if c is not None:
             c.close()
             self._local.conn = None
+        f = getattr(self._local, "writer", None)
+        if f is not None:
+            f.close()
+            self._local.writer = None
 
 
 class _SqliteTx:
-    def __init__(self, conn):
-        self.c = conn
+    def __init__(self, conn, begin=None, lock_file=None):
+        self.c, self.begin, self.lock_file = conn, begin, lock_file
 
     def __enter__(self):
-        self.c.__enter__()
+        if self.lock_file is not None:
+            fcntl.flock(self.lock_file, fcntl.LOCK_EX)
+        try:
+            self.c.__enter__()
+            if self.begin:
+                self.c.execute(self.begin)
+        except BaseException:
+            self._unlock()
+            raise
         return self.c
 
     def __exit__(self, *exc):
-        return self.c.__exit__(*exc)
+        try:
+            return self.c.__exit__(*exc)
+        finally:
+            self._unlock()
+
+    def _unlock(self):
+        if self.lock_file is not None:
+            fcntl.flock(self.lock_file, fcntl.LOCK_UN)
 
 
 def reading_fields(values):
