@@ -12,14 +12,13 @@ import hashlib
 import hmac
 import json
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 
 import cbor2
 
+from fordel.devtools import ingestproc
 from meterrecord import encode, make_record
 
 KEY = bytes(range(32))
@@ -98,49 +97,21 @@ async def load(port, n_coll, batches_each, prefix, every=None):
     return n / dt, lat[len(lat) // 2], lat[int(len(lat) * 0.99)], wire[0] / n
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
-def start_ingest(db, collectors, port, workers=WORKERS):
-    p = subprocess.Popen([sys.executable, "-m", "fordel.cli", "ingest", "--db", db,
-                          "--collectors", collectors, "--host", "127.0.0.1", "--port",
-                          str(port), "--rate", "100000", "--workers", str(workers)],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    for _ in range(300):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return p
-        except OSError:
-            if p.poll() is not None:
-                raise RuntimeError(p.stderr.read().decode())
-            time.sleep(0.1)
-    raise RuntimeError("ingest did not start")
+def start_ingest(db, collectors, port, workers=None):
+    return ingestproc.start_ingest(db, collectors, port, rate=100000,
+                                   workers=workers or WORKERS)
 
 
 def rss_mb(pid):
     """Resident memory of the ingest process and its workers (--workers), MB."""
     total = 0.0
-    for p in [pid] + _children(pid):
+    for p in [pid] + ingestproc.worker_pids(pid):
         try:
             with open("/proc/%d/status" % p) as f:
                 total += sum(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
         except OSError:
             pass
     return total / 1024
-
-
-def _children(pid):
-    try:
-        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
-            kids = [int(x) for x in f.read().split()]
-    except OSError:
-        return []
-    return kids + [g for k in kids for g in _children(k)]
 
 
 async def slow_clients(port, n, seconds, server_pid):
@@ -171,7 +142,7 @@ def run_engine(name, db, tmp, sizes=((10, 40), (100, 8)), extras=True):
     ids = ["c10-%d" % i for i in range(10)] + ["c100-%d" % i for i in range(100)] + \
         ["slow-%d" % i for i in range(10)]
     coll.write_text("".join("%s,1,%s,*\n" % (c, KEY.hex()) for c in ids))
-    port = free_port()
+    port = ingestproc.free_port()
     p = start_ingest(db, str(coll), port)
     try:
         for n_coll, batches in sizes:

@@ -22,16 +22,6 @@ KEY = bytes(range(16))
 NOW = 1700000000 + 3600          # the server's clock in these tests
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_target(request, tmp_path):
-    if request.param == "sqlite":
-        return str(tmp_path / "r.sqlite")
-    url = request.getfixturevalue("pg_url")
-    from fordel.ingest.pg import reset_for_tests
-    reset_for_tests(url)
-    return url
-
-
 def serve(db_target, **kw):
     kw.setdefault("clock", lambda: NOW)
     kw.setdefault("meters", {"c1": [0x12345678, 0x99], "Søndergade-1": [0x12345678]})

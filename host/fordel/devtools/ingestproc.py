@@ -1,0 +1,70 @@
+"""`fordel ingest` as its own process on a free loopback port (as deployed), for the tests
+and the bench; and the database targets the storage tests run against."""
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+
+class IngestDidNotStart(RuntimeError):
+    pass
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def start_ingest(db, collectors, port, rate=1000, workers=1, extra=(), timeout=30):
+    """Popen of `fordel ingest` once it listens on 127.0.0.1:port; IngestDidNotStart with
+    its error output when it exits or does not listen within `timeout` s."""
+    p = subprocess.Popen([sys.executable, "-m", "fordel.cli", "ingest", "--db", db,
+                          "--collectors", str(collectors), "--host", "127.0.0.1",
+                          "--port", str(port), "--rate", str(rate), "--workers", str(workers),
+                          *extra], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return p
+        except OSError:
+            if p.poll() is not None:
+                raise IngestDidNotStart("ingest did not start: %s" % p.stderr.read().decode())
+            time.sleep(0.1)
+    p.kill()
+    raise IngestDidNotStart("ingest did not listen on %d within %d s" % (port, timeout))
+
+
+def worker_pids(pid):
+    """The processes `fordel ingest --workers N` started (children, grandchildren...)."""
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            kids = [int(x) for x in f.read().split()]
+    except OSError:
+        return []
+    return kids + [g for k in kids for g in worker_pids(k)]
+
+
+def stop_ingest(p, timeout=15):
+    """SIGINT (a graceful stop), SIGKILL if it has not ended after `timeout` s."""
+    if p.poll() is None:
+        p.send_signal(signal.SIGINT)
+    try:
+        p.wait(timeout)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait(5)
+
+
+def storage_target(kind, tmp_path, pg_url=None):
+    """A fresh database for one storage test: a SQLite file in tmp_path, or the throwaway
+    PostgreSQL cluster's database with the ingest tables dropped."""
+    if kind == "sqlite":
+        return str(tmp_path / "r.sqlite")
+    from fordel.ingest.pg import reset_for_tests
+    reset_for_tests(pg_url)
+    return pg_url
