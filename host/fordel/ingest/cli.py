@@ -95,6 +95,29 @@ def status_cmd(db, silent_days, as_json):
     click.echo(fleet_table(st))
 
 
+@ingest_cmd.command("redecode")
+@click.option("--db", required=True, help=DB_HELP)
+@click.option("--all", "redo", is_flag=True,
+              help="Re-decode every record with a key, not only those not checked yet.")
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of text.")
+def redecode_cmd(db, redo, as_json):
+    """Decode the records' raw telegrams again with the imported meter keys and compare with
+    the collector's values (results: fordel ingest status, readings export host_check)."""
+    from .redecode import RESULTS, redecode
+    counts = redecode(_open(db), redo)
+    if as_json:
+        click.echo(json.dumps(counts, sort_keys=True))
+        return
+    done = sum(counts[r] for r in RESULTS)
+    click.echo("%d records re-decoded with imported keys: %s; %d records of meters without "
+               "an imported key" % (done, ", ".join("%d %s" % (counts[r], r) for r in RESULTS
+                                                     if counts[r]) or "none", counts["no key"]))
+    bad = done - counts["agrees"] - counts["no telegram"]
+    if bad:
+        click.echo("%d records do not agree with the host re-decode: see fordel ingest "
+                   "status" % bad, err=True)
+
+
 def _ago(s):
     if s is None:
         return "never"
@@ -122,6 +145,12 @@ def fleet_table(st):
             lines.append("%s: %d refused: %s" % (cid, n, why))
         if d.get("last_error"):
             lines.append("%s: last error: %s" % (cid, d["last_error"]))
+        checks = d.get("host_redecode") or {}
+        if checks:
+            lines.append("%s: host re-decode with imported keys: %s" % (cid, ", ".join(
+                "%d %s" % (n, r) for r, n in sorted(checks.items()))))
+        for r, first in sorted((d.get("host_redecode_first") or {}).items()):
+            lines.append("%s: first %s: %s" % (cid, r, first))
     lines.append("%d meters silent for more than %d days%s"
                  % (len(st["silent_meters"]), st["silent_days"],
                     ": " + " ".join(m["meter_id"] for m in st["silent_meters"][:50])
@@ -159,7 +188,9 @@ def export_cmd(db, out, period):
     else:
         with open(out, "w", encoding="utf-8", newline="") as f:
             n = store.export_readings(f, start, end)
-    click.echo("%d readings exported" % n, err=True)
+    checks = getattr(store, "export_host_checks", {})
+    click.echo("%d readings exported%s" % (n, "; host re-decode: " + ", ".join(
+        "%d %s" % (k, r) for r, k in sorted(checks.items())) if checks else ""), err=True)
 
 
 @click.group("keys")

@@ -26,14 +26,16 @@ from wmbus import billing
 
 from .checks import METER_CLOCK_TOLERANCE_S
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3          # 3: redecoded (host-side re-decode results)
 # The reading a settlement uses, per kind of meter, first found wins (meterrecord).
 # The export carries the raw reading (value), the collector's coded value and the factors it
 # applied (JSON: the settlement refuses a reading whose factors disagree with meters.csv),
 # and the meter's own set date, its reading at the set date and its clock where the
-# meter's telegrams say them (the latest known for the set date, this record's for the clock).
+# meter's telegrams say them (the latest known for the set date, this record's for the clock);
+# host_check: the host-side re-decode of the record's telegram with the imported meter key
+# (redecode.py: agrees, differs, key error, ...; empty where not re-decoded).
 EXPORT_COLUMNS = ("meter_id", "date", "value", "kind", "source", "telegram_ref", "coded_value",
-                  "factors", "set_date", "set_date_value", "meter_time")
+                  "factors", "set_date", "set_date_value", "meter_time", "host_check")
 RECORD_COLUMNS = ("collector_id", "seq", "meter_id", "time", "rssi_dbm", "values_json",
                   "coded_json", "factors_json", "telegram", "received_at", "content_hash",
                   "meter_skew_s")
@@ -61,6 +63,11 @@ TABLES = [
     """CREATE TABLE IF NOT EXISTS meter_keys (
         meter_id TEXT PRIMARY KEY, key BLOB NOT NULL, source TEXT NOT NULL,
         imported_at INTEGER NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS redecoded (
+        collector_id TEXT NOT NULL, seq INTEGER NOT NULL, meter_id TEXT NOT NULL,
+        result TEXT NOT NULL, detail TEXT, host_values_json TEXT, at INTEGER NOT NULL,
+        PRIMARY KEY (collector_id, seq))""",
+    "CREATE INDEX IF NOT EXISTS redecoded_meter ON redecoded (meter_id)",
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
 ]
 # version 1 (before the content hash) -> 2
@@ -226,18 +233,19 @@ class Storage:
         return [tuple(r) for r in self._all(q + " ORDER BY collector_id, seq", args)]
 
     def records(self, meter_id=None):
-        q = ("SELECT collector_id, seq, meter_id, time, rssi_dbm, values_json, coded_json, "
-             "factors_json, telegram, meter_skew_s FROM records")
+        q = ("SELECT r.collector_id, r.seq, r.meter_id, time, rssi_dbm, values_json, "
+             "coded_json, factors_json, telegram, meter_skew_s, d.result FROM records r "
+             "LEFT JOIN redecoded d ON d.collector_id=r.collector_id AND d.seq=r.seq")
         args = ()
         if meter_id:
-            q += " WHERE meter_id=?"
+            q += " WHERE r.meter_id=?"
             args = (meter_id,)
-        q += " ORDER BY meter_id, time, collector_id, seq"
-        for row in self._iter(q, args):
+        q += " ORDER BY r.meter_id, time, r.collector_id, r.seq"
+        for row in self._iter(self._q(q), args):
             yield {"collector_id": row[0], "seq": row[1], "meter_id": row[2], "time": row[3],
                    "rssi_dbm": row[4], "values": json.loads(row[5]),
                    "coded": json.loads(row[6]), "factors": json.loads(row[7]),
-                   "telegram": bytes(row[8]), "meter_skew_s": row[9]}
+                   "telegram": bytes(row[8]), "meter_skew_s": row[9], "host_check": row[10]}
 
     def export_readings(self, out, start=None, end=None):
         """Write the readings CSV (one row per meter and day: the day's last reading of the
@@ -262,12 +270,15 @@ class Storage:
             last[(r["meter_id"], day)] = (
                 values[field], "%s:%d" % (r["collector_id"], r["seq"]), r["coded"].get(field),
                 r["factors"], set_date.get(r["meter_id"], (None, None)),
-                _first(values, METER_CLOCK_FIELDS))
+                _first(values, METER_CLOCK_FIELDS), r["host_check"])
         n = 0
-        for (mid, day), (value, ref, coded, factors, sd, clock) in sorted(last.items()):
+        self.export_host_checks = {}
+        for (mid, day), (value, ref, coded, factors, sd, clock, check) in sorted(last.items()):
             w.writerow((mid, day.isoformat(), _num(value), "reading", "collector", ref,
                         _num(coded), json.dumps(factors, sort_keys=True) if factors else "",
-                        _text(sd[0]), _num(sd[1]), _text(clock)))
+                        _text(sd[0]), _num(sd[1]), _text(clock), _text(check)))
+            if check:
+                self.export_host_checks[check] = self.export_host_checks.get(check, 0) + 1
             n += 1
         return n
 
@@ -275,7 +286,11 @@ class Storage:
     def put_meter_keys(self, rows, source, now):
         """Store (meter_id, key bytes) pairs; returns (new, replaced)."""
         with self._tx() as c:
-            have = {r[0] for r in c.execute("SELECT meter_id FROM meter_keys")}
+            have = {r[0]: bytes(r[1])
+                    for r in c.execute("SELECT meter_id, key FROM meter_keys")}
+            changed = [(m,) for m, k in rows if have.get(m, k) != k]
+            if changed:            # re-decoded with the old key: to be done again
+                self._many(c, "DELETE FROM redecoded WHERE meter_id=?", changed)
             self._many(c, "INSERT INTO meter_keys VALUES (?,?,?,?) ON CONFLICT (meter_id) "
                        "DO UPDATE SET key=excluded.key, source=excluded.source, "
                        "imported_at=excluded.imported_at",
@@ -289,6 +304,35 @@ class Storage:
 
     def meter_key_count(self):
         return self._all("SELECT COUNT(*) FROM meter_keys")[0][0]
+
+    # --- host-side re-decode (redecode.py) -------------------------------------------------
+    def redecode_page(self, after, redo=False, limit=500):
+        """Up to `limit` records after (collector_id, seq) whose meter has an imported key and
+        that were not re-decoded with that key yet (all of them with redo): tuples
+        (collector_id, seq, meter_id, values_json, telegram, key). A key imported anew
+        drops its meter's results (put_meter_keys), so they are re-decoded with it."""
+        cid, seq = after
+        return self._all(
+            "SELECT r.collector_id, r.seq, r.meter_id, r.values_json, r.telegram, k.key "
+            "FROM records r JOIN meter_keys k ON k.meter_id=r.meter_id "
+            "LEFT JOIN redecoded d ON d.collector_id=r.collector_id AND d.seq=r.seq "
+            "WHERE (r.collector_id>? OR (r.collector_id=? AND r.seq>?)) "
+            "AND (?=1 OR d.seq IS NULL) "
+            "ORDER BY r.collector_id, r.seq LIMIT %d" % int(limit),
+            (cid, cid, seq, 1 if redo else 0))
+
+    def put_redecoded(self, rows):
+        """Store re-decode results (collector_id, seq, meter_id, result, detail,
+        host_values_json, at), replacing earlier ones."""
+        with self._tx() as c:
+            self._many(c, "INSERT INTO redecoded VALUES (?,?,?,?,?,?,?) "
+                       "ON CONFLICT (collector_id, seq) DO UPDATE SET result=excluded.result, "
+                       "detail=excluded.detail, host_values_json=excluded.host_values_json, "
+                       "at=excluded.at", rows)
+
+    def records_without_key(self):
+        return self._all("SELECT COUNT(*) FROM records r LEFT JOIN meter_keys k "
+                         "ON k.meter_id=r.meter_id WHERE k.meter_id IS NULL")[0][0]
 
     # --- fleet status --------------------------------------------------------------------
     def fleet(self, now, silent_days=3):
@@ -309,6 +353,16 @@ class Storage:
                 "GROUP BY collector_id, reason"):
             d = out.setdefault(cid, {}).setdefault("refused_records", {})
             d[reason] = n
+        for cid, result, n, first in self._all(
+                "SELECT collector_id, result, COUNT(*), MIN(seq) FROM redecoded "
+                "GROUP BY collector_id, result"):
+            d = out.setdefault(cid, {}).setdefault("host_redecode", {})
+            d[result] = n
+            if result not in ("agrees", "no telegram"):
+                detail = self._all("SELECT detail FROM redecoded WHERE collector_id=? AND "
+                                   "seq=?", (cid, first))[0][0]
+                out[cid].setdefault("host_redecode_first", {})[result] = (
+                    "seq %d: %s" % (first, detail))
         cols = ("last_contact", "last_address", "clock_skew_s") + STAT_COUNTERS + (
             "last_error", "last_error_at")
         for row in self._all("SELECT collector_id, %s FROM collector_stats" % ", ".join(cols)):
@@ -316,6 +370,7 @@ class Storage:
         for d in out.values():
             d.setdefault("records", 0)
             d.setdefault("refused_records", {})
+            d.setdefault("host_redecode", {})
             lc = d.get("last_contact")
             d["since_contact_s"] = None if lc is None else now - lc
         silent = [{"meter_id": m, "last_reading": t, "days": (now - t) // 86400}
@@ -347,6 +402,8 @@ class ReadingsDB(Storage):
             if existed and "content_hash" not in cols:
                 for sql in MIGRATE_1_2:
                     c.execute(sql)
+            c.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+        elif v < SCHEMA_VERSION:     # 2 -> 3: a new table, made above
             c.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
         elif v > SCHEMA_VERSION:
             raise RuntimeError("%s has schema version %d, this fordel knows %d"

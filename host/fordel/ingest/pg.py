@@ -38,6 +38,8 @@ class PgReadingsDB(Storage):
                     for sql in MIGRATE_1_2:
                         c.execute(_pg(sql))
                 c.execute("INSERT INTO schema_version VALUES (%s)", (SCHEMA_VERSION,))
+            elif v < SCHEMA_VERSION:     # 2 -> 3: a new table, made above
+                c.execute("INSERT INTO schema_version VALUES (%s)", (SCHEMA_VERSION,))
             elif v > SCHEMA_VERSION:
                 raise RuntimeError("database has schema version %d, this fordel knows %d"
                                    % (v, SCHEMA_VERSION))
@@ -69,6 +71,6 @@ class PgReadingsDB(Storage):
 def reset_for_tests(url):
     """Drop the ingest tables (a throwaway test database only)."""
     with psycopg.connect(url, autocommit=True) as c:
-        for t in ("records", "refused_records", "collector_stats", "meter_keys",
+        for t in ("records", "refused_records", "collector_stats", "meter_keys", "redecoded",
                   "schema_version"):
             c.execute("DROP TABLE IF EXISTS %s" % t)
