@@ -315,3 +315,34 @@ def test_a_thousand_idle_connections_do_not_lock_out_collectors(tmp_path):
             c.close()
         s.shutdown()
         s.db.close()
+
+
+def test_a_seq_stored_by_another_worker_meanwhile_is_a_duplicate_not_an_error(pg_url):
+    """Two ingest workers with batches of one collector: between this batch's check of the
+    seqs held and its insert, the other worker stores seq 1. The batch is checked again:
+    seq 1 counts as a duplicate, seq 2 is stored, nothing twice."""
+    from fordel.ingest.db import BatchItem
+    from fordel.ingest.pg import PgReadingsDB, reset_for_tests
+    from meterrecord import from_map
+    reset_for_tests(pg_url)
+    mine, other = PgReadingsDB(pg_url), PgReadingsDB(pg_url)
+
+    def item(seq):
+        raw = rec(seq)
+        return BatchItem(seq, raw, from_map(cbor2.loads(raw)))
+
+    insert = mine._insert_records
+    raced = []
+
+    def insert_after_the_other_worker(c, rows):
+        if not raced:
+            raced.append(other.add_batch("c1", [item(1)], NOW))
+        insert(c, rows)
+
+    mine._insert_records = insert_after_the_other_worker
+    res = mine.add_batch("c1", [item(1), item(2)], NOW)
+    assert raced[0]["new"] == 1
+    assert (res["acked"], res["new"], res["duplicate"], res["conflict"]) == (2, 1, 1, None)
+    assert sorted(r["seq"] for r in mine.records()) == [1, 2]
+    mine.close()
+    other.close()

@@ -7,6 +7,7 @@ at start. Sizing, retention and partitioning for a large fleet: docs/ingest.md.
 import re
 
 import psycopg
+import psycopg.errors
 from psycopg_pool import ConnectionPool
 
 from .db import MIGRATE_1_2, RECORD_COLUMNS, SCHEMA_VERSION, TABLES, Storage
@@ -46,6 +47,15 @@ class PgReadingsDB(Storage):
 
     def _conn(self):
         return self.pool.connection()
+
+    def add_batch(self, *a, **kw):
+        try:
+            return super().add_batch(*a, **kw)
+        except psycopg.errors.UniqueViolation:
+            # another ingest worker stored some of these seqs between this batch's check of
+            # what is held and its COPY (one collector on two connections): rolled back,
+            # checked again against what is held now
+            return super().add_batch(*a, **kw)
 
     def _many(self, c, sql, rows):
         with c.cursor() as cur:
