@@ -1,5 +1,6 @@
 """`fordel ingest` (the upload server), `fordel ingest status` (the fleet),
 `fordel readings export` and `fordel keys import`."""
+import contextlib
 import datetime
 import json
 import os
@@ -17,6 +18,16 @@ def _open(db):
         return open_db(db)
     except Exception as e:  # sqlite3 / psycopg errors: name the database and the reason
         raise click.ClickException("cannot open database %s: %s" % (db, e))
+
+
+@contextlib.contextmanager
+def _opened(db):
+    """The database for one command, closed after (PostgreSQL: the pool's threads)."""
+    store = _open(db)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 @click.group("ingest", invoke_without_command=True)
@@ -88,7 +99,8 @@ def ingest_cmd(ctx, db, collectors, host, port, tls_cert, tls_key, status_token_
 @click.option("--json", "as_json", is_flag=True, help="JSON instead of a table.")
 def status_cmd(db, silent_days, as_json):
     """The fleet: per collector last contact, records, gaps, clock skew, errors."""
-    st = _open(db).fleet(int(time.time()), silent_days)
+    with _opened(db) as store:
+        st = store.fleet(int(time.time()), silent_days)
     if as_json:
         click.echo(json.dumps(st, indent=1, sort_keys=True))
         return
@@ -104,7 +116,8 @@ def redecode_cmd(db, redo, as_json):
     """Decode the records' raw telegrams again with the imported meter keys and compare with
     the collector's values (results: fordel ingest status, readings export host_check)."""
     from .redecode import RESULTS, redecode
-    counts = redecode(_open(db), redo)
+    with _opened(db) as store:
+        counts = redecode(store, redo)
     if as_json:
         click.echo(json.dumps(counts, sort_keys=True))
         return
@@ -182,13 +195,13 @@ def export_cmd(db, out, period):
     start, end = _period(period)
     if not db.startswith("postgres") and not os.path.exists(db):
         raise click.ClickException("no database %s" % db)
-    store = _open(db)
-    if out == "-":
-        n = store.export_readings(sys.stdout, start, end)
-    else:
-        with open(out, "w", encoding="utf-8", newline="") as f:
-            n = store.export_readings(f, start, end)
-    checks = getattr(store, "export_host_checks", {})
+    checks = {}
+    with _opened(db) as store:
+        if out == "-":
+            n = store.export_readings(sys.stdout, start, end, checks)
+        else:
+            with open(out, "w", encoding="utf-8", newline="") as f:
+                n = store.export_readings(f, start, end, checks)
     click.echo("%d readings exported%s" % (n, "; host re-decode: " + ", ".join(
         "%d %s" % (k, r) for r, k in sorted(checks.items())) if checks else ""), err=True)
 
@@ -209,5 +222,6 @@ def keys_import_cmd(file, db):
             pairs = read_meter_keys(f.read(), os.path.basename(file))
     except (OSError, UnicodeDecodeError, KeyFileError) as e:
         raise click.ClickException(str(e))
-    new, replaced = _open(db).put_meter_keys(pairs, os.path.basename(file), int(time.time()))
+    with _opened(db) as store:
+        new, replaced = store.put_meter_keys(pairs, os.path.basename(file), int(time.time()))
     click.echo("%d meter keys from %s: %d new, %d replaced" % (len(pairs), file, new, replaced))

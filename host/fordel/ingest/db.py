@@ -247,9 +247,10 @@ class Storage:
                    "coded": json.loads(row[6]), "factors": json.loads(row[7]),
                    "telegram": bytes(row[8]), "meter_skew_s": row[9], "host_check": row[10]}
 
-    def export_readings(self, out, start=None, end=None):
+    def export_readings(self, out, start=None, end=None, host_checks=None):
         """Write the readings CSV (one row per meter and day: the day's last reading of the
-        meter's main value) to the text stream `out`; returns the number of rows."""
+        meter's main value) to the text stream `out`; returns the number of rows.
+        host_checks: a dict to count the rows' host re-decode results in."""
         w = csv.writer(out, lineterminator="\n")
         w.writerow(EXPORT_COLUMNS)
         last = {}
@@ -272,13 +273,14 @@ class Storage:
                 r["factors"], set_date.get(r["meter_id"], (None, None)),
                 _first(values, METER_CLOCK_FIELDS), r["host_check"])
         n = 0
-        self.export_host_checks = {}
+        if host_checks is None:
+            host_checks = {}
         for (mid, day), (value, ref, coded, factors, sd, clock, check) in sorted(last.items()):
             w.writerow((mid, day.isoformat(), _num(value), "reading", "collector", ref,
                         _num(coded), json.dumps(factors, sort_keys=True) if factors else "",
                         _text(sd[0]), _num(sd[1]), _text(clock), _text(check)))
             if check:
-                self.export_host_checks[check] = self.export_host_checks.get(check, 0) + 1
+                host_checks[check] = host_checks.get(check, 0) + 1
             n += 1
         return n
 
