@@ -105,7 +105,7 @@ def start_ingest(db, collectors, port, workers=None):
 def rss_mb(pid):
     """Resident memory of the ingest process and its workers (--workers), MB."""
     total = 0.0
-    for p in [pid] + ingestproc.worker_pids(pid):
+    for p in [pid] + ingestproc.child_pids(pid):
         try:
             with open("/proc/%d/status" % p) as f:
                 total += sum(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))

@@ -147,16 +147,21 @@ def test_every_record_exactly_once_through_faults_and_a_killed_ingest(tmp_path, 
                     time.sleep(0.5)
                     ingest = start_ingest(db_target, str(collectors), port)
                 else:
-                    os.kill(worker_pids(ingest.pid)[0], signal.SIGKILL)
+                    workers_before = worker_pids(ingest.pid)
+                    assert len(workers_before) == 2, workers_before
+                    os.kill(workers_before[0], signal.SIGKILL)
                 killed = True
             time.sleep(0.05)
         out, err = mp.communicate(timeout=30)
     finally:
         if mp.poll() is None:
             mp.kill()
+        workers_after = worker_pids(ingest.pid)
         stop_ingest(ingest)
         proxy.close()
     assert mp.returncode == 0, out + err
+    if workers == 2:        # the killed worker was replaced by the supervisor
+        assert workers_before[0] not in workers_after and len(workers_after) == 2
     st = json.loads(out.strip().splitlines()[-1])
     assert killed and st["store"]["acked"] == N - 1
     recs = list(db.records())

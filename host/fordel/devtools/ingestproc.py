@@ -39,14 +39,28 @@ def start_ingest(db, collectors, port, rate=1000, workers=1, extra=(), timeout=3
     raise IngestDidNotStart("ingest did not listen on %d within %d s" % (port, timeout))
 
 
-def worker_pids(pid):
-    """The processes `fordel ingest --workers N` started (children, grandchildren...)."""
+def child_pids(pid):
+    """Every process below pid (children, grandchildren...)."""
     try:
         with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
             kids = [int(x) for x in f.read().split()]
     except OSError:
         return []
-    return kids + [g for k in kids for g in worker_pids(k)]
+    return kids + [g for k in kids for g in child_pids(k)]
+
+
+def worker_pids(pid):
+    """The server processes `fordel ingest --workers N` started (uvicorn's supervisor spawns
+    them with multiprocessing; its resource tracker is not one)."""
+    out = []
+    for k in child_pids(pid):
+        try:
+            with open("/proc/%d/cmdline" % k, "rb") as f:
+                if b"multiprocessing.spawn" in f.read():
+                    out.append(k)
+        except OSError:
+            pass
+    return out
 
 
 def stop_ingest(p, timeout=15):

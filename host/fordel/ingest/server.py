@@ -57,6 +57,7 @@ class Limits:
     uploads_at_once = 256            # bodies being read at the same time
     backlog = 2048
     max_connections = 4000           # beyond: 503
+    shutdown_s = 10                  # a stop waits this long for requests in progress
 
 
 def canonical_request(path, collector_id, key_id, ctime, length):
@@ -474,7 +475,8 @@ def uvicorn_config(app, host, port, limits, tls=None, workers=1):
     return uvicorn.Config(app, host=host, port=port, http=proto, lifespan="off",
                           backlog=limits.backlog, timeout_keep_alive=limits.keep_alive_s,
                           limit_concurrency=limits.max_connections, access_log=False,
-                          log_level="warning", server_header=False, **kw)
+                          log_level="warning", server_header=False,
+                          timeout_graceful_shutdown=limits.shutdown_s, **kw)
 
 
 WORKER_SETTINGS = "FORDEL_INGEST_WORKER"
