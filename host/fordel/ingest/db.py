@@ -107,6 +107,26 @@ def record_row(collector_id, rec, h, now, meter_time):
             bytes(rec["telegram"]), now, h, skew)
 
 
+class _Group:
+    """What a group of batches writes at its end: records, refused records, and per
+    collector its counters and the seqs the group holds so far."""
+
+    def __init__(self):
+        self.rows, self.refused, self.notes, self.held = [], [], {}, {}
+
+    def note(self, collector_id, now, address, skew, conflict, error):
+        _, kw = self.notes.get(collector_id, (now, {"uploads": 0, "seq_conflicts": 0}))
+        kw["uploads"] += 1
+        kw["seq_conflicts"] += 1 if conflict else 0
+        if address is not None:
+            kw["address"] = address
+        if skew is not None:
+            kw["skew"] = skew
+        if error:
+            kw["error"] = error
+        self.notes[collector_id] = (now, kw)
+
+
 class BatchItem:
     """One record of an upload: seq, raw bytes, decoded record, why it cannot be a reading
     (None if it can) and the meter's own clock (unix s) if the telegram has one."""
@@ -147,27 +167,44 @@ class Storage:
         Returns {"acked", "new", "duplicate", "refused": [(seq, reason)], "conflict"}:
         acked is the highest seq up to which every record of the batch is now held (as a
         reading or a refused record), stopping before a seq held with different content."""
-        with self._tx() as c:
-            return self._add(c, collector_id, items, now, address, skew)
+        return self.add_batches([(collector_id, items, now, address, skew)])[0]
 
     def add_batches(self, batches):
         """add_batch for several (collector_id, items, now, address, skew) in one
-        transaction (group commit); a list of the results."""
+        transaction (group commit); a list of the results. The group's records are written
+        with one insert (COPY on PostgreSQL) and each collector's counters with one
+        statement: on PostgreSQL every statement is a round trip to the server."""
+        g = _Group()
         with self._tx() as c:
-            return [self._add(c, *b) for b in batches]
+            out = [self._add(c, g, *b) for b in batches]
+            if g.rows:
+                self._insert_records(c, g.rows)
+            if g.refused:
+                self._many(c, "INSERT INTO refused_records VALUES (?,?,?,?,?,?)", g.refused)
+            for cid, (now, kw) in g.notes.items():
+                self._note(c, cid, now, **kw)
+        return out
 
-    def _add(self, c, collector_id, items, now, address, skew):
-        lo, hi = items[0].seq, items[-1].seq
-        held = {}
-        for seq, h in c.execute(self._q(
-                "SELECT seq, content_hash FROM records WHERE collector_id=? "
-                "AND seq BETWEEN ? AND ?"), (collector_id, lo, hi)):
-            held[seq] = bytes(h) if h is not None else None
-        for seq, h in c.execute(self._q(
-                "SELECT seq, content_hash FROM refused_records WHERE collector_id=? "
-                "AND seq BETWEEN ? AND ?"), (collector_id, lo, hi)):
-            held.setdefault(seq, bytes(h))
-        rows, refused, acked, dup, conflict = [], [], None, 0, None
+    def _held(self, c, collector_id, lo, hi):
+        """{seq: content hash} of the seqs lo..hi held as readings or refused records
+        (one query: on PostgreSQL one round trip)."""
+        rows = c.execute(self._q(
+            "SELECT seq, content_hash, 0 FROM records WHERE collector_id=? "
+            "AND seq BETWEEN ? AND ? UNION ALL "
+            "SELECT seq, content_hash, 1 FROM refused_records WHERE collector_id=? "
+            "AND seq BETWEEN ? AND ?"), (collector_id, lo, hi, collector_id, lo, hi)).fetchall()
+        held = {seq: bytes(h) if h is not None else None for seq, h, refused in rows
+                if not refused}
+        for seq, h, refused in rows:
+            if refused:
+                held.setdefault(seq, bytes(h))
+        return held
+
+    def _add(self, c, g, collector_id, items, now, address, skew):
+        held = self._held(c, collector_id, items[0].seq, items[-1].seq)
+        held.update(g.held.get(collector_id, ()))      # earlier batches of this group
+        mine = g.held.setdefault(collector_id, {})
+        new, refused, acked, dup, conflict = 0, [], None, 0, None
         for it in items:
             h = content_hash(it.raw)
             if it.seq in held:
@@ -179,17 +216,14 @@ class Storage:
             elif it.problem:
                 refused.append((collector_id, it.seq, h, it.problem, bytes(it.raw), now))
             else:
-                rows.append(record_row(collector_id, it.rec, h, now, it.meter_time))
-            held[it.seq] = h
+                g.rows.append(record_row(collector_id, it.rec, h, now, it.meter_time))
+                new += 1
+            held[it.seq] = mine[it.seq] = h
             acked = it.seq
-        if rows:
-            self._insert_records(c, rows)
-        if refused:
-            self._many(c, "INSERT INTO refused_records VALUES (?,?,?,?,?,?)", refused)
-        self._note(c, collector_id, now, address=address, skew=skew, uploads=1,
-                   seq_conflicts=1 if conflict else 0,
-                   error=conflict or (refused[-1][3] if refused else None))
-        return {"acked": acked, "new": len(rows), "duplicate": dup,
+        g.refused.extend(refused)
+        g.note(collector_id, now, address, skew, conflict,
+               conflict or (refused[-1][3] if refused else None))
+        return {"acked": acked, "new": new, "duplicate": dup,
                 "refused": [(r[1], r[3]) for r in refused], "conflict": conflict}
 
     def note(self, collector_id, now, **kw):
@@ -442,12 +476,8 @@ class ReadingsDB(Storage):
     def _insert_records(self, c, rows):
         c.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
 
-    def add_batch(self, *a, **kw):
+    def add_batches(self, *a, **kw):             # add_batch comes here too
         with self._lock:                         # one writer
-            return super().add_batch(*a, **kw)
-
-    def add_batches(self, *a, **kw):
-        with self._lock:
             return super().add_batches(*a, **kw)
 
     def note(self, *a, **kw):
