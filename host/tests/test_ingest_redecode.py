@@ -127,3 +127,44 @@ def _csv_rows(path):
     import csv
     with open(path, encoding="utf-8") as f:
         return list(csv.DictReader(f))
+
+
+class _CompactDecoder:
+    """Stands in for the wM-Bus decoder in one respect only: a compact frame (here b"C...")
+    decodes once a full frame (b"F...") of the same format was decoded by this decoder,
+    else it raises UNKNOWN_FORMAT (shared/wmbus/decoder.py; real frames:
+    shared/tests/test_compact_formats.py)."""
+
+    def __init__(self, **kw):
+        self.learnt = False
+
+    def decode(self, frame, key=None, driver=None):
+        from wmbus import WMBusError
+        from wmbus.errors import UNKNOWN_FORMAT
+        if frame.startswith(b"F"):
+            self.learnt = True
+        elif not self.learnt:
+            raise WMBusError("compact frame format 1234 unknown", "20096221", UNKNOWN_FORMAT)
+        return {"total_m3": 1.5}
+
+
+def test_a_compact_frame_after_its_full_frame_was_checked_in_an_earlier_run(
+        tmp_path, monkeypatch):
+    """Run 1 re-decodes the full frame; the compact frame arrives later, and run 2 (a new
+    decoder) must learn the format from the meter's stored full frame instead of calling
+    the compact frame a decode error."""
+    from fordel.ingest import redecode as rd
+    monkeypatch.setattr(rd, "Decoder", _CompactDecoder)
+    db = open_db(str(tmp_path / "r.sqlite"))
+    mid = int(WATER["expected"]["id"], 16)
+
+    def record(seq, frame):
+        return _item(seq, make_record("c1", mid, NOW - 600 + seq, -70, {"total_m3": 1.5},
+                                      {}, {}, frame))
+    db.add_batch("c1", [record(0, b"F-full")], NOW)
+    db.put_meter_keys([(WATER["expected"]["id"], bytes.fromhex(WATER["key"]))], "k", NOW)
+    assert rd.redecode(db)["agrees"] == 1
+    db.add_batch("c1", [record(1, b"C-compact")], NOW)
+    counts = rd.redecode(db)
+    assert (counts["agrees"], counts["decode error"]) == (1, 0)
+    db.close()

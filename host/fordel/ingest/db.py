@@ -366,6 +366,13 @@ class Storage:
                        "detail=excluded.detail, host_values_json=excluded.host_values_json, "
                        "at=excluded.at", rows)
 
+    def meter_telegrams(self, meter_id, limit=50):
+        """The meter's latest stored telegrams with their values JSON, oldest first."""
+        rows = self._all("SELECT telegram, values_json, time FROM records WHERE meter_id=? "
+                         "AND LENGTH(telegram) > 0 ORDER BY time DESC LIMIT %d" % int(limit),
+                         (meter_id,))
+        return [(t, v) for t, v, _ in reversed(rows)]
+
     def records_without_key(self):
         return self._all("SELECT COUNT(*) FROM records r LEFT JOIN meter_keys k "
                          "ON k.meter_id=r.meter_id WHERE k.meter_id IS NULL")[0][0]

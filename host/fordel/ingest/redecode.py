@@ -71,11 +71,31 @@ def check_record(decoder, values, telegram, key):
             return "key error", e.reason, None
         if e.code == wmerrors.NOT_ENCRYPTED:
             return "not encrypted", e.reason, None
+        if e.code == wmerrors.UNKNOWN_FORMAT:
+            return "decode error", UNKNOWN_FORMAT_DETAIL, None
         return "decode error", "%s: %s" % (e.kind, e.reason), None
     diff = compare(values, host)
     if diff:
         return "differs", "; ".join("%s: collector %r, host %r" % d for d in diff), host
     return "agrees", None, host
+
+
+UNKNOWN_FORMAT_DETAIL = "compact frame of a format not seen yet"
+
+
+def learn_formats(db, decoder, meter_id, key, limit=50):
+    """A compact frame names its format only by a signature; the full frame that shows the
+    format may have been re-decoded in an earlier run. Decode the meter's latest full
+    telegrams (errors ignored) so the decoder knows their formats; True if any decoded."""
+    learnt = False
+    for telegram, values_json in db.meter_telegrams(meter_id, limit):
+        try:
+            decoder.decode(bytes(telegram), key=key,
+                           driver=json.loads(values_json).get("meter"))
+            learnt = True
+        except WMBusError:
+            pass
+    return learnt
 
 
 def redecode(db, redo=False, now=None, page=500):
@@ -95,6 +115,8 @@ def redecode(db, redo=False, now=None, page=500):
         for cid, seq, mid, values_json, telegram, key in rows:
             values = json.loads(values_json)
             result, detail, host = check_record(dec, values, bytes(telegram), bytes(key))
+            if detail == UNKNOWN_FORMAT_DETAIL and learn_formats(db, dec, mid, bytes(key)):
+                result, detail, host = check_record(dec, values, bytes(telegram), bytes(key))
             counts[result] += 1
             out.append((cid, seq, mid, result, detail,
                         None if host is None else json.dumps(host, sort_keys=True, default=str),
