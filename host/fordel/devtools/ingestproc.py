@@ -30,6 +30,8 @@ def start_ingest(db, collectors, port, rate=1000, workers=1, extra=(), timeout=3
     while time.monotonic() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            if workers > 1:
+                _wait_workers_started(p.pid, workers, deadline)
             return p
         except OSError:
             if p.poll() is not None:
@@ -61,6 +63,30 @@ def worker_pids(pid):
         except OSError:
             pass
     return out
+
+
+def _cpu_ticks(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def _wait_workers_started(pid, workers, deadline):
+    """The socket listens as soon as the supervisor binds it, before its workers are up:
+    connections opened then all go to the first worker that is. Wait until the workers
+    exist and their CPU time stood still for 0.3 s (imports and start-up done)."""
+    last = None
+    while time.monotonic() < deadline:
+        pids = worker_pids(pid)
+        try:
+            ticks = [_cpu_ticks(k) for k in pids]
+        except OSError:
+            ticks = None
+        if len(pids) == workers and ticks and ticks == last:
+            return
+        last = ticks
+        time.sleep(0.3)
+    raise IngestDidNotStart("%d ingest workers not started" % workers)
 
 
 def stop_ingest(p, timeout=15):
