@@ -3,18 +3,14 @@ body against cbor2, and real uploads to the real ingest server (fordel.ingest), 
 and over HTTPS with a test CA; a server that accepts and never answers, an unsigned answer
 and a seq conflict each end in a counted, named error, and nothing is released unstored."""
 import binascii
-import datetime
 import json
 import socket
 import subprocess
 import threading
 
 import cbor2
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
+from fordel.devtools.testca import make_ca
 from fordel.ingest.server import serve_in_thread
 from fordel.paths import FIRMWARE, micropython_binary
 from meterrecord import encode, make_record
@@ -214,36 +210,6 @@ out["clock_set"] = list(clock_set)
         s.close()
     assert "not signed with our key" in out["r"][0]
     assert out["acked"] == -1 and out["clock_set"] == []
-
-
-def make_ca(tmp_path):
-    """A test CA and a server certificate for localhost, signed by it."""
-    def name(cn):
-        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
-    start = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=1)
-    end = start + datetime.timedelta(days=30)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca = (x509.CertificateBuilder().subject_name(name("fordel test CA"))
-          .issuer_name(name("fordel test CA")).public_key(ca_key.public_key())
-          .serial_number(x509.random_serial_number()).not_valid_before(start)
-          .not_valid_after(end)
-          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-          .sign(ca_key, hashes.SHA256()))
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = (x509.CertificateBuilder().subject_name(name("localhost")).issuer_name(ca.subject)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(start).not_valid_after(end)
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]),
-                           critical=False)
-            .sign(ca_key, hashes.SHA256()))
-    paths = {n: tmp_path / n for n in ("ca.der", "ca.pem", "cert.pem", "key.pem")}
-    paths["ca.der"].write_bytes(ca.public_bytes(serialization.Encoding.DER))
-    paths["ca.pem"].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    paths["cert.pem"].write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    paths["key.pem"].write_bytes(key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption()))
-    return {n: str(p) for n, p in paths.items()}
 
 
 def test_https_upload_verified_against_a_test_ca(tmp_path):

@@ -12,19 +12,19 @@ import hashlib
 import hmac
 import json
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 
 import cbor2
 
+from fordel.devtools import ingestproc
 from meterrecord import encode, make_record
 
 KEY = bytes(range(32))
 BATCH = 100
 T0 = int(time.time()) - 86400
+WORKERS = 2          # fordel ingest --workers: one per core of this 2-core machine
 
 
 def row(metric, value, unit, target=""):
@@ -39,7 +39,7 @@ def record(cid, seq, meter):
     coded = {"current_consumption_hca": (1234 + seq % 100) * 1.25,
              "consumption_at_set_date_hca": 1375.0}
     telegram = bytes(range(40)) * 3
-    return encode(make_record(cid, meter, T0 + seq, -71, values, coded,
+    return encode(make_record(cid, meter, T0 + seq % 80000, -71, values, coded,
                               {"kq": 1.25, "kc": 1.0, "reduction": 1.0}, telegram), seq)
 
 
@@ -57,37 +57,53 @@ def request(cid, seq0):
     return head + body
 
 
-async def collector(port, cid, batches, lat, wire, every=None, phase=0.0):
-    """Send `batches` batches one after the other (every=None: as fast as answered), or one
-    every `every` seconds from `phase` on (an offered load)."""
-    r, w = await asyncio.open_connection("127.0.0.1", port)
-    reqs = [request(cid, i * BATCH) for i in range(batches)]   # built before the clock
+async def collector(port, reqs, lat, wire, ready, every=None, phase=0.0, reconnect=False):
+    """Send the requests one after the other (every=None: as fast as answered), or one
+    every `every` seconds from `phase` on (an offered load). reconnect: each on a
+    connection of its own, as the firmware's uplink does (it connects for a batch and
+    closes after the answer; the latency then includes the connect); else all on one
+    kept-alive connection."""
+    conn = None if reconnect else await asyncio.open_connection("127.0.0.1", port)
+    ready.append(1)
     await start.wait()
     t0 = time.perf_counter() + phase
     for k, req in enumerate(reqs):
         if every is not None:
             await asyncio.sleep(max(0.0, t0 + k * every - time.perf_counter()))
         t = time.perf_counter()
+        r, w = conn or await asyncio.open_connection("127.0.0.1", port)
         w.write(req)
         await w.drain()
         head = await r.readuntil(b"\r\n\r\n")
         n = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
         body = await r.readexactly(n)
-        if not head.startswith(b"HTTP/1.1 200"):
-            raise RuntimeError("upload answered %s" % (head + body)[:300])
+        if reconnect:
+            w.close()
+        if not head.startswith(b"HTTP/1.1 200") or b'"new": %d' % BATCH not in body:
+            raise RuntimeError("upload not stored new: %s" % (head + body)[:300])
         lat.append(time.perf_counter() - t)
         wire[0] += len(req) + len(head) + n
-    w.close()
+    if conn:
+        conn[1].close()
 
 
-async def load(port, n_coll, batches_each, prefix, every=None):
+async def load(port, n_coll, batches_each, prefix, every=None, seq0=0, reconnect=False):
+    """n_coll collectors "<prefix>-<i>" sending batches of seqs seq0, seq0+100, ...: every
+    request is built (and every connection open) before the clock starts, and every batch
+    must be stored as new (a bench of duplicates would measure less work)."""
     global start
     start = asyncio.Event()
-    lat, wire = [], [0]
-    tasks = [asyncio.create_task(collector(
-        port, "%s-%d" % (prefix, i), batches_each, lat, wire, every,
-        (every or 0) * i / n_coll)) for i in range(n_coll)]
-    await asyncio.sleep(0.2 + n_coll * 0.05)       # connected, requests built
+    lat, wire, ready = [], [0], []
+    reqs = [[request("%s-%d" % (prefix, i), seq0 + k * BATCH) for k in range(batches_each)]
+            for i in range(n_coll)]
+    tasks = [asyncio.create_task(collector(port, reqs[i], lat, wire, ready, every,
+                                           (every or 0) * i / n_coll, reconnect))
+             for i in range(n_coll)]
+    while len(ready) < n_coll:
+        await asyncio.sleep(0.01)
+        for t in tasks:
+            if t.done():
+                t.result()                        # a connection that failed: its error
     t0 = time.perf_counter()
     start.set()
     await asyncio.gather(*tasks)
@@ -97,41 +113,27 @@ async def load(port, n_coll, batches_each, prefix, every=None):
     return n / dt, lat[len(lat) // 2], lat[int(len(lat) * 0.99)], wire[0] / n
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
-def start_ingest(db, collectors, port):
-    p = subprocess.Popen([sys.executable, "-m", "fordel.cli", "ingest", "--db", db,
-                          "--collectors", collectors, "--host", "127.0.0.1", "--port",
-                          str(port), "--rate", "100000"], stdout=subprocess.DEVNULL,
-                         stderr=subprocess.PIPE)
-    for _ in range(300):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return p
-        except OSError:
-            if p.poll() is not None:
-                raise RuntimeError(p.stderr.read().decode())
-            time.sleep(0.1)
-    raise RuntimeError("ingest did not start")
+def start_ingest(db, collectors, port, workers=None):
+    return ingestproc.start_ingest(db, collectors, port, rate=100000,
+                                   workers=workers or WORKERS)
 
 
 def rss_mb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
+    """Resident memory of the ingest process and its workers (--workers), MB."""
+    total = 0.0
+    for p in [pid] + ingestproc.child_pids(pid):
+        try:
+            with open("/proc/%d/status" % p) as f:
+                total += sum(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+        except OSError:
+            pass
+    return total / 1024
 
 
-async def slow_clients(port, n, seconds):
-    """n clients that send a valid-looking head for a 200 KB body, then a byte a second."""
-    conns = []
+async def slow_clients(port, n, seconds, server_pid):
+    """n clients that send a valid-looking head for a 200 KB body, then 1000 bytes a second;
+    the server's largest resident memory while they trickle (MB)."""
+    conns, peak = [], 0.0
     for i in range(n):
         r, w = await asyncio.open_connection("127.0.0.1", port)
         w.write(b"POST /upload HTTP/1.1\r\nHost: x\r\nX-Fordel-Collector: slow-%d\r\n"
@@ -145,19 +147,23 @@ async def slow_clients(port, n, seconds):
             except Exception:
                 pass
         await asyncio.sleep(1)
+        peak = max(peak, rss_mb(server_pid))
     for w in conns:
         w.close()
+    return peak
 
 
-def run_engine(name, db, tmp):
+def run_engine(name, db, tmp, sizes=((10, 40), (100, 8)), extras=True):
     coll = tmp / ("collectors-%s.csv" % name)
     ids = ["c10-%d" % i for i in range(10)] + ["c100-%d" % i for i in range(100)] + \
         ["slow-%d" % i for i in range(10)]
     coll.write_text("".join("%s,1,%s,*\n" % (c, KEY.hex()) for c in ids))
-    port = free_port()
+    port = ingestproc.free_port()
     p = start_ingest(db, str(coll), port)
     try:
-        for n_coll, batches in ((10, 40), (100, 4)):
+        if sizes[0][0] != 10:    # a server that has taken uploads (the full run: the 10 first)
+            asyncio.run(load(port, 10, 5, "c10", seq0=10**7))
+        for n_coll, batches in sizes:
             rate, p50, p99, per = asyncio.run(load(port, n_coll, batches, "c%d" % n_coll))
             label = "%s %d collectors" % (name, n_coll)
             row("records/s %s, batches of %d" % (label, BATCH), round(rate), "/s",
@@ -166,15 +172,23 @@ def run_engine(name, db, tmp):
             row("batch latency p99 %s" % label, round(p99 * 1000, 1), "ms", "< 250")
             if n_coll == 10 and name == "SQLite":
                 row("bytes per record on the wire (batches of %d)" % BATCH, round(per), "B")
+            if n_coll == 100:      # as the firmware uploads: a connection per batch
+                rate, p50, p99, _ = asyncio.run(load(port, n_coll, batches, "c100",
+                                                     seq0=2 * 10**6, reconnect=True))
+                label += ", a connection per batch"
+                row("records/s %s" % label, round(rate), "/s", ">= 20000")
+                row("batch latency p50 %s" % label, round(p50 * 1000, 1), "ms")
+                row("batch latency p99 %s" % label, round(p99 * 1000, 1), "ms", "< 250")
+        if not extras:
+            return
         # an offered load of 20,000 records/s: 100 collectors, each a batch every 0.5 s
-        rate, p50, p99, per = asyncio.run(load(port, 100, 8, "c100", every=0.5))
+        rate, p50, p99, per = asyncio.run(load(port, 100, 8, "c100", every=0.5, seq0=10**6))
         label = "%s 100 collectors offering 20,000 records/s" % name
         row("batch latency p50 %s" % label, round(p50 * 1000, 1), "ms")
         row("batch latency p99 %s" % label, round(p99 * 1000, 1), "ms", "< 250")
         if name == "SQLite":
             before = rss_mb(p.pid)
-            asyncio.run(slow_clients(port, 200, 6))
-            after = rss_mb(p.pid)
+            after = asyncio.run(slow_clients(port, 200, 6, p.pid))
             row("server RSS before -> under 200 slow clients (MB)",
                 "%.0f -> %.0f" % (before, after), "MB", "flat (< +50)")
     finally:
@@ -182,10 +196,25 @@ def run_engine(name, db, tmp):
         p.wait(20)
 
 
-def main():
+def main(argv=()):
+    """No arguments: the whole bench. `--only sqlite|postgresql --collectors N`: one row set
+    (records/s and latency for N collectors back to back), to re-measure one figure."""
+    import argparse
     import pathlib as pl
+    global WORKERS
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--only", choices=("sqlite", "postgresql"))
+    ap.add_argument("--collectors", type=int, choices=(10, 100))
+    ap.add_argument("--workers", type=int, default=WORKERS)
+    a = ap.parse_args(argv)
+    WORKERS = a.workers
+    sizes = [s for s in ((10, 40), (100, 8)) if a.collectors in (None, s[0])]
+    extras = a.collectors is None
     tmp = pl.Path(tempfile.mkdtemp(prefix="fordel-bench-ingest-"))
-    run_engine("SQLite", str(tmp / "bench.sqlite"), tmp)
+    if a.only != "postgresql":
+        run_engine("SQLite", str(tmp / "bench.sqlite"), tmp, sizes, extras)
+    if a.only == "sqlite":
+        return
     from fordel.devtools.pgcluster import Cluster, ClusterUnavailable
     cluster = Cluster()
     try:
@@ -194,11 +223,11 @@ def main():
         row("PostgreSQL: cluster could not start: %s" % str(e)[:120], 0, "")
         return
     try:
-        run_engine("PostgreSQL", url, tmp)
+        run_engine("PostgreSQL", url, tmp, sizes, extras)
     finally:
         cluster.stop()
     os.system("rm -rf %s" % tmp)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -20,3 +20,12 @@ def pg_url():
         pytest.fail("PostgreSQL storage tests cannot run: %s" % e, pytrace=False)
     yield url
     cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_target(request, tmp_path):
+    """The storage tests run on both databases: a SQLite file, then the throwaway
+    PostgreSQL cluster (pg_url) with the ingest tables dropped."""
+    from fordel.devtools.ingestproc import storage_target
+    url = request.getfixturevalue("pg_url") if request.param == "postgresql" else None
+    return storage_target(request.param, tmp_path, url)

@@ -22,16 +22,6 @@ KEY = bytes(range(16))
 NOW = 1700000000 + 3600          # the server's clock in these tests
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_target(request, tmp_path):
-    if request.param == "sqlite":
-        return str(tmp_path / "r.sqlite")
-    url = request.getfixturevalue("pg_url")
-    from fordel.ingest.pg import reset_for_tests
-    reset_for_tests(url)
-    return url
-
-
 def serve(db_target, **kw):
     kw.setdefault("clock", lambda: NOW)
     kw.setdefault("meters", {"c1": [0x12345678, 0x99], "Søndergade-1": [0x12345678]})
@@ -325,3 +315,34 @@ def test_a_thousand_idle_connections_do_not_lock_out_collectors(tmp_path):
             c.close()
         s.shutdown()
         s.db.close()
+
+
+def test_a_seq_stored_by_another_worker_meanwhile_is_a_duplicate_not_an_error(pg_url):
+    """Two ingest workers with batches of one collector: between this batch's check of the
+    seqs held and its insert, the other worker stores seq 1. The batch is checked again:
+    seq 1 counts as a duplicate, seq 2 is stored, nothing twice."""
+    from fordel.ingest.db import BatchItem
+    from fordel.ingest.pg import PgReadingsDB, reset_for_tests
+    from meterrecord import from_map
+    reset_for_tests(pg_url)
+    mine, other = PgReadingsDB(pg_url), PgReadingsDB(pg_url)
+
+    def item(seq):
+        raw = rec(seq)
+        return BatchItem(seq, raw, from_map(cbor2.loads(raw)))
+
+    insert = mine._insert_records
+    raced = []
+
+    def insert_after_the_other_worker(c, rows):
+        if not raced:
+            raced.append(other.add_batch("c1", [item(1)], NOW))
+        insert(c, rows)
+
+    mine._insert_records = insert_after_the_other_worker
+    res = mine.add_batch("c1", [item(1), item(2)], NOW)
+    assert raced[0]["new"] == 1
+    assert (res["acked"], res["new"], res["duplicate"], res["conflict"]) == (2, 1, 1, None)
+    assert sorted(r["seq"] for r in mine.records()) == [1, 2]
+    mine.close()
+    other.close()

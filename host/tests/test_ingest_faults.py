@@ -9,14 +9,13 @@ import itertools
 import json
 import os
 import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
 
 import pytest
 
+from fordel.devtools.ingestproc import free_port, start_ingest, stop_ingest, worker_pids
 from fordel.ingest.db import open_db
 from fordel.paths import FIRMWARE, SHARED, micropython_binary
 
@@ -47,14 +46,6 @@ async def go():
 asyncio.run(asyncio.wait_for(go(), 240))
 print(json.dumps({"uplink": up.status(), "store": st.status()}))
 """
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 class FaultProxy:
@@ -128,40 +119,17 @@ class FaultProxy:
         self.loop.call_soon_threadsafe(self.loop.stop)
 
 
-def start_ingest(db, collectors, port):
-    p = subprocess.Popen([sys.executable, "-m", "fordel.cli", "ingest", "--db", db,
-                          "--collectors", collectors, "--host", "127.0.0.1", "--port",
-                          str(port), "--rate", "1000"],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return p
-        except OSError:
-            if p.poll() is not None:
-                raise AssertionError("ingest did not start: %s" % p.stderr.read().decode())
-            time.sleep(0.1)
-    p.kill()
-    raise AssertionError("ingest did not listen on %d" % port)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_target(request, tmp_path):
-    if request.param == "sqlite":
-        return str(tmp_path / "r.sqlite")
-    url = request.getfixturevalue("pg_url")
-    from fordel.ingest.pg import reset_for_tests
-    reset_for_tests(url)
-    return url
-
-
-def test_every_record_exactly_once_through_faults_and_a_killed_ingest(tmp_path, db_target):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_every_record_exactly_once_through_faults_and_a_killed_ingest(tmp_path, db_target,
+                                                                      workers):
+    """workers=2: `fordel ingest --workers 2`; one worker is killed (the supervisor starts
+    another) while the other goes on, so batches of one collector are stored by two
+    processes."""
     collectors = tmp_path / "collectors.csv"
     collectors.write_text("fault-1,1,%s,%s\n" % (KEY, " ".join("%08x" % (0x12345600 + i)
                                                               for i in range(7))))
     port = free_port()
-    ingest = start_ingest(db_target, str(collectors), port)
+    ingest = start_ingest(db_target, str(collectors), port, workers=workers)
     proxy = FaultProxy(port)
     db = open_db(db_target)
     mp = subprocess.Popen([micropython_binary(), "-X", "heapsize=512K", "-c", COLLECTOR % {
@@ -173,23 +141,27 @@ def test_every_record_exactly_once_through_faults_and_a_killed_ingest(tmp_path, 
         deadline = time.monotonic() + 200
         while mp.poll() is None and time.monotonic() < deadline:
             if not killed and db.count() >= N // 3:
-                os.kill(ingest.pid, signal.SIGKILL)       # no graceful anything
-                ingest.wait(10)
+                if workers == 1:
+                    os.kill(ingest.pid, signal.SIGKILL)       # no graceful anything
+                    ingest.wait(10)
+                    time.sleep(0.5)
+                    ingest = start_ingest(db_target, str(collectors), port)
+                else:
+                    workers_before = worker_pids(ingest.pid)
+                    assert len(workers_before) == 2, workers_before
+                    os.kill(workers_before[0], signal.SIGKILL)
                 killed = True
-                time.sleep(0.5)
-                ingest = start_ingest(db_target, str(collectors), port)
             time.sleep(0.05)
         out, err = mp.communicate(timeout=30)
     finally:
         if mp.poll() is None:
             mp.kill()
-        ingest.send_signal(signal.SIGINT)
-        try:
-            ingest.wait(15)
-        except subprocess.TimeoutExpired:
-            ingest.kill()
+        workers_after = worker_pids(ingest.pid)
+        stop_ingest(ingest)
         proxy.close()
     assert mp.returncode == 0, out + err
+    if workers == 2:        # the killed worker was replaced by the supervisor
+        assert workers_before[0] not in workers_after and len(workers_after) == 2
     st = json.loads(out.strip().splitlines()[-1])
     assert killed and st["store"]["acked"] == N - 1
     recs = list(db.records())

@@ -84,9 +84,12 @@ def meter_clock(values):
     for f in METER_CLOCK_FIELDS:
         v = values.get(f)
         if type(v) is str and len(v) >= 16:
-            try:
-                d = datetime.datetime.fromisoformat(v[:19].replace("T", " "))
+            try:        # date and time between any one character, "T" or " "
+                return (datetime.datetime.fromisoformat(v[:19]) - _EPOCH) // _SECOND
             except ValueError:
                 continue
-            return int(d.replace(tzinfo=datetime.timezone.utc).timestamp())
     return None
+
+
+_EPOCH = datetime.datetime(1970, 1, 1)
+_SECOND = datetime.timedelta(seconds=1)

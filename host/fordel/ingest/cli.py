@@ -1,5 +1,6 @@
 """`fordel ingest` (the upload server), `fordel ingest status` (the fleet),
 `fordel readings export` and `fordel keys import`."""
+import contextlib
 import datetime
 import json
 import os
@@ -19,6 +20,16 @@ def _open(db):
         raise click.ClickException("cannot open database %s: %s" % (db, e))
 
 
+@contextlib.contextmanager
+def _opened(db):
+    """The database for one command, closed after (PostgreSQL: the pool's threads)."""
+    store = _open(db)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
 @click.group("ingest", invoke_without_command=True)
 @click.option("--db", help=DB_HELP)
 @click.option("--collectors", type=click.Path(exists=True, dir_okay=False),
@@ -33,9 +44,11 @@ def _open(db):
                    "(or FORDEL_STATUS_TOKEN).")
 @click.option("--rate", default=5.0, show_default=True, help="Uploads/s per collector.")
 @click.option("--max-body", default=256 * 1024, show_default=True, help="Bytes per upload.")
+@click.option("--workers", default=1, show_default=True,
+              help="Server processes on the one port (one per core; limits are per worker).")
 @click.pass_context
 def ingest_cmd(ctx, db, collectors, host, port, tls_cert, tls_key, status_token_file, rate,
-               max_body):
+               max_body, workers):
     """Receive collectors' uploads into the readings database."""
     if ctx.invoked_subcommand:
         return
@@ -48,7 +61,7 @@ def ingest_cmd(ctx, db, collectors, host, port, tls_cert, tls_key, status_token_
     import uvicorn
 
     from .registry import Registry, RegistryError
-    from .server import Ingest, Limits, make_app, uvicorn_config
+    from .server import Ingest, Limits, make_app, serve_workers, uvicorn_config
     try:
         registry = Registry(collectors)
     except (OSError, UnicodeDecodeError, RegistryError) as e:
@@ -64,11 +77,18 @@ def ingest_cmd(ctx, db, collectors, host, port, tls_cert, tls_key, status_token_
         click.echo("warning: collector %s may write any meter (meters = *)" % cid, err=True)
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, lambda *a: registry.refresh(force=True))
-    click.echo("ingest on %s://%s:%d/upload, %d collectors, db %s, status %s"
+    click.echo("ingest on %s://%s:%d/upload, %d collectors, db %s, status %s%s"
                % ("https" if tls_cert else "http", host, port, len(registry.collectors),
-                  ingest.db.path.split("@")[-1], "on" if token else "off (no token)"))
-    cfg = uvicorn_config(make_app(ingest), host, port, limits,
-                         (tls_cert, tls_key) if tls_cert else None)
+                  ingest.db.path.split("@")[-1], "on" if token else "off (no token)",
+                  ", %d workers" % workers if workers > 1 else ""))
+    tls = (tls_cert, tls_key) if tls_cert else None
+    if workers > 1:              # the database is created and migrated above, once
+        ingest.db.close()
+        serve_workers({"db": db, "collectors": os.path.abspath(collectors), "rate": rate,
+                       "max_body": max_body, "token": token or None},
+                      host, port, limits, tls, workers)
+        return
+    cfg = uvicorn_config(make_app(ingest), host, port, limits, tls)
     uvicorn.Server(cfg).run()
 
 
@@ -79,11 +99,36 @@ def ingest_cmd(ctx, db, collectors, host, port, tls_cert, tls_key, status_token_
 @click.option("--json", "as_json", is_flag=True, help="JSON instead of a table.")
 def status_cmd(db, silent_days, as_json):
     """The fleet: per collector last contact, records, gaps, clock skew, errors."""
-    st = _open(db).fleet(int(time.time()), silent_days)
+    with _opened(db) as store:
+        st = store.fleet(int(time.time()), silent_days)
     if as_json:
         click.echo(json.dumps(st, indent=1, sort_keys=True))
         return
     click.echo(fleet_table(st))
+
+
+@ingest_cmd.command("redecode")
+@click.option("--db", required=True, help=DB_HELP)
+@click.option("--all", "redo", is_flag=True,
+              help="Re-decode every record with a key, not only those not checked yet.")
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of text.")
+def redecode_cmd(db, redo, as_json):
+    """Decode the records' raw telegrams again with the imported meter keys and compare with
+    the collector's values (results: fordel ingest status, readings export host_check)."""
+    from .redecode import RESULTS, redecode
+    with _opened(db) as store:
+        counts = redecode(store, redo)
+    if as_json:
+        click.echo(json.dumps(counts, sort_keys=True))
+        return
+    done = sum(counts[r] for r in RESULTS)
+    click.echo("%d records re-decoded with imported keys: %s; %d records of meters without "
+               "an imported key" % (done, ", ".join("%d %s" % (counts[r], r) for r in RESULTS
+                                                     if counts[r]) or "none", counts["no key"]))
+    bad = done - counts["agrees"] - counts["no telegram"]
+    if bad:
+        click.echo("%d records do not agree with the host re-decode: see fordel ingest "
+                   "status" % bad, err=True)
 
 
 def _ago(s):
@@ -113,6 +158,12 @@ def fleet_table(st):
             lines.append("%s: %d refused: %s" % (cid, n, why))
         if d.get("last_error"):
             lines.append("%s: last error: %s" % (cid, d["last_error"]))
+        checks = d.get("host_redecode") or {}
+        if checks:
+            lines.append("%s: host re-decode with imported keys: %s" % (cid, ", ".join(
+                "%d %s" % (n, r) for r, n in sorted(checks.items()))))
+        for r, first in sorted((d.get("host_redecode_first") or {}).items()):
+            lines.append("%s: first %s: %s" % (cid, r, first))
     lines.append("%d meters silent for more than %d days%s"
                  % (len(st["silent_meters"]), st["silent_days"],
                     ": " + " ".join(m["meter_id"] for m in st["silent_meters"][:50])
@@ -144,13 +195,15 @@ def export_cmd(db, out, period):
     start, end = _period(period)
     if not db.startswith("postgres") and not os.path.exists(db):
         raise click.ClickException("no database %s" % db)
-    store = _open(db)
-    if out == "-":
-        n = store.export_readings(sys.stdout, start, end)
-    else:
-        with open(out, "w", encoding="utf-8", newline="") as f:
-            n = store.export_readings(f, start, end)
-    click.echo("%d readings exported" % n, err=True)
+    checks = {}
+    with _opened(db) as store:
+        if out == "-":
+            n = store.export_readings(sys.stdout, start, end, checks)
+        else:
+            with open(out, "w", encoding="utf-8", newline="") as f:
+                n = store.export_readings(f, start, end, checks)
+    click.echo("%d readings exported%s" % (n, "; host re-decode: " + ", ".join(
+        "%d %s" % (k, r) for r, k in sorted(checks.items())) if checks else ""), err=True)
 
 
 @click.group("keys")
@@ -169,5 +222,6 @@ def keys_import_cmd(file, db):
             pairs = read_meter_keys(f.read(), os.path.basename(file))
     except (OSError, UnicodeDecodeError, KeyFileError) as e:
         raise click.ClickException(str(e))
-    new, replaced = _open(db).put_meter_keys(pairs, os.path.basename(file), int(time.time()))
+    with _opened(db) as store:
+        new, replaced = store.put_meter_keys(pairs, os.path.basename(file), int(time.time()))
     click.echo("%d meter keys from %s: %d new, %d replaced" % (len(pairs), file, new, replaced))

@@ -14,24 +14,28 @@ reuses sequence numbers must not overwrite or lose readings).
 """
 import csv
 import datetime
+import fcntl
 import hashlib
 import json
 import sqlite3
 import threading
 
+import orjson
 from meterrecord import MAIN_FIELDS, METER_CLOCK_FIELDS, SET_DATE_FIELDS, SET_VALUE_FIELDS
 from wmbus import billing
 
 from .checks import METER_CLOCK_TOLERANCE_S
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3          # 3: redecoded (host-side re-decode results)
 # The reading a settlement uses, per kind of meter, first found wins (meterrecord).
 # The export carries the raw reading (value), the collector's coded value and the factors it
 # applied (JSON: the settlement refuses a reading whose factors disagree with meters.csv),
 # and the meter's own set date, its reading at the set date and its clock where the
-# meter's telegrams say them (the latest known for the set date, this record's for the clock).
+# meter's telegrams say them (the latest known for the set date, this record's for the clock);
+# host_check: the host-side re-decode of the record's telegram with the imported meter key
+# (redecode.py: agrees, differs, key error, ...; empty where not re-decoded).
 EXPORT_COLUMNS = ("meter_id", "date", "value", "kind", "source", "telegram_ref", "coded_value",
-                  "factors", "set_date", "set_date_value", "meter_time")
+                  "factors", "set_date", "set_date_value", "meter_time", "host_check")
 RECORD_COLUMNS = ("collector_id", "seq", "meter_id", "time", "rssi_dbm", "values_json",
                   "coded_json", "factors_json", "telegram", "received_at", "content_hash",
                   "meter_skew_s")
@@ -59,6 +63,11 @@ TABLES = [
     """CREATE TABLE IF NOT EXISTS meter_keys (
         meter_id TEXT PRIMARY KEY, key BLOB NOT NULL, source TEXT NOT NULL,
         imported_at INTEGER NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS redecoded (
+        collector_id TEXT NOT NULL, seq INTEGER NOT NULL, meter_id TEXT NOT NULL,
+        result TEXT NOT NULL, detail TEXT, host_values_json TEXT, at INTEGER NOT NULL,
+        PRIMARY KEY (collector_id, seq))""",
+    "CREATE INDEX IF NOT EXISTS redecoded_meter ON redecoded (meter_id)",
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
 ]
 # version 1 (before the content hash) -> 2
@@ -78,7 +87,17 @@ def open_db(target, **kw):
     return ReadingsDB(target)
 
 
-_json = json.JSONEncoder(sort_keys=True).encode
+_json_std = json.JSONEncoder(sort_keys=True).encode
+
+
+def _json(obj):
+    """Sorted-key JSON text of a record's map. orjson (10x the standard encoder: it was 14 of
+    the ~32 us of server CPU per record); the standard encoder for what orjson does not
+    take (an int beyond 64 bits, which the checks let through as a value)."""
+    try:
+        return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS).decode()
+    except TypeError:
+        return _json_std(obj)
 
 
 def record_row(collector_id, rec, h, now, meter_time):
@@ -86,6 +105,26 @@ def record_row(collector_id, rec, h, now, meter_time):
     return (collector_id, rec["seq"], "%08x" % rec["meter_id"], rec["time"], rec["rssi_dbm"],
             _json(rec["values"]), _json(rec["coded"]), _json(rec["factors"]),
             bytes(rec["telegram"]), now, h, skew)
+
+
+class _Group:
+    """What a group of batches writes at its end: records, refused records, and per
+    collector its counters and the seqs the group holds so far."""
+
+    def __init__(self):
+        self.rows, self.refused, self.notes, self.held = [], [], {}, {}
+
+    def note(self, collector_id, now, address, skew, conflict, error):
+        _, kw = self.notes.get(collector_id, (now, {"uploads": 0, "seq_conflicts": 0}))
+        kw["uploads"] += 1
+        kw["seq_conflicts"] += 1 if conflict else 0
+        if address is not None:
+            kw["address"] = address
+        if skew is not None:
+            kw["skew"] = skew
+        if error:
+            kw["error"] = error
+        self.notes[collector_id] = (now, kw)
 
 
 class BatchItem:
@@ -102,6 +141,10 @@ class Storage:
     """What both engines share; subclasses give `_conn()` (a context manager yielding a
     DB-API connection in a transaction), `P` (placeholder) and `_insert_records`."""
     P = "?"
+
+    def _tx(self):
+        """A write transaction (what it reads to decide stays true until it commits)."""
+        return self._conn()
 
     def _q(self, sql):
         return sql if self.P == "?" else sql.replace("?", self.P)
@@ -124,27 +167,44 @@ class Storage:
         Returns {"acked", "new", "duplicate", "refused": [(seq, reason)], "conflict"}:
         acked is the highest seq up to which every record of the batch is now held (as a
         reading or a refused record), stopping before a seq held with different content."""
-        with self._conn() as c:
-            return self._add(c, collector_id, items, now, address, skew)
+        return self.add_batches([(collector_id, items, now, address, skew)])[0]
 
     def add_batches(self, batches):
         """add_batch for several (collector_id, items, now, address, skew) in one
-        transaction (group commit); a list of the results."""
-        with self._conn() as c:
-            return [self._add(c, *b) for b in batches]
+        transaction (group commit); a list of the results. The group's records are written
+        with one insert (COPY on PostgreSQL) and each collector's counters with one
+        statement: on PostgreSQL every statement is a round trip to the server."""
+        g = _Group()
+        with self._tx() as c:
+            out = [self._add(c, g, *b) for b in batches]
+            if g.rows:
+                self._insert_records(c, g.rows)
+            if g.refused:
+                self._many(c, "INSERT INTO refused_records VALUES (?,?,?,?,?,?)", g.refused)
+            for cid, (now, kw) in g.notes.items():
+                self._note(c, cid, now, **kw)
+        return out
 
-    def _add(self, c, collector_id, items, now, address, skew):
-        lo, hi = items[0].seq, items[-1].seq
-        held = {}
-        for seq, h in c.execute(self._q(
-                "SELECT seq, content_hash FROM records WHERE collector_id=? "
-                "AND seq BETWEEN ? AND ?"), (collector_id, lo, hi)):
-            held[seq] = bytes(h) if h is not None else None
-        for seq, h in c.execute(self._q(
-                "SELECT seq, content_hash FROM refused_records WHERE collector_id=? "
-                "AND seq BETWEEN ? AND ?"), (collector_id, lo, hi)):
-            held.setdefault(seq, bytes(h))
-        rows, refused, acked, dup, conflict = [], [], None, 0, None
+    def _held(self, c, collector_id, lo, hi):
+        """{seq: content hash} of the seqs lo..hi held as readings or refused records
+        (one query: on PostgreSQL one round trip)."""
+        rows = c.execute(self._q(
+            "SELECT seq, content_hash, 0 FROM records WHERE collector_id=? "
+            "AND seq BETWEEN ? AND ? UNION ALL "
+            "SELECT seq, content_hash, 1 FROM refused_records WHERE collector_id=? "
+            "AND seq BETWEEN ? AND ?"), (collector_id, lo, hi, collector_id, lo, hi)).fetchall()
+        held = {seq: bytes(h) if h is not None else None for seq, h, refused in rows
+                if not refused}
+        for seq, h, refused in rows:
+            if refused:
+                held.setdefault(seq, bytes(h))
+        return held
+
+    def _add(self, c, g, collector_id, items, now, address, skew):
+        held = self._held(c, collector_id, items[0].seq, items[-1].seq)
+        held.update(g.held.get(collector_id, ()))      # earlier batches of this group
+        mine = g.held.setdefault(collector_id, {})
+        new, refused, acked, dup, conflict = 0, [], None, 0, None
         for it in items:
             h = content_hash(it.raw)
             if it.seq in held:
@@ -156,22 +216,19 @@ class Storage:
             elif it.problem:
                 refused.append((collector_id, it.seq, h, it.problem, bytes(it.raw), now))
             else:
-                rows.append(record_row(collector_id, it.rec, h, now, it.meter_time))
-            held[it.seq] = h
+                g.rows.append(record_row(collector_id, it.rec, h, now, it.meter_time))
+                new += 1
+            held[it.seq] = mine[it.seq] = h
             acked = it.seq
-        if rows:
-            self._insert_records(c, rows)
-        if refused:
-            self._many(c, "INSERT INTO refused_records VALUES (?,?,?,?,?,?)", refused)
-        self._note(c, collector_id, now, address=address, skew=skew, uploads=1,
-                   seq_conflicts=1 if conflict else 0,
-                   error=conflict or (refused[-1][3] if refused else None))
-        return {"acked": acked, "new": len(rows), "duplicate": dup,
+        g.refused.extend(refused)
+        g.note(collector_id, now, address, skew, conflict,
+               conflict or (refused[-1][3] if refused else None))
+        return {"acked": acked, "new": new, "duplicate": dup,
                 "refused": [(r[1], r[3]) for r in refused], "conflict": conflict}
 
     def note(self, collector_id, now, **kw):
         """Count an event of a collector (auth_failures=1, error="...", ...)."""
-        with self._conn() as c:
+        with self._tx() as c:
             self._note(c, collector_id, now, **kw)
 
     def _note(self, c, collector_id, now, address=None, skew=None, error=None, **counts):
@@ -210,22 +267,24 @@ class Storage:
         return [tuple(r) for r in self._all(q + " ORDER BY collector_id, seq", args)]
 
     def records(self, meter_id=None):
-        q = ("SELECT collector_id, seq, meter_id, time, rssi_dbm, values_json, coded_json, "
-             "factors_json, telegram, meter_skew_s FROM records")
+        q = ("SELECT r.collector_id, r.seq, r.meter_id, time, rssi_dbm, values_json, "
+             "coded_json, factors_json, telegram, meter_skew_s, d.result FROM records r "
+             "LEFT JOIN redecoded d ON d.collector_id=r.collector_id AND d.seq=r.seq")
         args = ()
         if meter_id:
-            q += " WHERE meter_id=?"
+            q += " WHERE r.meter_id=?"
             args = (meter_id,)
-        q += " ORDER BY meter_id, time, collector_id, seq"
-        for row in self._iter(q, args):
+        q += " ORDER BY r.meter_id, time, r.collector_id, r.seq"
+        for row in self._iter(self._q(q), args):
             yield {"collector_id": row[0], "seq": row[1], "meter_id": row[2], "time": row[3],
                    "rssi_dbm": row[4], "values": json.loads(row[5]),
                    "coded": json.loads(row[6]), "factors": json.loads(row[7]),
-                   "telegram": bytes(row[8]), "meter_skew_s": row[9]}
+                   "telegram": bytes(row[8]), "meter_skew_s": row[9], "host_check": row[10]}
 
-    def export_readings(self, out, start=None, end=None):
+    def export_readings(self, out, start=None, end=None, host_checks=None):
         """Write the readings CSV (one row per meter and day: the day's last reading of the
-        meter's main value) to the text stream `out`; returns the number of rows."""
+        meter's main value) to the text stream `out`; returns the number of rows.
+        host_checks: a dict to count the rows' host re-decode results in."""
         w = csv.writer(out, lineterminator="\n")
         w.writerow(EXPORT_COLUMNS)
         last = {}
@@ -246,20 +305,28 @@ class Storage:
             last[(r["meter_id"], day)] = (
                 values[field], "%s:%d" % (r["collector_id"], r["seq"]), r["coded"].get(field),
                 r["factors"], set_date.get(r["meter_id"], (None, None)),
-                _first(values, METER_CLOCK_FIELDS))
+                _first(values, METER_CLOCK_FIELDS), r["host_check"])
         n = 0
-        for (mid, day), (value, ref, coded, factors, sd, clock) in sorted(last.items()):
+        if host_checks is None:
+            host_checks = {}
+        for (mid, day), (value, ref, coded, factors, sd, clock, check) in sorted(last.items()):
             w.writerow((mid, day.isoformat(), _num(value), "reading", "collector", ref,
                         _num(coded), json.dumps(factors, sort_keys=True) if factors else "",
-                        _text(sd[0]), _num(sd[1]), _text(clock)))
+                        _text(sd[0]), _num(sd[1]), _text(clock), _text(check)))
+            if check:
+                host_checks[check] = host_checks.get(check, 0) + 1
             n += 1
         return n
 
     # --- meter keys ----------------------------------------------------------------------
     def put_meter_keys(self, rows, source, now):
         """Store (meter_id, key bytes) pairs; returns (new, replaced)."""
-        with self._conn() as c:
-            have = {r[0] for r in c.execute("SELECT meter_id FROM meter_keys")}
+        with self._tx() as c:
+            have = {r[0]: bytes(r[1])
+                    for r in c.execute("SELECT meter_id, key FROM meter_keys")}
+            changed = [(m,) for m, k in rows if have.get(m, k) != k]
+            if changed:            # re-decoded with the old key: to be done again
+                self._many(c, "DELETE FROM redecoded WHERE meter_id=?", changed)
             self._many(c, "INSERT INTO meter_keys VALUES (?,?,?,?) ON CONFLICT (meter_id) "
                        "DO UPDATE SET key=excluded.key, source=excluded.source, "
                        "imported_at=excluded.imported_at",
@@ -273,6 +340,42 @@ class Storage:
 
     def meter_key_count(self):
         return self._all("SELECT COUNT(*) FROM meter_keys")[0][0]
+
+    # --- host-side re-decode (redecode.py) -------------------------------------------------
+    def redecode_page(self, after, redo=False, limit=500):
+        """Up to `limit` records after (collector_id, seq) whose meter has an imported key and
+        that were not re-decoded with that key yet (all of them with redo): tuples
+        (collector_id, seq, meter_id, values_json, telegram, key). A key imported anew
+        drops its meter's results (put_meter_keys), so they are re-decoded with it."""
+        cid, seq = after
+        return self._all(
+            "SELECT r.collector_id, r.seq, r.meter_id, r.values_json, r.telegram, k.key "
+            "FROM records r JOIN meter_keys k ON k.meter_id=r.meter_id "
+            "LEFT JOIN redecoded d ON d.collector_id=r.collector_id AND d.seq=r.seq "
+            "WHERE (r.collector_id>? OR (r.collector_id=? AND r.seq>?)) "
+            "AND (?=1 OR d.seq IS NULL) "
+            "ORDER BY r.collector_id, r.seq LIMIT %d" % int(limit),
+            (cid, cid, seq, 1 if redo else 0))
+
+    def put_redecoded(self, rows):
+        """Store re-decode results (collector_id, seq, meter_id, result, detail,
+        host_values_json, at), replacing earlier ones."""
+        with self._tx() as c:
+            self._many(c, "INSERT INTO redecoded VALUES (?,?,?,?,?,?,?) "
+                       "ON CONFLICT (collector_id, seq) DO UPDATE SET result=excluded.result, "
+                       "detail=excluded.detail, host_values_json=excluded.host_values_json, "
+                       "at=excluded.at", rows)
+
+    def meter_telegrams(self, meter_id, limit=50):
+        """The meter's latest stored telegrams with their values JSON, oldest first."""
+        rows = self._all("SELECT telegram, values_json, time FROM records WHERE meter_id=? "
+                         "AND LENGTH(telegram) > 0 ORDER BY time DESC LIMIT %d" % int(limit),
+                         (meter_id,))
+        return [(t, v) for t, v, _ in reversed(rows)]
+
+    def records_without_key(self):
+        return self._all("SELECT COUNT(*) FROM records r LEFT JOIN meter_keys k "
+                         "ON k.meter_id=r.meter_id WHERE k.meter_id IS NULL")[0][0]
 
     # --- fleet status --------------------------------------------------------------------
     def fleet(self, now, silent_days=3):
@@ -293,6 +396,16 @@ class Storage:
                 "GROUP BY collector_id, reason"):
             d = out.setdefault(cid, {}).setdefault("refused_records", {})
             d[reason] = n
+        for cid, result, n, first in self._all(
+                "SELECT collector_id, result, COUNT(*), MIN(seq) FROM redecoded "
+                "GROUP BY collector_id, result"):
+            d = out.setdefault(cid, {}).setdefault("host_redecode", {})
+            d[result] = n
+            if result not in ("agrees", "no telegram"):
+                detail = self._all("SELECT detail FROM redecoded WHERE collector_id=? AND "
+                                   "seq=?", (cid, first))[0][0]
+                out[cid].setdefault("host_redecode_first", {})[result] = (
+                    "seq %d: %s" % (first, detail))
         cols = ("last_contact", "last_address", "clock_skew_s") + STAT_COUNTERS + (
             "last_error", "last_error_at")
         for row in self._all("SELECT collector_id, %s FROM collector_stats" % ", ".join(cols)):
@@ -300,6 +413,7 @@ class Storage:
         for d in out.values():
             d.setdefault("records", 0)
             d.setdefault("refused_records", {})
+            d.setdefault("host_redecode", {})
             lc = d.get("last_contact")
             d["since_contact_s"] = None if lc is None else now - lc
         silent = [{"meter_id": m, "last_reading": t, "days": (now - t) // 86400}
@@ -332,6 +446,8 @@ class ReadingsDB(Storage):
                 for sql in MIGRATE_1_2:
                     c.execute(sql)
             c.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+        elif v < SCHEMA_VERSION:     # 2 -> 3: a new table, made above
+            c.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
         elif v > SCHEMA_VERSION:
             raise RuntimeError("%s has schema version %d, this fordel knows %d"
                                % (self.path, v, SCHEMA_VERSION))
@@ -348,15 +464,27 @@ class ReadingsDB(Storage):
     def _conn(self):
         return _SqliteTx(self._connection())
 
+    def _tx(self):
+        # BEGIN IMMEDIATE: the write lock from the start, so the seqs held that a batch
+        # is checked against cannot change before it commits (several ingest workers)
+        return _SqliteTx(self._connection(), "BEGIN IMMEDIATE", self._writer_file())
+
+    def _writer_file(self):
+        """A lock file beside the database that the writers of several processes (ingest
+        --workers) queue on: flock wakes the next one as soon as the lock is free, where
+        SQLite's own busy wait sleeps up to 100 ms between tries."""
+        if self.path == ":memory:":
+            return None
+        f = getattr(self._local, "writer", None)
+        if f is None:
+            f = self._local.writer = open(self.path + ".writer", "a+b")
+        return f
+
     def _insert_records(self, c, rows):
         c.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
 
-    def add_batch(self, *a, **kw):
+    def add_batches(self, *a, **kw):             # add_batch comes here too
         with self._lock:                         # one writer
-            return super().add_batch(*a, **kw)
-
-    def add_batches(self, *a, **kw):
-        with self._lock:
             return super().add_batches(*a, **kw)
 
     def note(self, *a, **kw):
@@ -372,18 +500,37 @@ class ReadingsDB(Storage):
         if c is not None:
             c.close()
             self._local.conn = None
+        f = getattr(self._local, "writer", None)
+        if f is not None:
+            f.close()
+            self._local.writer = None
 
 
 class _SqliteTx:
-    def __init__(self, conn):
-        self.c = conn
+    def __init__(self, conn, begin=None, lock_file=None):
+        self.c, self.begin, self.lock_file = conn, begin, lock_file
 
     def __enter__(self):
-        self.c.__enter__()
+        if self.lock_file is not None:
+            fcntl.flock(self.lock_file, fcntl.LOCK_EX)
+        try:
+            self.c.__enter__()
+            if self.begin:
+                self.c.execute(self.begin)
+        except BaseException:
+            self._unlock()
+            raise
         return self.c
 
     def __exit__(self, *exc):
-        return self.c.__exit__(*exc)
+        try:
+            return self.c.__exit__(*exc)
+        finally:
+            self._unlock()
+
+    def _unlock(self):
+        if self.lock_file is not None:
+            fcntl.flock(self.lock_file, fcntl.LOCK_UN)
 
 
 def reading_fields(values):

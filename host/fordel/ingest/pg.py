@@ -7,6 +7,7 @@ at start. Sizing, retention and partitioning for a large fleet: docs/ingest.md.
 import re
 
 import psycopg
+import psycopg.errors
 from psycopg_pool import ConnectionPool
 
 from .db import MIGRATE_1_2, RECORD_COLUMNS, SCHEMA_VERSION, TABLES, Storage
@@ -38,12 +39,23 @@ class PgReadingsDB(Storage):
                     for sql in MIGRATE_1_2:
                         c.execute(_pg(sql))
                 c.execute("INSERT INTO schema_version VALUES (%s)", (SCHEMA_VERSION,))
+            elif v < SCHEMA_VERSION:     # 2 -> 3: a new table, made above
+                c.execute("INSERT INTO schema_version VALUES (%s)", (SCHEMA_VERSION,))
             elif v > SCHEMA_VERSION:
                 raise RuntimeError("database has schema version %d, this fordel knows %d"
                                    % (v, SCHEMA_VERSION))
 
     def _conn(self):
         return self.pool.connection()
+
+    def add_batch(self, *a, **kw):
+        try:
+            return super().add_batch(*a, **kw)
+        except psycopg.errors.UniqueViolation:
+            # another ingest worker stored some of these seqs between this batch's check of
+            # what is held and its COPY (one collector on two connections): rolled back,
+            # checked again against what is held now
+            return super().add_batch(*a, **kw)
 
     def _many(self, c, sql, rows):
         with c.cursor() as cur:
@@ -69,6 +81,6 @@ class PgReadingsDB(Storage):
 def reset_for_tests(url):
     """Drop the ingest tables (a throwaway test database only)."""
     with psycopg.connect(url, autocommit=True) as c:
-        for t in ("records", "refused_records", "collector_stats", "meter_keys",
+        for t in ("records", "refused_records", "collector_stats", "meter_keys", "redecoded",
                   "schema_version"):
             c.execute("DROP TABLE IF EXISTS %s" % t)

@@ -23,6 +23,7 @@ import hashlib
 import hmac
 import json
 import logging
+import os
 import sys
 import threading
 import time
@@ -56,6 +57,7 @@ class Limits:
     uploads_at_once = 256            # bodies being read at the same time
     backlog = 2048
     max_connections = 4000           # beyond: 503
+    shutdown_s = 10                  # a stop waits this long for requests in progress
 
 
 def canonical_request(path, collector_id, key_id, ctime, length):
@@ -458,15 +460,49 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
         self.transport.close()
 
 
-def uvicorn_config(app, host, port, limits, tls=None):
-    proto = type("Proto", (HeadTimeoutProtocol,), {"head_timeout_s": limits.head_timeout_s})
+def uvicorn_config(app, host, port, limits, tls=None, workers=1):
+    """app: the Starlette app, or with workers > 1 the import string of a factory (each
+    worker process builds its own; uvicorn's supervisor shares the listening socket)."""
+    if limits.head_timeout_s == HeadTimeoutProtocol.head_timeout_s:
+        proto = "fordel.ingest.server:HeadTimeoutProtocol"      # importable by a worker
+    else:
+        proto = type("Proto", (HeadTimeoutProtocol,), {"head_timeout_s": limits.head_timeout_s})
     kw = {}
     if tls:
         kw = {"ssl_certfile": tls[0], "ssl_keyfile": tls[1]}
+    if workers > 1:
+        kw.update(workers=workers, factory=True)
     return uvicorn.Config(app, host=host, port=port, http=proto, lifespan="off",
                           backlog=limits.backlog, timeout_keep_alive=limits.keep_alive_s,
                           limit_concurrency=limits.max_connections, access_log=False,
-                          log_level="warning", server_header=False, **kw)
+                          log_level="warning", server_header=False,
+                          timeout_graceful_shutdown=limits.shutdown_s, **kw)
+
+
+WORKER_SETTINGS = "FORDEL_INGEST_WORKER"
+
+
+def serve_workers(settings, host, port, limits, tls, workers):
+    """`fordel ingest --workers N`: N processes (uvicorn's supervisor: a worker that dies is
+    started again, SIGHUP restarts them all) on one listening socket, each with its own
+    event loop and database connections; exactly-once holds across them because the
+    database's key (collector, seq) decides and writes are serialised by the database
+    (SQLite: BEGIN IMMEDIATE; PostgreSQL: the key). Limits (rate, uploads at once,
+    connections) are per worker. settings: what worker_app needs, passed in the environment
+    (the status token included: it never appears on a command line)."""
+    from uvicorn.supervisors import Multiprocess
+    os.environ[WORKER_SETTINGS] = json.dumps(settings)
+    cfg = uvicorn_config("fordel.ingest.server:worker_app", host, port, limits, tls, workers)
+    Multiprocess(cfg, sockets=[cfg.bind_socket()]).run()
+
+
+def worker_app():
+    """The app of one worker process (serve_workers)."""
+    st = json.loads(os.environ[WORKER_SETTINGS])
+    limits = Limits()
+    limits.rate_per_s, limits.max_body = st["rate"], st["max_body"]
+    ingest = Ingest(open_db(st["db"]), Registry(st["collectors"]), limits, st["token"])
+    return make_app(ingest)
 
 
 class IngestHandle:
