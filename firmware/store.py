@@ -84,6 +84,7 @@ class Store:
         self.last_error = None
         self.appended = 0
         self.oversized = 0          # records larger than the buffer, stored all the same
+        self.renumbered = 0         # records stored again under new numbers (renumber)
         if not _exists(root):
             try:
                 os.mkdir(root)
@@ -400,6 +401,29 @@ class Store:
         while self._drop_acked():
             pass
 
+    def renumber(self, first_free):
+        """The server holds this collector's numbers below `first_free`, some with other
+        contents (a spare unit given the old config, an erased or replaced flash): every
+        record not yet acknowledged is stored again with a number from `first_free` on and
+        its old copy released, so the readings reach the server and no number repeats.
+        Returns how many were renumbered (`renumbered` in status)."""
+        from meterrecord.cbor_read import loads       # a rare event: the reader only now
+        old_last = self.next_seq - 1
+        if first_free > self.next_seq:
+            self.next_seq = first_free
+            self.cur_size = self.segment_bytes         # the new numbers start a segment
+        n = 0
+        while True:
+            batch = [(seq, body) for seq, body in self.pending(20) if seq <= old_last]
+            if not batch:
+                break
+            for _seq, body in batch:
+                self.append(loads(body))
+                n += 1
+            self.ack(batch[-1][0])
+        self.renumbered += n
+        return n
+
     def records(self):
         """Every stored (seq, CBOR bytes), acknowledged or not, oldest first (diagnostics)."""
         for first in self.segments:
@@ -419,4 +443,5 @@ class Store:
                 "dropped_records": self.dropped_records,
                 "dropped_segments": self.dropped_segments, "damaged_frames": self.damaged,
                 "write_errors": self.write_errors, "oversized_records": self.oversized,
+                "renumbered": self.renumbered,
                 "last_error": self.last_error}

@@ -19,7 +19,10 @@ their contents).
 
     200 {"acked": highest seq stored contiguously from the batch's first, "time": server
          unix seconds, "new": n, "refused": [[seq, reason], ...]}
-    409 {"acked": ..., "error": "seq N already held with different content ..."}
+    409 {"acked": ..., "error": "seq N already held with different content ...",
+         "next_seq": the server's highest seq of the collector + 1}
+    An empty array asks only the server's time: the collector's clock is unset after a
+    power-up without NTP, and it stores no reading until the answer sets it.
     answer header X-Fordel-Signature: hex HMAC-SHA256(key, "fordel-answer-v2\\n" request
          signature "\\n" answer body): the uplink trusts neither an acknowledgement nor the
          server's time without it.
@@ -32,6 +35,8 @@ import asyncio
 import binascii
 import hashlib
 import json
+
+from meterrecord import CLOCK_VALID_AFTER
 
 UPLOAD_PREFIX = b"fordel-upload-v2\n"
 ANSWER_PREFIX = b"fordel-answer-v2\n"
@@ -148,6 +153,8 @@ class Uplink:
         self.retry_after = None
         self.clock_sets = 0
         self.clock_offset_s = None
+        self.time_queries = 0
+        self.renumbered = 0
         self.refused = 0
         self.last_refused = None
 
@@ -156,6 +163,7 @@ class Uplink:
                 "failures": self.failures, "timeouts": self.timeouts,
                 "last_error": self.last_error, "last_ok": self.last_ok,
                 "backoff_s": self.backoff, "clock_sets": self.clock_sets,
+                "time_queries": self.time_queries, "renumbered": self.renumbered,
                 "clock_offset_s": self.clock_offset_s, "refused": self.refused,
                 "last_refused": self.last_refused}
 
@@ -259,10 +267,23 @@ class Uplink:
             if self.set_clock(t):
                 self.clock_sets += 1
 
+    def clock_unset(self):
+        return self.set_clock is not None and self._now() < CLOCK_VALID_AFTER
+
+    async def ask_time(self):
+        """An empty batch: the server answers with its time, which sets an unset clock (after
+        power-up without NTP the collector stores nothing until then)."""
+        sent_at = self._now()
+        _code, answer = await self.post(batch_parts([]))
+        self._clock_from(answer, sent_at)
+        self.time_queries += 1
+
     async def upload_once(self):
         """Send one batch of pending records; returns how many were acknowledged."""
         recs = self.store.pending(self.batch)
         if not recs:
+            if self.clock_unset():
+                await self.ask_time()
             return 0
         sent_at = self._now()
         code, answer = await self.post(batch_parts(recs))
@@ -279,6 +300,17 @@ class Uplink:
             self.sent += n
             self.batches += 1
         if code != 200:
+            nxt = answer.get("next_seq")
+            if isinstance(nxt, int) and nxt > 0:
+                # the server holds our numbers with other contents (a spare unit with the
+                # old config, an erased flash): store the rest again above its highest and
+                # send them at once under the new numbers
+                k = self.store.renumber(nxt)
+                self.renumbered += k
+                self.last_error = ("server: %s; %d records stored again from seq %d"
+                                   % (answer.get("error"), k, nxt))
+                if k:
+                    return n + k
             raise UploadError("server kept %d of the batch: %s" % (n, answer.get("error")))
         if not n:
             raise UploadError("server acknowledged %d, batch starts at %d" % (acked, recs[0][0]))

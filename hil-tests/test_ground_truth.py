@@ -38,6 +38,8 @@ from fordel.sim.scenario import Faults
 
 DAYS = 365 if os.getenv("FORDEL_LONG") else 60
 SPEED = 150000
+DAY = 86400
+RTC = "unset,drift=0.0003"
 START = datetime.datetime(2024, 1, 1)
 MAIN = {"hca": "current_consumption_hca", "hot_water": "total_m3", "cold_water": "total_m3"}
 
@@ -66,46 +68,60 @@ def chain(tmp_path_factory, hil):
     water = [mid for mid, r in prop.rows.items() if r["kind"] == "cold_water"]
     multiplied = water[0]
     prop.rows[multiplied]["multiplier"] = "2"
+    replaced = next(mid for mid, r in prop.rows.items()
+                    if r["kind"] == "hca" and mid not in prop.wrong_key_ids)
     faults = Faults(corrupt=0.01, duplicate=0.02, uart=0.005)
+    out = dict(prop=prop, multiplied=multiplied, fixed=fixed, replaced=replaced)
+    # the board's clock: unset after every power-up (set by the server's first answer) and
+    # running 300 ppm fast (26 s a day; set again whenever 30 s off)
     with CollectorRig(tmp / "collector", prop, faults=faults, speed=SPEED,
-                      store_every_h=24, batch=40, flash_mb=1) as rig:
-        rig.wait_ready(60)
-
-        def play(days):
-            rig.scenario.run(rig.radio, sim_seconds=days * 86400, speed=SPEED)
-        play(DAYS // 3)
+                      store_every_h=24, batch=40, flash_mb=1, rtc=RTC) as rig:
+        out["first"] = rig.wait_ready(60)
+        rig.play_to(DAYS // 3 * DAY)
+        out["drift"] = rig.status()
         keys = rig.srv.ingest.registry.get(COLLECTOR).keys   # key id -> key
         key = keys["1"]                                # a week the server refuses uploads
         keys["1"] = bytes(16)
-        play(7)
-        outage = rig.status()
+        rig.play(7 * DAY)
+        out["outage"] = rig.status()
         keys["1"] = key
-        played = DAYS // 3 + 7
-        play(DAYS // 6)
-        played += DAYS // 6
-        before_cut = rig.wait_uploaded(120)["store"]
-        power_cut(rig, fix_key=fixed)
-        after_cut = rig.status()["store"]
-        play(DAYS - played)
+        rig.play_to((DAYS // 3 + 7 + DAYS // 6) * DAY)
+        out["before_cut"] = rig.wait_uploaded(120)["store"]
+        out["new_meter"] = power_cut(rig, fix_key=fixed, replace=replaced)
+        out["after_cut_status"] = rig.status()
+        out["after_cut"] = out["after_cut_status"]["store"]
+        rig.play_to(DAYS * 5 // 6 * DAY)
+        out["before_spare"] = rig.wait_uploaded(120)
+        out["old_records"] = rig.db.count()
+        out["spare_first"] = rig.spare_unit(tmp / "spare")
+        rig.play_to(DAYS * DAY)
         rig.wait_drained()
-        st = rig.wait_uploaded(120)
-        uncoded = {u["id"] for u in rig.console.query("uncoded")["items"]}
+        out["status"] = st = rig.wait_uploaded(120)
+        out["uncoded"] = {u["id"] for u in rig.console.query("uncoded")["items"]}
         export = io.StringIO()
         rig.db.export_readings(export)
-        records = {"%s:%d" % (r["collector_id"], r["seq"]): r for r in rig.db.records()}
+        out["records"] = {"%s:%d" % (r["collector_id"], r["seq"]): r for r in rig.db.records()}
+        out["fleet"] = rig.db.fleet(rig.clock.now())
+        out["refused"] = rig.db.refused()
         # what the meters really sent and a module passed on undamaged (also from a meter
         # keyed wrong: its values are true, the collector could not read them)
-        sent = [s for s in rig.scenario.sent
-                if s.delivered and s.fault in (None, "duplicate")]
+        out["sent"] = [s for s in rig.scenario.sent
+                       if s.delivered and s.fault in (None, "duplicate")]
     (tmp / "readings.csv").write_text(export.getvalue(), encoding="utf-8")
     period = (START.date() + datetime.timedelta(days=1),
               START.date() + datetime.timedelta(days=DAYS - 2))
     meters = list(csv.DictReader(io.StringIO(prop.coding_csv())))
+    new_id, at = prop.replaced[replaced]
+    for m in meters:        # meters.csv chains the replaced allocator to its successor
+        if m["meter_id"] == replaced:
+            m["replaced_by"] = new_id
+        if m["meter_id"] == new_id:
+            m["installed"] = (START + datetime.timedelta(seconds=at)).date().isoformat()
     folder = make_property(tmp / "property", meters, tmp / "readings.csv", period=period)
-    result = allocate.settle(load(folder))
-    return dict(prop=prop, status=st, uncoded=uncoded, records=records, sent=sent,
-                result=result, period=period, multiplied=multiplied, outage=outage, fixed=fixed,
-                before_cut=before_cut, after_cut=after_cut)
+    out["result"] = allocate.settle(load(folder))
+    out["period"] = period
+    assert st["store"]["pending"] == 0
+    return out
 
 
 DAMAGE = r"""
@@ -126,67 +142,111 @@ print("DAMAGED", path, off, len(frames))
 """
 
 
-def power_cut(rig, fix_key=None):
+def power_cut(rig, fix_key=None, replace=None):
     """Kill the firmware, flip a byte in a frame of the newest store segment (a flash
-    fault), start it again with its clock at the scenario's time; telegrams sent while it
-    boots are lost (not delivered)."""
+    fault); while it is off the technician fixes a meter's key in the coding and replaces
+    an allocator by one with a new radio id (coded too); then power on (its clock unset
+    again). The telegrams sent while it is off are missed. Returns the new meter's id."""
     rig.wait_drained()
     rig.board.stop(hard=True)
     p = subprocess.run([micropython_binary(), "-X", "heapsize=4M", "-c", DAMAGE % {
         "paths": [str(BOARDS / "sim"), str(FIRMWARE), str(SHARED)]}], capture_output=True,
         text=True, env=rig.board.env(), timeout=60)
     assert "DAMAGED" in p.stdout, p.stdout + p.stderr
+    prop = rig.prop
     if fix_key:
-        prop = rig.prop
         prop.rows[fix_key]["key"] = prop.meter(fix_key).key.hex().upper()
         prop.wrong_key_ids.remove(fix_key)
-        rig.board.put_files({"coding.csv": prop.coding_csv()})
-    start = int(rig.prop.start.replace(tzinfo=datetime.timezone.utc).timestamp())
-    rig.board.clock = (start + int(rig.scenario.clock), SPEED)
-    rig.board.start(rig.radio.path)
-    st = rig.wait_ready(60)
-    for s in rig.scenario.run(None, sim_seconds=st["uptime_s"] + 600):
-        s.delivered = False
+    rig.scenario.miss(rig.clock.seconds())
+    new = rig.scenario.replace_meter(replace).meter_id if replace else None
+    rig.power_on_again({"coding.csv": prop.coding_csv()})
+    return new
 
 
-def _truth_of(chain, mid, main, value, day):
-    """The simulated times (s) at which meter `mid` really sent `value`, within a day of
-    the date the export gives the reading."""
-    t0 = (datetime.datetime.combine(day, datetime.time()) - START).total_seconds()
-    return [s.t for s in chain["sent"] if s.meter_id == mid and
-            s.values[main] == pytest.approx(value) and t0 - 86400 <= s.t <= t0 + 2 * 86400]
+LAG_S = 6 * 3600       # the collector stamps a telegram at most this after it was sent
+AHEAD_S = 600          # (144 ms at SPEED under load) and its clock runs at most this ahead
+RESOLUTION = {"hca": Decimal(1), "hot_water": Decimal("0.001"), "cold_water": Decimal("0.001")}
 
 
-@pytest.mark.xfail(strict=False, reason="open defect (issue 13): after today's merges one "
-                   "allocator's period-end reading (a daily compact record at 00:27) holds a "
-                   "value the simulator has no telegram for within a day; not yet traced")
+def _sent_behind(chain, rec, main):
+    """The telegrams of the record's meter with the record's value sent within the
+    collector's stamping of it (its clock bound to the meters' by the simulation, set by
+    the server, drifting a little): [time - LAG_S, time + AHEAD_S]."""
+    t = rec["time"] - _ts(START.date())
+    return [s for s in chain["sent"] if s.meter_id == rec["meter_id"] and
+            s.values[main] == pytest.approx(rec["values"][main]) and
+            t - LAG_S <= s.t <= t + AHEAD_S]
+
+
+def _read_from_mid_period(chain):
+    """Meters whose readings start or end inside the period by design: the key fixed at
+    the power cut, the replaced allocator and its successor."""
+    new, _at = chain["prop"].replaced[chain["replaced"]]
+    return {chain["fixed"], chain["replaced"], new}
+
+
 def test_each_reading_on_a_statement_is_what_the_meter_sent(chain):
+    """Each statement reading is a record whose value the meter sent when the record says
+    (this failed while the sim board's clock ran free of the meters': an allocator's daily
+    record stamped 2024-02-28 00:35 held the value the meter sent 2024-02-26 22:55)."""
     prop = chain["prop"]
     seen = set()
+    mid_period = _read_from_mid_period(chain)
     for st in chain["result"].statements:
         for r in st.readings:
             row = prop.rows[r.meter_id]
             main = MAIN[row["kind"]]
+            if r.start is None and r.end is None:
+                continue        # no reading at all: an estimate (test_faults_are_named_...)
             assert len(r.refs) == 2, (r.meter_id, r.refs)
             for ref, value in zip(r.refs, (r.start, r.end)):
                 rec = chain["records"][ref]
                 assert Decimal(str(rec["values"][main])) == value, (r.meter_id, ref)
-                day = datetime.datetime.fromtimestamp(rec["time"], datetime.timezone.utc)
-                assert _truth_of(chain, r.meter_id, main, rec["values"][main], day.date()), \
-                    (r.meter_id, ref, rec["values"][main], day)
-            # the readings close the period (within a day: the export dates a reading by
-            # the day the collector stored it); the meter whose key was fixed mid-period
-            # is test_meter_read_from_mid_period_is_named's
+                assert _sent_behind(chain, rec, main), (r.meter_id, ref, rec["values"][main],
+                                                        rec["time"])
+            # the readings close the tenancy's period (within a day: the export dates a
+            # reading by the day the collector stored it)
             first = chain["records"][r.refs[0]]["time"]
             last = chain["records"][r.refs[1]]["time"]
-            start, end = chain["period"]
-            if r.meter_id != chain["fixed"]:
-                assert first <= _ts(start) + 86400 and last >= _ts(end) - 86400, r.meter_id
-            factor = coded_factor(row)
-            assert r.basis == pytest.approx((r.end - r.start) * factor, abs=Decimal("0.001"))
+            start, end = st.liable_from, st.liable_to
+            if r.meter_id not in mid_period:
+                assert first <= _ts(start) + DAY and last >= _ts(end) - DAY, r.meter_id
             seen.add(r.meter_id)
+            if _estimated(st, r.meter_id):
+                continue        # extrapolated over the period: test_meter_read_from_mid_...
+            factor = coded_factor(row)
+            assert r.basis == pytest.approx((r.end - r.start) * factor,
+                                            abs=Decimal("0.001")), (r.meter_id, r.note)
     good = {mid for mid in prop.rows if mid not in prop.wrong_key_ids}
     assert seen == good
+
+
+def _estimated(statement, meter_id):
+    return any(e.meter_id == meter_id for e in statement.estimates)
+
+
+def test_each_tenancys_basis_is_the_simulated_truth(chain):
+    """Per tenancy and meter line: the basis on the statement is the meter's true
+    consumption between the two telegrams behind its readings (the simulator's exact
+    count, not the register), times the coding's factor, to the meter's resolution."""
+    prop = chain["prop"]
+    lines = 0
+    for st in chain["result"].statements:
+        for r in st.readings:
+            row = prop.rows[r.meter_id]
+            main = MAIN[row["kind"]]
+            if _estimated(st, r.meter_id) or r.start is None and r.end is None:
+                continue
+            ends = [_sent_behind(chain, chain["records"][ref], main) for ref in r.refs]
+            # the telegram stored is the earliest sent with that value in the window
+            true = Decimal(repr(ends[1][0].truth)) - Decimal(repr(ends[0][0].truth))
+            factor = coded_factor(row)
+            res = RESOLUTION[row["kind"]]
+            assert abs(r.basis / factor - true) < res, (st.tenancy_id, r.meter_id, r.basis,
+                                                        true)
+            lines += 1
+    # every meter read over the whole period, on each of its tenancies' statements
+    assert lines >= len(prop.rows) - len(prop.wrong_key_ids) - 1
 
 
 def _ts(day):

@@ -1,18 +1,24 @@
 """A collector rig for the HIL suite and the demo: simulated property -> simulated (or real)
 radio module -> firmware on the sim board -> upload -> ingest database.
 
-    with CollectorRig(workdir, prop, module="im871a") as rig:
-        rig.scenario.run(rig.radio, sim_seconds=86400, speed=2000)
+    with CollectorRig(workdir, prop, module="im871a", speed=2000) as rig:
+        rig.play(86400)                 # a simulated day on air, paced by rig.clock
         rig.wait_uploaded()
         rig.db.records()
+
+With a speed, one simulated clock (fordel.sim.clock.SimClock, `rig.clock`) paces the meters
+(rig.play) and is the sim board's clock and the ingest server's, so the collector's time of
+a record and the meter's own clock agree. rtc: faults of the board's clock
+(boards/sim/board.py FORDEL_SIM_RTC, e.g. "unset,drift=0.0003"); the server's answers then
+set it, as they set an ESP32's.
 """
-import datetime
 import json
 import secrets
 import time
 
 from fordel.device.simboard import SimBoard
 from fordel.ingest.server import serve_in_thread
+from fordel.sim.clock import SimClock
 from fordel.sim.scenario import Scenario
 
 COLLECTOR = "hil-1"
@@ -29,7 +35,7 @@ def radio_simulator(module):
 class CollectorRig:
     def __init__(self, workdir, prop, module="im871a", faults=None, speed=None, heap=None,
                  store_every_h=6, upload_every_s=1, port=None, batch=10, flash_mb=1,
-                 with_tools=None):
+                 with_tools=None, rtc=""):
         """with_tools: a function that prints progress; the collector is then put into
         service as a technician does, `fordel flash`'s image build and `fordel provision`
         on a blank board, instead of writing its files into the flash image directly."""
@@ -37,19 +43,24 @@ class CollectorRig:
         workdir.mkdir(parents=True, exist_ok=True)
         self.prop = prop
         self.key = secrets.token_bytes(16)
-        self.srv = serve_in_thread(str(workdir / "readings.sqlite"), {COLLECTOR: self.key})
+        self.speed = speed
+        self.clock = SimClock(prop.start, speed) if speed else None
+        # the server answers simulated time where the board's clock may be set from it
+        self.srv = serve_in_thread(str(workdir / "readings.sqlite"), {COLLECTOR: self.key},
+                                   **({"clock": self.clock.now} if self.clock else {}))
         self.db = self.srv.db
         self.radio = None if port else radio_simulator(module)
         radio_port = port or self.radio.start()
-        start = int(prop.start.replace(tzinfo=datetime.timezone.utc).timestamp())
-        self.speed = speed
         self.board = SimBoard(workdir / "board", module=module, flash_size=flash_mb << 20,
-                              clock=(start, speed) if speed else None,
-                              **({"heap": heap} if heap else {}))
+                              clock=self.clock, **({"heap": heap} if heap else {}))
+        if self.clock:
+            self.board.rtc = ",".join(filter(None, ("settable", rtc)))
+        self.cfg = None
         cfg = {"collector_id": COLLECTOR, "link_mode": "C1T1",
                "upload_url": "http://127.0.0.1:%d/upload" % self.srv.server_address[1],
                "upload_key": self.key.hex(), "upload_every_s": upload_every_s,
                "store_every_h": store_every_h, "batch": batch}
+        self.cfg = cfg
         if with_tools:
             self._flash_and_provision(cfg, radio_port, with_tools)
         else:
@@ -73,6 +84,38 @@ class CollectorRig:
         coding.write_text(self.prop.coding_csv())
         provision.provision(self.board.port, toml, coding, echo=lambda m: echo(
             "fordel provision: " + m))
+
+    def power_on_again(self, files=None):
+        """After a stop (a power cut, a technician's visit): `files` ({name: text}) written
+        into the flash, the firmware started again; its clock starts unset again where the
+        board's rtc says so. Returns the first status."""
+        if files:
+            self.board.put_files(files)
+        self.board.start(self.radio.path if self.radio else self.board.radio_port)
+        return self.wait_ready(60)
+
+    def spare_unit(self, workdir):
+        """The collector is swapped for a spare unit: a blank flash given the old config and
+        coding (its store numbers from 0 again under a new store_id). Returns its first
+        status."""
+        old = self.board
+        old.stop(hard=True)
+        self.board = SimBoard(workdir, module=old.module, flash_size=old.flash_size,
+                              clock=old.clock, heap=old.heap, interpreter=old.interpreter)
+        self.board.rtc = old.rtc
+        return self.power_on_again({"coding.csv": self.prop.coding_csv(),
+                                    "config.json": json.dumps(self.cfg)})
+
+    def play(self, sim_seconds):
+        """The meters on air for `sim_seconds` more of the simulated clock (the time that
+        passed on it since the last play is missed: nobody delivered those telegrams)."""
+        return self.scenario.run(self.radio, sim_seconds=sim_seconds, speed=self.speed,
+                                 clock=self.clock)
+
+    def play_to(self, sim_seconds):
+        """play() until simulated second `sim_seconds` after the property's start."""
+        left = sim_seconds - max(self.scenario.clock, self.clock.seconds())
+        return self.play(left) if left > 0 else []
 
     def wait_ready(self, timeout=30):
         """Until the firmware's console answers and its radio module is up."""
