@@ -259,10 +259,12 @@ class Uplink:
         return code, json.loads(data)
 
     def _clock_from(self, answer, sent_at):
+        """The server stamps its answer after storing the batch: compared with our clock
+        when the answer came (not when the batch left), the offset is the clocks' own."""
         t = answer.get("time")
         if not isinstance(t, int) or self.set_clock is None:
             return
-        self.clock_offset_s = t - sent_at
+        self.clock_offset_s = t - max(sent_at, self._now())
         if abs(self.clock_offset_s) > CLOCK_TOLERANCE_S:
             if self.set_clock(t):
                 self.clock_sets += 1

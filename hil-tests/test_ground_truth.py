@@ -108,6 +108,7 @@ def chain(tmp_path_factory, hil):
         out["sent"] = [s for s in rig.scenario.sent
                        if s.delivered and s.fault in (None, "duplicate")]
     (tmp / "readings.csv").write_text(export.getvalue(), encoding="utf-8")
+    out["readings_csv"] = export.getvalue()
     period = (START.date() + datetime.timedelta(days=1),
               START.date() + datetime.timedelta(days=DAYS - 2))
     meters = list(csv.DictReader(io.StringIO(prop.coding_csv())))
@@ -306,3 +307,76 @@ def test_outage_and_power_cut_lose_nothing_stored(chain):
     for r in sorted(after, key=lambda r: r["seq"]):
         first.setdefault(r["meter_id"], r)
     assert first and all(r["telegram"] for r in first.values())
+
+
+def test_collector_clock_unset_and_drifting_is_set_by_the_server(chain):
+    """After each power-up the board's clock reads 2000-01-01 and it runs 300 ppm fast: the
+    collector stores nothing until the server's answer sets it (named: clock_unset,
+    time_queries), is set again whenever 30 s off, and no record reaches ingest with a time
+    it refuses or a meter clock it flags."""
+    for st in (chain["drift"], chain["status"]):         # the first boot, the spare unit's
+        up = st["uplink"]
+        assert up["time_queries"] >= 1 and up["clock_sets"] >= 1, up
+        assert st["network"]["clock"] == "server", st["network"]
+        assert isinstance(st["clock_unset"], int)
+    assert chain["drift"]["uplink"]["clock_sets"] >= 2     # set at boot, then for the drift
+    assert chain["refused"] == []           # none dated before 2020 (or in the future)
+    fleet = chain["fleet"]["collectors"][COLLECTOR]
+    assert fleet["meter_clock_disagreements"] == 0, fleet
+
+
+def test_replaced_meter_is_chained_to_its_successor(chain):
+    """meters.csv replaced_by: the old allocator counts to its last reading, the new one
+    (a new radio id, coded at the power cut) from its first, both read (no estimate) and
+    both named on the tenancy's statement."""
+    old = chain["replaced"]
+    new, _at = chain["prop"].replaced[old]
+    lines = {r.meter_id: (st, r) for st in chain["result"].statements for r in st.readings
+             if r.meter_id in (old, new) and r.end is not None}
+    assert set(lines) == {old, new}, lines
+    (st_old, r_old), (st_new, r_new) = lines[old], lines[new]
+    assert new in r_old.note and old in r_new.note, (r_old.note, r_new.note)
+    assert not _estimated(st_old, old) and not _estimated(st_new, new)
+    assert r_new.start_date > r_old.start_date and r_new.consumption > 0
+    assert any(new in c.message and old in c.message for c in chain["result"].checks), \
+        [c.message for c in chain["result"].checks]
+
+
+def test_spare_collector_with_the_old_config_numbers_above_and_loses_nothing(chain):
+    """A spare unit given the old config (same collector id and key, a blank store that
+    numbers from 0 again under a new store_id): the server refuses the numbers it holds
+    with other contents and names its next free one; the spare stores its readings again
+    from there. No number repeats, none of the old unit's records is touched, and every
+    reading the spare stored reached ingest."""
+    before = chain["before_spare"]["store"]
+    spare = chain["status"]
+    assert chain["spare_first"]["store"]["store_id"] != before["store_id"]
+    assert spare["uplink"]["renumbered"] > 0 and spare["store"]["renumbered"] > 0
+    old_last = before["next_seq"] - 1
+    seqs = [r["seq"] for r in chain["records"].values()]
+    assert sum(1 for q in seqs if q <= old_last) == chain["old_records"]
+    from_spare = sum(1 for q in seqs if q > old_last)
+    assert from_spare == spare["store"]["appended"] - spare["store"]["renumbered"] > 0
+    fleet = chain["fleet"]["collectors"][COLLECTOR]
+    assert fleet["seq_conflicts"] >= 1, fleet
+
+
+def test_each_deviation_is_a_named_check_in_the_board_report(chain):
+    """An estimate (a meter keyed wrong, a meter read from mid-period only), a replacement
+    and a gap of more than two days in a meter's daily readings (the collector off at the
+    power cut and the swap) each have a check naming the meter on the board report."""
+    checks = [c.message for c in chain["result"].checks if not c.ok]
+    named = {mid for mid in chain["prop"].rows if any(mid in m for m in checks)}
+    estimated = {e.meter_id for st in chain["result"].statements for e in st.estimates}
+    assert estimated and estimated <= named, (estimated, checks)
+    start, end = chain["period"]
+    days = {}
+    for row in csv.DictReader(io.StringIO(chain["readings_csv"])):
+        d = datetime.date.fromisoformat(row["date"])
+        if start <= d <= end:
+            days.setdefault(row["meter_id"], []).append(d)
+    for mid, ds in days.items():
+        for a, b in zip(ds, ds[1:]):
+            if (b - a).days > 2:
+                assert any(mid in m and a.strftime("%d-%m-%Y") in m for m in checks), \
+                    (mid, a, b, checks)

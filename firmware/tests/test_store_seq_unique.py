@@ -97,3 +97,43 @@ def test_dropped_records_survive_reboot(tmp_path):
     dropped, segs, dropped2, segs2 = json.loads(p.stdout.strip().splitlines()[-1])
     assert dropped > 0 and segs > 0           # 400 records of ~230 B overflow 48 KiB
     assert (dropped2, segs2) == (dropped, segs)
+
+
+RENUMBER = r"""
+import sys, json
+sys.path[:0] = %(paths)r
+import board, store, meterrecord
+root = board.mount_flash()
+def rec(n):
+    return meterrecord.make_record("c", 0x12345678, 1700000000 + n, -70, {"n": n}, {"n": n},
+                                   {"multiplier": 1.0}, bytes(20))
+s = store.Store(root + "/store")
+for n in range(5):
+    s.append(rec(n))
+s.ack(1)
+k = s.renumber(100)
+after = s.append(rec(5))
+s._close()
+s2 = store.Store(root + "/store")            # and after a reboot
+again = s2.append(rec(6))
+pend = [(q, meterrecord.decode(raw)["values"]["n"], meterrecord.decode(raw)["seq"])
+        for q, raw in s2.pending(50)]
+print(json.dumps({"k": k, "after": after, "again": again, "pending": pend,
+                  "status": s.status()}))
+"""
+
+
+def test_renumber_stores_what_is_pending_again_above_the_servers_numbers(tmp_path):
+    """A spare unit with the old config: the server holds seqs up to 99 from the old unit;
+    told so (409, next_seq 100), the store keeps its unacknowledged readings (2, 3, 4)
+    under 100, 101, 102 (in the frame and in the record) and numbers on from there."""
+    env = dict(os.environ, FORDEL_FLASH_IMAGE=str(tmp_path / "flash.img"))
+    p = subprocess.run([micropython_binary(), "-X", "heapsize=96K", "-c", RENUMBER % {
+        "paths": [str(BOARDS / "sim"), str(FIRMWARE), str(SHARED)]}],
+        capture_output=True, text=True, env=env, timeout=60)
+    assert p.returncode == 0, p.stdout + p.stderr
+    got = json.loads(p.stdout.strip().splitlines()[-1])
+    assert got["k"] == 3 and got["status"]["renumbered"] == 3
+    assert got["pending"] == [[100, 2, 100], [101, 3, 101], [102, 4, 102], [103, 5, 103],
+                              [104, 6, 104]]
+    assert got["after"] == 103 and got["again"] == 104
