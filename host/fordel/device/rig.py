@@ -16,7 +16,7 @@ import json
 import secrets
 import time
 
-from fordel.device.simboard import SimBoard
+from fordel.device.simboard import SimBoard, SimBoardError
 from fordel.ingest.server import serve_in_thread
 from fordel.sim.clock import SimClock
 from fordel.sim.scenario import Scenario
@@ -85,12 +85,21 @@ class CollectorRig:
         provision.provision(self.board.port, toml, coding, echo=lambda m: echo(
             "fordel provision: " + m))
 
+    def power_off(self):
+        """A power cut: the firmware killed; the simulated time stands still until
+        power_on_again (the rig's own work in between would be days of it)."""
+        self.board.stop(hard=True)
+        if self.clock:
+            self.clock.pause()
+
     def power_on_again(self, files=None):
         """After a stop (a power cut, a technician's visit): `files` ({name: text}) written
         into the flash, the firmware started again; its clock starts unset again where the
         board's rtc says so. Returns the first status."""
         if files:
             self.board.put_files(files)
+        if self.clock:
+            self.clock.resume()
         self.board.start(self.radio.path if self.radio else self.board.radio_port)
         return self.wait_ready(60)
 
@@ -99,7 +108,7 @@ class CollectorRig:
         coding (its store numbers from 0 again under a new store_id). Returns its first
         status."""
         old = self.board
-        old.stop(hard=True)
+        self.power_off()
         self.board = SimBoard(workdir, module=old.module, flash_size=old.flash_size,
                               clock=old.clock, heap=old.heap, interpreter=old.interpreter)
         self.board.rtc = old.rtc
@@ -145,11 +154,17 @@ class CollectorRig:
 
     def wait_uploaded(self, timeout=60):
         """Until everything the store holds has been acknowledged by ingest."""
+        last = {}
+
         def done():
-            st = self.status()
+            st = last["status"] = self.status()
             store = st.get("store", {})
             return st if store.get("pending", 1) == 0 else None
-        return self.board.wait_for(done, timeout, "uploads to finish")
+        try:
+            return self.board.wait_for(done, timeout, "uploads to finish")
+        except SimBoardError as e:
+            st = last.get("status", {})
+            raise SimBoardError("%s; status %s" % (e, st)) from None
 
     def close(self):
         self.board.stop()

@@ -8,6 +8,7 @@ a fault is played on purpose (a board clock unset after power-up, or drifting).
     clock.seconds()          # simulated seconds since start, now
     clock.now()              # simulated unix time, now (the ingest server's clock)
     clock.wall_at(3600.0)    # host time.time() when simulated second 3600 comes
+    clock.pause(); ...; clock.resume()   # while the board is off (a power cut, a swap)
 """
 import datetime
 import time
@@ -21,9 +22,22 @@ class SimClock:
         self.epoch = int(start.replace(tzinfo=datetime.timezone.utc).timestamp())
         self.speed = float(speed)
         self.wall0 = time.time() if wall0 is None else wall0
+        self._paused_at = None
 
     def seconds(self):
-        return (time.time() - self.wall0) * self.speed
+        at = time.time() if self._paused_at is None else self._paused_at
+        return (at - self.wall0) * self.speed
+
+    def pause(self):
+        """Simulated time stands still (only while no board reads it: a board keeps the
+        spec it was started with) until resume()."""
+        if self._paused_at is None:
+            self._paused_at = time.time()
+
+    def resume(self):
+        if self._paused_at is not None:
+            self.wall0 += time.time() - self._paused_at
+            self._paused_at = None
 
     def now(self):
         return int(self.epoch + self.seconds())
