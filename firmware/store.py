@@ -34,6 +34,7 @@ readings carry the consumption of the dropped ones and only their history is los
 records are counted (`dropped_records`, `dropped_segments`) and shown by `status()`.
 """
 import binascii
+import gc
 import os
 
 from meterrecord import VERSION, FixedWriter, encode, encode_to
@@ -434,14 +435,17 @@ class Store:
             self.cur_size = self.segment_bytes         # the new numbers start a segment
         n = 0
         while True:
-            batch = [(seq, body) for seq, body in self.pending(20) if seq <= old_last]
+            # a few at a time: it runs beside an upload's batch in a 96K heap
+            batch = [(seq, body) for seq, body in self.pending(4, 2048) if seq <= old_last]
             if not batch:
                 break
             for _seq, body in batch:
                 self.append(loads(body))
                 n += 1
             self.ack(batch[-1][0])
-        self.renumbered += n
+            self.renumbered += len(batch)
+            batch = None
+            gc.collect()
         return n
 
     def records(self):

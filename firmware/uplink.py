@@ -33,6 +33,7 @@ the next try waits a growing back-off.
 """
 import asyncio
 import binascii
+import gc
 import hashlib
 import json
 
@@ -155,6 +156,7 @@ class Uplink:
         self.clock_offset_s = None
         self.time_queries = 0
         self.renumbered = 0
+        self.memory_errors = 0
         self.refused = 0
         self.last_refused = None
 
@@ -164,6 +166,7 @@ class Uplink:
                 "last_error": self.last_error, "last_ok": self.last_ok,
                 "backoff_s": self.backoff, "clock_sets": self.clock_sets,
                 "time_queries": self.time_queries, "renumbered": self.renumbered,
+                "memory_errors": self.memory_errors, "batch": self.batch,
                 "clock_offset_s": self.clock_offset_s, "refused": self.refused,
                 "last_refused": self.last_refused}
 
@@ -259,13 +262,17 @@ class Uplink:
         return code, json.loads(data)
 
     def _clock_from(self, answer, sent_at):
-        """The server stamps its answer after storing the batch: compared with our clock
-        when the answer came (not when the batch left), the offset is the clocks' own."""
+        """The server stamps its answer between our sending and our reading of it: the
+        clocks agree if its time falls in that window (give or take CLOCK_TOLERANCE_S);
+        else ours is set to it (an answer read late, behind telegrams, must not set a right
+        clock back; and set to the server's time, ours is never ahead of the server, which
+        refuses readings from the future)."""
         t = answer.get("time")
         if not isinstance(t, int) or self.set_clock is None:
             return
-        self.clock_offset_s = t - max(sent_at, self._now())
-        if abs(self.clock_offset_s) > CLOCK_TOLERANCE_S:
+        recv = self._now()
+        self.clock_offset_s = t - max(sent_at, min(t, recv))
+        if t < sent_at - CLOCK_TOLERANCE_S or t > recv + CLOCK_TOLERANCE_S:
             if self.set_clock(t):
                 self.clock_sets += 1
 
@@ -288,7 +295,8 @@ class Uplink:
                 await self.ask_time()
             return 0
         sent_at = self._now()
-        code, answer = await self.post(batch_parts(recs))
+        parts = batch_parts(recs)
+        code, answer = await self.post(parts)
         self._clock_from(answer, sent_at)
         acked = answer.get("acked")
         acked = -1 if acked is None else int(acked)
@@ -307,6 +315,8 @@ class Uplink:
                 # the server holds our numbers with other contents (a spare unit with the
                 # old config, an erased flash): store the rest again above its highest and
                 # send them at once under the new numbers
+                recs = parts = None
+                gc.collect()
                 k = self.store.renumber(nxt)
                 self.renumbered += k
                 self.last_error = ("server: %s; %d records stored again from seq %d"
@@ -325,6 +335,15 @@ class Uplink:
                 while await self.upload_once():
                     pass
                 self.backoff = 0
+            except MemoryError as e:
+                # the batch found no room in a fragmented heap: collect, send fewer at once
+                self.failures += 1
+                self.memory_errors += 1
+                self.last_error = "MemoryError: %s; batch now %d" % (e, self.batch)
+                self.batch = max(1, self.batch // 2)
+                gc.collect()
+                await asyncio.sleep(1)
+                continue
             except Exception as e:  # network down, server error: keep records, retry later
                 self.failures += 1
                 self.last_error = "%s: %s" % (type(e).__name__, e)

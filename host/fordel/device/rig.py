@@ -14,6 +14,7 @@ set it, as they set an ESP32's.
 """
 import json
 import secrets
+import subprocess
 import time
 
 from fordel.device.simboard import SimBoard, SimBoardError
@@ -22,6 +23,23 @@ from fordel.sim.clock import SimClock
 from fordel.sim.scenario import Scenario
 
 COLLECTOR = "hil-1"
+
+_DAMAGE = r"""
+import sys
+sys.path[:0] = %(paths)r
+import board, store
+root = board.mount_flash()
+s = store.Store(root + "/store")
+frames = s._frames(s.segments[-1])[0]
+off = frames[min(2, len(frames) - 1)][1]
+path = s._path(s.segments[-1])
+with open(path, "r+b") as f:
+    f.seek(off + 1)
+    b = f.read(1)
+    f.seek(off + 1)
+    f.write(bytes([b[0] ^ 0xFF]))
+print("DAMAGED", path, off, len(frames))
+"""
 
 
 def radio_simulator(module):
@@ -45,9 +63,15 @@ class CollectorRig:
         self.key = secrets.token_bytes(16)
         self.speed = speed
         self.clock = SimClock(prop.start, speed) if speed else None
+        self.clock_unset = "unset" in rtc.split(",")
+        if self.clock_unset:
+            # the board takes its time from the server's answer, held until wait_ready: the
+            # simulation starts then, the set-up (flash, provision, boot) costs none of it
+            self.clock.pause(hold_server=True)
         # the server answers simulated time where the board's clock may be set from it
         self.srv = serve_in_thread(str(workdir / "readings.sqlite"), {COLLECTOR: self.key},
-                                   **({"clock": self.clock.now} if self.clock else {}))
+                                   **({"clock": self.clock.server_now} if self.clock
+                                      else {}))
         self.db = self.srv.db
         self.radio = None if port else radio_simulator(module)
         radio_port = port or self.radio.start()
@@ -85,12 +109,28 @@ class CollectorRig:
         provision.provision(self.board.port, toml, coding, echo=lambda m: echo(
             "fordel provision: " + m))
 
-    def power_off(self):
-        """A power cut: the firmware killed; the simulated time stands still until
-        power_on_again (the rig's own work in between would be days of it)."""
-        self.board.stop(hard=True)
+    def power_off(self, drain=False):
+        """A power cut: the firmware killed (with drain: once it has handled what the
+        module sent, while the clock runs on); the simulated time then stands still until
+        power_on_again has the board ready again (the rig's own work in between would be
+        days of it)."""
+        if drain:
+            self.wait_drained()
         if self.clock:
-            self.clock.pause()
+            self.clock.pause(hold_server=self.clock_unset)
+        self.board.stop(hard=True)
+
+    def damage_store_frame(self):
+        """A flash fault while the board is off: one byte flipped in the third frame (or the
+        last) of the newest store segment. Returns the board's words on it."""
+        from fordel.paths import BOARDS, FIRMWARE, SHARED
+        p = subprocess.run([self.board.interpreter.path, "-X", "heapsize=4M", "-c",
+                            _DAMAGE % {"paths": [str(BOARDS / "sim"), str(FIRMWARE),
+                                                 str(SHARED)]}],
+                           capture_output=True, text=True, env=self.board.env(), timeout=60)
+        if "DAMAGED" not in p.stdout:
+            raise SimBoardError("damaging a store frame failed: %s" % (p.stdout + p.stderr))
+        return p.stdout.strip()
 
     def power_on_again(self, files=None):
         """After a stop (a power cut, a technician's visit): `files` ({name: text}) written
@@ -98,8 +138,8 @@ class CollectorRig:
         board's rtc says so. Returns the first status."""
         if files:
             self.board.put_files(files)
-        if self.clock:
-            self.clock.resume()
+        if self.clock and not self.clock_unset:
+            self.clock.resume()         # its clock runs from its start
         self.board.start(self.radio.path if self.radio else self.board.radio_port)
         return self.wait_ready(60)
 
@@ -136,7 +176,10 @@ class CollectorRig:
             except Exception:
                 return None
             return st if st.get("radio", {}).get("state") == "ok" else None
-        return self.board.wait_for(ready, timeout, "the collector's radio module")
+        st = self.board.wait_for(ready, timeout, "the collector's radio module")
+        if self.clock:
+            self.clock.resume()         # the server's answer sets the board's clock now
+        return st
 
     def status(self):
         return self.console.query("status")

@@ -23,16 +23,27 @@ class SimClock:
         self.speed = float(speed)
         self.wall0 = time.time() if wall0 is None else wall0
         self._paused_at = None
+        self._hold = False
 
     def seconds(self):
         at = time.time() if self._paused_at is None else self._paused_at
         return (at - self.wall0) * self.speed
 
-    def pause(self):
-        """Simulated time stands still (only while no board reads it: a board keeps the
-        spec it was started with) until resume()."""
+    def pause(self, hold_server=False):
+        """Simulated time stands still until resume(). A board started meanwhile keeps
+        the spec it was started with, so only while none runs, or with hold_server while
+        its clock is unset after power-up: the server's answer (server_now), which sets
+        it, then waits for resume(), and the board's boot costs no simulated time."""
         if self._paused_at is None:
             self._paused_at = time.time()
+        self._hold = hold_server
+
+    def server_now(self, patience_s=60.0):
+        """now() for the ingest server (see pause)."""
+        end = time.monotonic() + patience_s
+        while self._paused_at is not None and self._hold and time.monotonic() < end:
+            time.sleep(0.005)
+        return self.now()
 
     def resume(self):
         if self._paused_at is not None:
