@@ -135,7 +135,7 @@ class Uplink:
         self.url = cfg["upload_url"]
         self.tls, self.host, self.port, self.path = parse_url(self.url)
         self.every = int(cfg.get("upload_every_s", 60))
-        self.batch = int(cfg.get("batch", 10))
+        self.batch = self.batch_max = int(cfg.get("batch", 10))
         self.connect_timeout = float(cfg.get("connect_timeout_s", 10))
         self.send_timeout = float(cfg.get("send_timeout_s", 20))
         self.read_timeout = float(cfg.get("read_timeout_s", 30))
@@ -333,7 +333,7 @@ class Uplink:
         while True:
             try:
                 while await self.upload_once():
-                    pass
+                    self.batch = min(self.batch_max, self.batch * 2)   # after a MemoryError
                 self.backoff = 0
             except MemoryError as e:
                 # the batch found no room in a fragmented heap: collect, send fewer at once
