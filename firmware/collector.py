@@ -11,7 +11,7 @@ import gc
 import time
 
 import meterstats as ms
-from meterrecord import main_field, make_compact
+from meterrecord import CLOCK_VALID_AFTER, main_field, make_compact
 from reading_policy import COMPACT, FULL, SKIP, main_value
 
 from wmbus import errors, link
@@ -59,6 +59,7 @@ class Collector:
         self.frames = 0
         self.store_errors = 0
         self.memory_errors = 0      # telegrams dropped for want of heap (main.radio_loop)
+        self.clock_unset = 0        # telegrams not stored: the clock was not set yet
         self.last_store_error = None
         self._values = {}           # the decoder fills this one dict for every telegram
 
@@ -69,6 +70,11 @@ class Collector:
         mid = meter_id_of(frame)
         if mid < 0:
             self.stats.unattributed_errors += 1
+            return None
+        if now < CLOCK_VALID_AFTER:
+            # a reading must carry its time: until NTP or the server's first answer sets the
+            # clock nothing is stored (counted); the meter repeats its telegram in minutes
+            self.clock_unset += 1
             return None
         slot = self.coding.slot(mid)
         if slot < 0:
@@ -144,6 +150,7 @@ class Collector:
              "coding_error": getattr(self.coding, "error", None),
              "store_errors": self.store_errors,
              "memory_errors": self.memory_errors,
+             "clock_unset": self.clock_unset,
              "last_store_error": self.last_store_error,
              "totals": self.stats.totals()}
         st = getattr(self.store, "status", None)

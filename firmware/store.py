@@ -34,6 +34,7 @@ readings carry the consumption of the dropped ones and only their history is los
 records are counted (`dropped_records`, `dropped_segments`) and shown by `status()`.
 """
 import binascii
+import gc
 import os
 
 from meterrecord import VERSION, FixedWriter, encode, encode_to
@@ -78,12 +79,14 @@ class Store:
         self.dropped_records = 0
         self.dropped_segments = 0
         self.damaged = 0
+        self._damage_seen = set()
         self.write_errors = 0
         self._fh = None
         self._fh_path = None
         self.last_error = None
         self.appended = 0
         self.oversized = 0          # records larger than the buffer, stored all the same
+        self.renumbered = 0         # records stored again under new numbers (renumber)
         if not _exists(root):
             try:
                 os.mkdir(root)
@@ -95,6 +98,7 @@ class Store:
         self.mark = 0                           # seqs below it may have been used
         self._read_state()
         self.next_seq = 0
+        self.gaps = []                          # [(first, end)]: numbers skipped, never used
         self.cur_size = 0
         if self.segments:
             damaged = self.damaged
@@ -104,7 +108,7 @@ class Store:
             if self.damaged != damaged:
                 # frames after the damage may have been stored (and uploaded): never reuse
                 # their numbers; the damaged segment is closed (new frames go to a new one)
-                self.next_seq = max(self.next_seq, self.mark or self._size_bound())
+                self._skip_to(max(self.next_seq, self.mark or self._size_bound()))
                 self.cur_size = self.segment_bytes
         if self.acked >= self.next_seq:         # cursor ahead of data (data lost): clamp
             self.next_seq = self.acked + 1
@@ -208,8 +212,13 @@ class Store:
         return out, pos
 
     def _damaged(self, path, pos):
+        """Count a damaged frame once, however often its segment is scanned again."""
+        where = "%s: damaged frame at byte %d" % (path, pos)
+        if where in self._damage_seen:
+            return
+        self._damage_seen.add(where)
         self.damaged += 1
-        self.last_error = "%s: damaged frame at byte %d" % (path, pos)
+        self.last_error = where
 
     def _scan(self, first):
         frames, end = self._frames(first)
@@ -400,6 +409,45 @@ class Store:
         while self._drop_acked():
             pass
 
+    def _skip_to(self, seq):
+        """Number on from `seq`: the numbers between are never used (not pending)."""
+        if seq > self.next_seq:
+            self.gaps.append((self.next_seq, seq))
+            self.next_seq = seq
+
+    def pending_count(self):
+        """Records stored and not acknowledged (the skipped numbers not counted)."""
+        n = self.next_seq - 1 - self.acked
+        for lo, hi in self.gaps:
+            n -= max(0, hi - max(lo, self.acked + 1))
+        return max(0, n)
+
+    def renumber(self, first_free):
+        """The server holds this collector's numbers below `first_free`, some with other
+        contents (a spare unit given the old config, an erased or replaced flash): every
+        record not yet acknowledged is stored again with a number from `first_free` on and
+        its old copy released, so the readings reach the server and no number repeats.
+        Returns how many were renumbered (`renumbered` in status)."""
+        from meterrecord.cbor_read import loads       # a rare event: the reader only now
+        old_last = self.next_seq - 1
+        if first_free > self.next_seq:
+            self._skip_to(first_free)
+            self.cur_size = self.segment_bytes         # the new numbers start a segment
+        n = 0
+        while True:
+            # a few at a time: it runs beside an upload's batch in a 96K heap
+            batch = [(seq, body) for seq, body in self.pending(4, 2048) if seq <= old_last]
+            if not batch:
+                break
+            for _seq, body in batch:
+                self.append(loads(body))
+                n += 1
+            self.ack(batch[-1][0])
+            self.renumbered += len(batch)
+            batch = None
+            gc.collect()
+        return n
+
     def records(self):
         """Every stored (seq, CBOR bytes), acknowledged or not, oldest first (diagnostics)."""
         for first in self.segments:
@@ -414,9 +462,10 @@ class Store:
         except OSError:
             total = free = -1
         return {"store_id": self.store_id, "next_seq": self.next_seq, "acked": self.acked,
-                "pending": self.next_seq - 1 - self.acked, "segments": len(self.segments),
+                "pending": self.pending_count(), "segments": len(self.segments),
                 "appended": self.appended, "flash_total": total, "flash_free": free,
                 "dropped_records": self.dropped_records,
                 "dropped_segments": self.dropped_segments, "damaged_frames": self.damaged,
                 "write_errors": self.write_errors, "oversized_records": self.oversized,
+                "renumbered": self.renumbered,
                 "last_error": self.last_error}

@@ -19,7 +19,10 @@ their contents).
 
     200 {"acked": highest seq stored contiguously from the batch's first, "time": server
          unix seconds, "new": n, "refused": [[seq, reason], ...]}
-    409 {"acked": ..., "error": "seq N already held with different content ..."}
+    409 {"acked": ..., "error": "seq N already held with different content ...",
+         "next_seq": the server's highest seq of the collector + 1}
+    An empty array asks only the server's time: the collector's clock is unset after a
+    power-up without NTP, and it stores no reading until the answer sets it.
     answer header X-Fordel-Signature: hex HMAC-SHA256(key, "fordel-answer-v2\\n" request
          signature "\\n" answer body): the uplink trusts neither an acknowledgement nor the
          server's time without it.
@@ -30,8 +33,11 @@ the next try waits a growing back-off.
 """
 import asyncio
 import binascii
+import gc
 import hashlib
 import json
+
+from meterrecord import CLOCK_VALID_AFTER
 
 UPLOAD_PREFIX = b"fordel-upload-v2\n"
 ANSWER_PREFIX = b"fordel-answer-v2\n"
@@ -129,7 +135,7 @@ class Uplink:
         self.url = cfg["upload_url"]
         self.tls, self.host, self.port, self.path = parse_url(self.url)
         self.every = int(cfg.get("upload_every_s", 60))
-        self.batch = int(cfg.get("batch", 10))
+        self.batch = self.batch_max = int(cfg.get("batch", 10))
         self.connect_timeout = float(cfg.get("connect_timeout_s", 10))
         self.send_timeout = float(cfg.get("send_timeout_s", 20))
         self.read_timeout = float(cfg.get("read_timeout_s", 30))
@@ -148,6 +154,9 @@ class Uplink:
         self.retry_after = None
         self.clock_sets = 0
         self.clock_offset_s = None
+        self.time_queries = 0
+        self.renumbered = 0
+        self.memory_errors = 0
         self.refused = 0
         self.last_refused = None
 
@@ -156,6 +165,8 @@ class Uplink:
                 "failures": self.failures, "timeouts": self.timeouts,
                 "last_error": self.last_error, "last_ok": self.last_ok,
                 "backoff_s": self.backoff, "clock_sets": self.clock_sets,
+                "time_queries": self.time_queries, "renumbered": self.renumbered,
+                "memory_errors": self.memory_errors, "batch": self.batch,
                 "clock_offset_s": self.clock_offset_s, "refused": self.refused,
                 "last_refused": self.last_refused}
 
@@ -251,21 +262,41 @@ class Uplink:
         return code, json.loads(data)
 
     def _clock_from(self, answer, sent_at):
+        """The server stamps its answer between our sending and our reading of it: the
+        clocks agree if its time falls in that window (give or take CLOCK_TOLERANCE_S);
+        else ours is set to it (an answer read late, behind telegrams, must not set a right
+        clock back; and set to the server's time, ours is never ahead of the server, which
+        refuses readings from the future)."""
         t = answer.get("time")
         if not isinstance(t, int) or self.set_clock is None:
             return
-        self.clock_offset_s = t - sent_at
-        if abs(self.clock_offset_s) > CLOCK_TOLERANCE_S:
+        recv = self._now()
+        self.clock_offset_s = t - max(sent_at, min(t, recv))
+        if t < sent_at - CLOCK_TOLERANCE_S or t > recv + CLOCK_TOLERANCE_S:
             if self.set_clock(t):
                 self.clock_sets += 1
+
+    def clock_unset(self):
+        return self.set_clock is not None and self._now() < CLOCK_VALID_AFTER
+
+    async def ask_time(self):
+        """An empty batch: the server answers with its time, which sets an unset clock (after
+        power-up without NTP the collector stores nothing until then)."""
+        sent_at = self._now()
+        _code, answer = await self.post(batch_parts([]))
+        self._clock_from(answer, sent_at)
+        self.time_queries += 1
 
     async def upload_once(self):
         """Send one batch of pending records; returns how many were acknowledged."""
         recs = self.store.pending(self.batch)
         if not recs:
+            if self.clock_unset():
+                await self.ask_time()
             return 0
         sent_at = self._now()
-        code, answer = await self.post(batch_parts(recs))
+        parts = batch_parts(recs)
+        code, answer = await self.post(parts)
         self._clock_from(answer, sent_at)
         acked = answer.get("acked")
         acked = -1 if acked is None else int(acked)
@@ -279,6 +310,19 @@ class Uplink:
             self.sent += n
             self.batches += 1
         if code != 200:
+            nxt = answer.get("next_seq")
+            if isinstance(nxt, int) and nxt > 0:
+                # the server holds our numbers with other contents (a spare unit with the
+                # old config, an erased flash): store the rest again above its highest and
+                # send them at once under the new numbers
+                recs = parts = None
+                gc.collect()
+                k = self.store.renumber(nxt)
+                self.renumbered += k
+                self.last_error = ("server: %s; %d records stored again from seq %d"
+                                   % (answer.get("error"), k, nxt))
+                if k:
+                    return n + k
             raise UploadError("server kept %d of the batch: %s" % (n, answer.get("error")))
         if not n:
             raise UploadError("server acknowledged %d, batch starts at %d" % (acked, recs[0][0]))
@@ -289,8 +333,17 @@ class Uplink:
         while True:
             try:
                 while await self.upload_once():
-                    pass
+                    self.batch = min(self.batch_max, self.batch * 2)   # after a MemoryError
                 self.backoff = 0
+            except MemoryError as e:
+                # the batch found no room in a fragmented heap: collect, send fewer at once
+                self.failures += 1
+                self.memory_errors += 1
+                self.last_error = "MemoryError: %s; batch now %d" % (e, self.batch)
+                self.batch = max(1, self.batch // 2)
+                gc.collect()
+                await asyncio.sleep(1)
+                continue
             except Exception as e:  # network down, server error: keep records, retry later
                 self.failures += 1
                 self.last_error = "%s: %s" % (type(e).__name__, e)

@@ -8,8 +8,10 @@ Configuration, from the environment (or arguments):
     FORDEL_RADIO_PORT     path of the radio module's tty / pty (required to open the radio)
     FORDEL_RADIO_MODULE   "im871a" (default) or "amb8465"
     FORDEL_LED            "1" prints LED changes on stdout
-    FORDEL_SIM_CLOCK      "START:SPEED": the wall clock starts at unix time START and runs
-                          SPEED times faster (a simulated day in minutes); default host clock
+    FORDEL_SIM_CLOCK      "START:SPEED[:WALL]": the wall clock starts at unix time START (or
+                          read START at host time WALL) and runs SPEED times faster (a
+                          simulated day in minutes); default host clock
+    FORDEL_SIM_RTC        faults of the simulated clock: "settable,unset,drift=X" (below)
     FORDEL_FLASH_IMAGE    the littlefs image file (see blockdev.py)
 
 Unix-only code (termios, os.getenv) lives here and only here: firmware/ must import on
@@ -89,21 +91,37 @@ def ticks_diff(a, b):
 
 _clock = os.getenv("FORDEL_SIM_CLOCK")
 if _clock:
-    _c_start, _c_speed = (float(x) for x in _clock.split(":"))
+    _c = [float(x) for x in _clock.split(":")]
+    _c_start, _c_speed = _c[0], _c[1]
     _c_t0 = time.ticks_ms()
+    if len(_c) > 2:     # START was the simulated time at host time WALL: where it is now
+        _c_start += (time.time() - _c[2]) * _c_speed
 else:
     _c_start = None
 
-
+# The simulated clock's board faults (FORDEL_SIM_RTC, comma-separated), as an ESP32 has them:
+#   settable   set_time() moves the simulated clock (the ingest server answers simulated time)
+#   unset      after power-up the clock reads 2000-01-01 (no RTC battery, no NTP yet)
+#   drift=X    the board's clock runs X (e.g. 0.0003: 26 s a day) faster than the simulation
+_rtc = (os.getenv("FORDEL_SIM_RTC") or "").split(",")
+_settable = _c_start is not None and "settable" in _rtc
+_drift = 0.0
+for _f in _rtc:
+    if _f.startswith("drift="):
+        _drift = float(_f[6:])
 _set_offset = 0            # set_time(): seconds added to the host or simulated clock
 NET = {"wifi": "none (sim board: the host's network)", "clock": "host",
        "server_time_sets": 0, "last_time_set": None}
+if _c_start is not None and "unset" in _rtc:
+    _set_offset = 946684800 - int(_c_start)
+    NET["clock"] = "unset"
 
 
 def _clock():
     if _c_start is None:
         return time.time()
-    return int(_c_start + time.ticks_diff(time.ticks_ms(), _c_t0) * _c_speed / 1000)
+    return int(_c_start + time.ticks_diff(time.ticks_ms(), _c_t0) * _c_speed * (1 + _drift)
+               / 1000)
 
 
 def now():
@@ -115,9 +133,10 @@ def now():
 def set_time(epoch, source="server"):
     """Set the board's clock to `epoch` (seconds since 1970 UTC), as esp32board.set_time
     sets the RTC: the uplink calls it with the ingest server's time. A simulated clock
-    (FORDEL_SIM_CLOCK) belongs to the simulation and is left alone: returns False."""
+    (FORDEL_SIM_CLOCK) belongs to the simulation and is left alone (returns False) unless
+    it is `settable` (the server answers simulated time)."""
     global _set_offset
-    if _c_start is not None:
+    if _c_start is not None and not _settable:
         return False
     _set_offset = int(epoch) - _clock()
     NET["clock"] = source

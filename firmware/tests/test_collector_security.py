@@ -30,7 +30,7 @@ class _Store:
         return len(self.records)
 
 
-def _collector(tmp_path, csv):
+def _collector(tmp_path, csv, now=1704067200):
     p = tmp_path / "coding.csv"
     p.write_text(csv)
     table = CodingTable.load(str(p))
@@ -42,7 +42,7 @@ def _collector(tmp_path, csv):
     store = _Store()
     policy = reading_policy.ReadingPolicy(len(table))
     c = collector.Collector("c1", table, decode, store, policy,
-                            lambda *a: {"values": a[4]}, clock=lambda: 1000)
+                            lambda *a: {"values": a[4]}, clock=lambda: now)
     return c, store
 
 
@@ -77,3 +77,17 @@ def test_diehl_prios_meter_is_found_by_its_printed_id():
                   "73172E8C61F2")
     assert "%08x" % collector.meter_id_of(frame) == "66236629"
     assert "%08x" % collector.meter_id_of(PLAIN) == "78563412"
+
+
+def test_nothing_is_stored_while_the_clock_is_unset(tmp_path):
+    """After a power-up without NTP an ESP32's clock reads 2000-01-01: a reading dated so
+    would be refused by ingest (time before 2020) and lost, so the collector stores nothing
+    until its clock is set and counts each telegram it let pass (clock_unset)."""
+    unset = 946684800 + 3600                    # 2000-01-01 01:00 UTC
+    c, store = _collector(tmp_path, CSV.replace("000102030405060708090A0B0C0D0E0F", ""),
+                          now=unset)
+    assert c.handle_frame(PLAIN, -60) is None and c.handle_frame(PLAIN, -60) is None
+    assert store.records == [] and c.clock_unset == 2          # status()["clock_unset"]
+    c.clock = lambda: 1704067200                  # set by the server's answer
+    assert c.handle_frame(PLAIN, -60) is not None
+    assert store.records[0]["values"]["current_consumption_hca"] == 127

@@ -56,3 +56,34 @@ def test_new_store_gets_new_store_id(tmp_path):
     b = _run(tmp_path, "b.img")
     assert a["first"] == b["first"] == [0, 1, 2, 3, 4, 5]
     assert a["sid"] != b["sid"] and len(a["sid"]) == 8
+
+
+RENUMBER = r"""
+def rec(n):
+    return meterrecord.make_record("c", 0x12345678, 1700000000 + n, -70, {"n": n}, {"n": n},
+                                   {"multiplier": 1.0}, bytes(20))
+s = store.Store(root + "/store")
+for n in range(5):
+    s.append(rec(n))
+s.ack(1)
+k = s.renumber(100)
+after = s.append(rec(5))
+s._close()
+s2 = store.Store(root + "/store")            # and after a reboot
+again = s2.append(rec(6))
+pend = [(q, meterrecord.decode(raw)["values"]["n"], meterrecord.decode(raw)["seq"])
+        for q, raw in s2.pending(50)]
+print(json.dumps({"k": k, "after": after, "again": again, "pending": pend,
+                  "status": s.status()}))
+"""
+
+
+def test_renumber_stores_what_is_pending_again_above_the_servers_numbers(tmp_path):
+    """A spare unit with the old config: the server holds seqs up to 99 from the old unit;
+    told so (409, next_seq 100), the store keeps its unacknowledged readings (2, 3, 4)
+    under 100, 101, 102 (in the frame and in the record) and numbers on from there."""
+    got = last_json(run_on_flash(RENUMBER, tmp_path / "flash.img"))
+    assert got["k"] == 3 and got["status"]["renumbered"] == 3
+    assert got["pending"] == [[100, 2, 100], [101, 3, 101], [102, 4, 102], [103, 5, 103],
+                              [104, 6, 104]]
+    assert got["after"] == 103 and got["again"] == 104

@@ -12,7 +12,7 @@ import cbor2
 
 from fordel.devtools.testca import make_ca
 from fordel.ingest.server import serve_in_thread
-from fordel.paths import FIRMWARE, micropython_binary
+from fordel.paths import FIRMWARE, SHARED, micropython_binary
 from meterrecord import encode, make_record
 
 KEY = bytes(range(16))
@@ -20,7 +20,7 @@ NOW = 1700003600
 
 PRELUDE = r"""
 import sys, binascii, json, asyncio
-sys.path.insert(0, %(fw)r)
+sys.path[:0] = [%(fw)r, %(shared)r]
 import uplink
 
 class Store:
@@ -31,6 +31,15 @@ class Store:
         return [r for r in self.recs if r[0] > self.acked][:n]
     def ack(self, seq):
         self.acked = seq
+    def renumber(self, first):
+        # store.Store.renumber's contract: what is not acknowledged again from `first` on
+        from meterrecord import encode
+        from meterrecord.cbor_read import loads
+        old = [r for r in self.recs if r[0] > self.acked]
+        first = max(first, self.recs[-1][0] + 1)
+        self.recs = [r for r in self.recs if r[0] <= self.acked] + [
+            (first + i, encode(loads(raw), first + i)) for i, (_s, raw) in enumerate(old)]
+        return len(old)
 
 clock_set = []
 def set_clock(t):
@@ -65,7 +74,8 @@ def rec(seq, hca=100, collector="Søndergade-1"):
 
 
 def run_mp(script, heap="96K", **kw):
-    args = {"fw": str(FIRMWARE), "cid": "Søndergade-1", "key": KEY.hex()}
+    args = {"fw": str(FIRMWARE), "shared": str(SHARED), "cid": "Søndergade-1",
+            "key": KEY.hex()}
     args.update(kw)
     p = subprocess.run([micropython_binary(), "-X", "heapsize=" + heap, "-c",
                         (PRELUDE + script) % args + "\nprint(json.dumps(out))\n"],
@@ -113,6 +123,7 @@ out["clock_set"] = list(clock_set)
 up2 = make(%(url)r, %(other)r)
 out["conflict"] = asyncio.run(drain(up2))
 out["acked2"] = up2.store.acked
+out["status2"] = up2.status()
 up3 = make("http://127.0.0.1:1/upload", %(recs)r)
 try:
     asyncio.run(up3.upload_once())
@@ -127,10 +138,14 @@ except OSError as e:
     assert out["uploads"] == [2, 1, 0] and out["acked"] == 7
     assert out["status"]["sent"] == 3 and out["status"]["batches"] == 2
     assert out["clock_set"] == [NOW, NOW] and out["status"]["clock_offset_s"] == 3600
-    assert out["conflict"][0].startswith("UploadError: server kept 1 of the batch: seq 7 "
-                                         "already held with different content")
-    assert out["acked2"] == 6                  # 7 and 8 stay on the collector
-    assert rows == [(5, 100), (6, 100), (7, 100)]
+    # seq 6 the same (acknowledged), seq 7 held with other content: the server names its
+    # next free number (8); the spare stores its 7 and 8 again above both its own numbers
+    # and the server's: as 9 and 10
+    assert out["conflict"] == [1 + 2, 2, 0]
+    assert out["status2"]["renumbered"] == 2 and "stored again from seq 8" in \
+        out["status2"]["last_error"]
+    assert out["acked2"] == 10
+    assert rows == [(5, 100), (6, 100), (7, 100), (9, 999), (10, 100)]
     assert out["down"] == "OSError"          # connection refused: nothing acknowledged
 
 
@@ -248,3 +263,26 @@ out["r"] = asyncio.run(drain(up))
     finally:
         srv.shutdown()
     assert out["r"][0].startswith("UploadError: server answered 401") and "key id" in out["r"][0]
+
+
+def test_unset_clock_asks_the_server_time_with_an_empty_batch(tmp_path):
+    """Nothing to send and the clock before 2020 (a power-up without NTP): the uplink sends
+    an empty signed batch; the server answers its time, which sets the clock."""
+    srv = ingest(tmp_path)
+    try:
+        url = "http://127.0.0.1:%d/upload" % srv.server_address[1]
+        out = run_mp(r"""
+up = make(%(url)r, [])
+up.clock = lambda: 946684800 + 60
+out["n"] = asyncio.run(up.upload_once())
+out["clock_set"] = list(clock_set)
+out["status"] = up.status()
+up2 = make(%(url)r, [])                     # a set clock: no query
+out["n2"] = asyncio.run(up2.upload_once())
+out["status2"] = up2.status()
+""", url=url)
+    finally:
+        srv.shutdown()
+    assert out["n"] == 0 and out["clock_set"] == [NOW]
+    assert out["status"]["time_queries"] == 1 and out["status"]["clock_sets"] == 1
+    assert out["n2"] == 0 and out["status2"]["time_queries"] == 0

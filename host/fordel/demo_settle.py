@@ -7,8 +7,16 @@ import io
 def settle_demo(out, prop, readings, stage, days=365):
     from .settle.example import make_property
     from .settle.settle_cmd import settle_folder
-    meters = list(csv.DictReader(io.StringIO(prop.coding_csv())))
     import datetime
+    meters = list(csv.DictReader(io.StringIO(prop.coding_csv())))
+    for m in meters:        # a replaced allocator chained to its successor (replaced_by)
+        if m["meter_id"] in prop.replaced:
+            m["replaced_by"] = prop.replaced[m["meter_id"]][0]
+    installed = {new: (prop.start + datetime.timedelta(seconds=at)).date().isoformat()
+                 for new, at in prop.replaced.values()}
+    for m in meters:
+        if m["meter_id"] in installed:
+            m["installed"] = installed[m["meter_id"]]
     start = prop.start.date()
     end = min(start + datetime.timedelta(days=days - 1), datetime.date(start.year, 12, 30))
     folder = make_property(out / "property", meters, readings, period=(start, end),
@@ -24,6 +32,13 @@ def settle_demo(out, prop, readings, stage, days=365):
         stage("  %-45s %12s DKK  %s %s  unit price %.4f"
               % (p.name, "%d.%02d" % divmod(p.amount_ore, 100), p.basis_total, p.basis_unit,
                  p.unit_price))
+    gaps = [c for c in result.checks if not c.ok and "ingen aflæsning fra" in c.message]
+    for c in result.checks:
+        if not c.ok and c not in gaps:
+            stage("  board report: %s: %s" % (c.name, c.message))
+    if gaps:
+        stage("  board report: %d gaps of more than 2 days in meters' daily readings, e.g. "
+              "%s" % (len(gaps), gaps[0].message))
     first = next((w for w in written if "statements" in str(w) and str(w).endswith(".html")),
                  None)
     stage("statements written: %d files under %s (open %s)"

@@ -160,3 +160,42 @@ def test_eed_month_from_readings_around_its_ends_is_interpolated_and_marked(tmp_
     page = "\n".join(eed.build(r, "A", [a]).texts())
     assert "37 enheder*" in page and "interpolation" in page
     assert render is not None and METERS_HEAD
+
+
+def _daily(mid, first, last, start_value=0, skip=()):
+    """A reading a day from `first` to `last` (one unit a day), except on the days `skip`."""
+    out, d = [], first
+    while d <= last:
+        if d not in skip:
+            out.append("%s,%s,%d,reading,,\n" % (mid, d, start_value + (d - first).days))
+        d += datetime.timedelta(days=1)
+    return "".join(out)
+
+
+def test_gap_in_a_daily_read_meter_is_named_not_in_a_yearly_read_one(tmp_path):
+    """A meter read every day (a collector) that has no reading for more than 2 days is
+    named with the days (the collector was off, the meter not heard); a meter read only at
+    the period's ends (a manual reading) has no gap to name."""
+    missing = {D(2023, 3, 1) + datetime.timedelta(days=k) for k in range(4)}   # 01..04-03
+    readings = _daily("a1", D(2023, 1, 1), D(2023, 12, 31), skip=missing) + year("b1", 0, 10)
+    _, cs = checks(tmp_path, readings=readings)
+    gaps = [c.message for c in cs if c.name == "Aflæsning" and "ingen aflæsning fra" in c.message]
+    # last reading 28-02, next 05-03: 5 days apart
+    assert gaps == ["Måler a1 (A): ingen aflæsning fra 28-02-2023 til 05-03-2023 (5 dage)"]
+
+
+def test_replacement_and_partly_read_meter_are_named(tmp_path):
+    """meters.csv replaced_by: a check names both meters and the days between the old one's
+    last and the new one's first reading (not measured); a meter whose readings start more
+    than a month into the period is extrapolated and named."""
+    meters = ("a1,A,hca,,,,,,a2,,\na2,A,hca,,,,,2023-06-10,,,\nb1,B,hca,,,,,,,,\n"
+              "c1,B,hca,,,,,,,,\n")
+    readings = ("a1,2023-01-01,0,reading,,\na1,2023-06-05,50,reading,,\n"
+                "a2,2023-06-10,0,reading,,\na2,2023-12-31,40,reading,,\n"
+                + year("b1", 0, 10) + "c1,2023-04-01,0,reading,,\nc1,2023-12-31,20,reading,,\n")
+    _, cs = checks(tmp_path, meters=meters, readings=readings)
+    swap = [c.message for c in cs if c.name == "Måleskift"]
+    assert len(swap) == 1 and "a1" in swap[0] and "a2" in swap[0]
+    assert "05-06-2023" in swap[0] and "10-06-2023" in swap[0] and "(5 dage)" in swap[0]
+    partly = [c.message for c in cs if c.name == "Aflæsning" and "dækker ikke" in c.message]
+    assert len(partly) == 1 and partly[0].startswith("Måler c1 (B)")

@@ -38,6 +38,9 @@ from .coding import factor_of, unpack_factors
 
 VERSION = 1
 COMPACT = 2
+# 2020-01-01 UTC: a clock reading earlier was never set (an ESP32 counts from 2000 after
+# power-up until NTP or the server's answer sets it); no reading is dated by it
+CLOCK_VALID_AFTER = 1577836800
 # the main (billing) value of a reading, first found wins; a compact record names its field
 # by index here, so only ever append
 MAIN_FIELDS = ("current_consumption_hca", "total_m3", "total_energy_consumption_kwh",

@@ -88,7 +88,8 @@ class SimBoard:
         self.module = module
         self.interpreter = interpreter or sim_interpreter()
         self.heap = heap or self.interpreter.heap      # the app's; measured: docs/firmware.md
-        self.clock = clock                  # (start unix time, speed) or None
+        self.clock = clock      # (start unix time, speed), a fordel.sim.clock.SimClock, or None
+        self.rtc = ""           # the simulated clock's faults (boards/sim/board.py FORDEL_SIM_RTC)
         self.flash_size = flash_size        # bytes, for a new image
         self.proc = None
         self.master = None
@@ -118,7 +119,10 @@ class SimBoard:
         if radio_port:
             e["FORDEL_RADIO_PORT"] = str(radio_port)
         if self.clock:
-            e["FORDEL_SIM_CLOCK"] = "%d:%g" % self.clock
+            spec = getattr(self.clock, "board_spec", None)
+            e["FORDEL_SIM_CLOCK"] = spec() if spec else "%d:%g" % self.clock
+        if self.rtc:
+            e["FORDEL_SIM_RTC"] = self.rtc
         return e
 
     def put_files(self, files):

@@ -319,6 +319,9 @@ class Ingest:
             self.count(cid, "bad_uploads", e.reason[:300])
             e.headers = signed
             raise
+        if not items:       # an empty batch asks the time (a collector's clock unset)
+            return 200, {"acked": -1, "new": 0, "duplicate": 0, "refused": [],
+                         "time": self.now()}, signed
         lock = self.locks.setdefault(cid, asyncio.Lock())
         client = request.scope.get("client")
         async with lock:
@@ -328,6 +331,8 @@ class Ingest:
                   "refused": res["refused"], "time": self.now()}
         if res["conflict"]:
             answer["error"] = res["conflict"]
+            # where the collector's numbers are free: it stores the rest again from there
+            answer["next_seq"] = 1 + await self.run(self.db.max_seq, cid)
             return 409, answer, signed
         return 200, answer, signed
 
@@ -337,8 +342,8 @@ class Ingest:
             raws = cbor2.loads(body)
         except Exception as e:  # cbor2 raises several types for broken input
             raise Refusal(400, "body is not CBOR (%s)" % e)
-        if not isinstance(raws, list) or not raws or not all(type(r) is bytes for r in raws):
-            raise Refusal(400, "body must be a non-empty CBOR array of byte strings")
+        if not isinstance(raws, list) or not all(type(r) is bytes for r in raws):
+            raise Refusal(400, "body must be a CBOR array of byte strings")
         items = {}
         for i, raw in enumerate(raws):
             try:

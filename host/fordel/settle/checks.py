@@ -13,7 +13,11 @@ silently applied), each as the seeds state it:
 - a meter with no reading all period (its consumption is estimated), a stopped meter, and
   consumption above 3 × the property's median per m² (seed 002 names anomalies);
 - a reduction given both in the fordelingstal and on the apartment's allocators (seed 001
-  ¶32 names these as alternatives: counting both reduces twice).
+  ¶32 names these as alternatives: counting both reduces twice);
+- what the readings leave out, each named with its meter: readings that do not cover the
+  whole period (extrapolated), a meter replaced by one with a new id (the consumption
+  between the old one's last and the new one's first reading is not measured), and a gap of
+  more than GAP_NAMED_DAYS in a meter read daily (a collector off, a meter not heard).
 """
 import datetime
 from dataclasses import dataclass
@@ -23,6 +27,7 @@ import numpy as np
 from . import danish as dk
 
 REVERIFY_YEARS = 9
+GAP_NAMED_DAYS = 2
 REVERIFIED = ("hot_water", "cold_water", "heat")
 
 
@@ -114,6 +119,51 @@ def unread(uses):
             for u in uses if u.span is None]
 
 
+def partly_read(uses):
+    return [Check("Aflæsning", False, "warning",
+                  "Måler %s (%s): aflæsningerne dækker ikke hele perioden; %s"
+                  % (u.meter.id, u.meter.apartment, u.span.how))
+            for u in uses if u.span is not None and u.span.how]
+
+
+def _in_period(prop, meter_id):
+    return [r for r in prop.readings.get(meter_id, ()) if prop.start <= r.date <= prop.end]
+
+
+def replacements(prop):
+    out = []
+    for m in prop.meters:
+        old, new = _in_period(prop, m.id), _in_period(prop, m.replaced_by)
+        if not m.replaced_by or not old or not new:
+            continue
+        days = (new[0].date - old[-1].date).days
+        out.append(Check("Måleskift", False, "warning",
+                         "Måler %s (%s) er udskiftet af måler %s: %s er talt til sidste "
+                         "aflæsning %s, %s fra første aflæsning %s; forbruget imellem (%d "
+                         "dage) er ikke målt" % (m.id, m.apartment, m.replaced_by, m.id,
+                                                 dk.date(old[-1].date), m.replaced_by,
+                                                 dk.date(new[0].date), days)))
+    return out
+
+
+def reading_gaps(prop):
+    """A meter read daily (most readings a day apart) with more than GAP_NAMED_DAYS between
+    two of its readings inside the period."""
+    out = []
+    for m in prop.meters:
+        dates = [r.date for r in _in_period(prop, m.id)]
+        steps = [(b - a).days for a, b in zip(dates, dates[1:])]
+        if len(steps) < 3 or sorted(steps)[len(steps) // 2] > 1:
+            continue
+        for a, b in zip(dates, dates[1:]):
+            if (b - a).days > GAP_NAMED_DAYS:
+                out.append(Check("Aflæsning", False, "warning",
+                                 "Måler %s (%s): ingen aflæsning fra %s til %s (%d dage)"
+                                 % (m.id, m.apartment, dk.date(a), dk.date(b),
+                                    (b - a).days)))
+    return out
+
+
 def double_reduction(prop):
     out = []
     reduced = {m.apartment for m in prop.meters if m.kind == "hca" and m.reduction > 0}
@@ -158,6 +208,9 @@ def run_checks(prop, pools, costs, uses, bases, segs, dd):
     checks += deadline_check(prop)
     checks += reverification(prop)
     checks += unread(uses)
+    checks += partly_read(uses)
+    checks += replacements(prop)
+    checks += reading_gaps(prop)
     checks += double_reduction(prop)
     checks += anomalies(prop, uses)
     if any(m.kind in ("hca", "heat") for m in prop.meters) and \

@@ -39,11 +39,12 @@ def make_property(folder, meters, readings_csv=None, period=None, name="Simulere
     with open(folder / "meters.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["meter_id", "apartment", "kind", "scale", "kq", "kc", "reduction",
-                    "multiplier", "installed", "room"])
+                    "multiplier", "installed", "room", "replaced_by"])
         for m in meters:
             w.writerow([m["meter_id"], m["apartment"], m["kind"], m.get("scale") or "unit",
                         m.get("kq") or 1, m.get("kc") or 1, m.get("reduction") or 0,
-                        m.get("multiplier") or 1, "2023-06-01", m.get("room") or ""])
+                        m.get("multiplier") or 1, m.get("installed") or "2023-06-01",
+                        m.get("room") or "", m.get("replaced_by") or ""])
     with open(folder / "tenancies.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["tenancy", "apartment", "tenant", "move_in", "move_out", "aconto_dkk"])

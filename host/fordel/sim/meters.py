@@ -97,6 +97,7 @@ class SimMeter:
         self.counter = self.rng.randrange(1, 1 << 16)      # AFL message counter (mode 7)
         self.status = 0x00
         self.next_send = self.rng.uniform(0, self.period)  # first telegram within a period
+        self.removed_at = None      # simulated s when the meter was taken down (replaced)
         self.sent = 0
         self._t = self.start                               # readings are valid up to here
         tg.address(manufacturer, self.meter_id, version, self.DEVICE_TYPE)   # validate
@@ -178,6 +179,14 @@ class SimHeatCostAllocator(SimMeter):
     def _rate(self, t):
         return self.factor * heating_demand(t)
 
+    def install(self, seconds):
+        """Hung on the radiator at simulated `seconds`: counting from 0 then, its set-date
+        reading 0 until its first set date (a new allocator); first telegram within a
+        period."""
+        self._t = self.now(seconds)
+        self.acc, self.at_set_date = 0.0, 0
+        self.next_send = seconds + self.rng.uniform(0, self.period)
+
     def advance(self, t):
         while True:
             nxt = datetime.date(self.set_date.year + 1, *self.set_day)
@@ -198,6 +207,10 @@ class SimHeatCostAllocator(SimMeter):
                 "set_date": self.set_date.isoformat(),
                 "consumption_at_set_date_hca": self.at_set_date,
                 "device_datetime": t.strftime("%Y-%m-%d %H:%M")}
+
+    def true_count(self):
+        """The exact count since the set date (the register shows it rounded down)."""
+        return self.acc
 
     def records(self, t):
         return (tg.int_record(0x02, 0x6E, int(self.acc)) +
@@ -266,6 +279,10 @@ class SimWaterMeter(SimMeter):
                 "target_date": self.due_date.isoformat(),
                 "target_m3": self.at_due / 1000.0,
                 "meter_datetime": t.strftime("%Y-%m-%d %H:%M")}
+
+    def true_count(self):
+        """The exact volume, m³ (the register shows whole litres)."""
+        return self.litres / 1000.0
 
     def records(self, t):
         return (tg.int_record(0x04, 0x13, int(self.litres)) +

@@ -75,6 +75,9 @@ class SimProperty:
             if m.mode:
                 m.key = bytes(b ^ 0x5A for b in m.key)     # meter was keyed differently
                 self.wrong_key_ids.append(m.meter_id)
+        self.replaced = {}          # old meter id -> (new meter id, simulated s)
+        self._rng = rng
+        self._common = common
         self.uncoded_ids = []
         for i in range(uncoded):
             m = SimWaterMeter(new_id(), hot=bool(i % 2), key=rng.randbytes(16),
@@ -90,6 +93,28 @@ class SimProperty:
             "apartment": apartment, "room": room, "kind": m.KIND,
             "scale": "unit" if m.KIND == "hca" else "", "kq": kq, "kc": kc,
             "reduction": reduction, "multiplier": "", "driver": m.DRIVER}
+
+    def replace_meter(self, old_id, seconds):
+        """The allocator `old_id` is taken down at simulated `seconds` and a new one with a
+        new radio id and key hung in its place (the technician codes it: same apartment,
+        room and factors). Returns the new meter."""
+        old = self.meter(old_id)
+        if old.KIND != "hca" or old_id not in self.rows:
+            raise ValueError("meter %s: only a coded allocator is replaced here" % old_id)
+        ids = {m.meter_id for m in self.meters}
+        while True:
+            mid = "%08d" % self._rng.randrange(10000000, 100000000)
+            if mid not in ids:
+                break
+        new = SimHeatCostAllocator(mid, key=self._rng.randbytes(16), factor=old.factor,
+                                   set_day=old.set_day, rssi_dbm=old.rssi_dbm, **self._common)
+        new.install(seconds)
+        old.removed_at = seconds
+        self.meters.append(new)
+        row = dict(self.rows[old_id], meter_id=mid, key=new.key.hex().upper())
+        self.rows[mid] = row
+        self.replaced[old_id] = (mid, seconds)
+        return new
 
     def meter(self, meter_id):
         for m in self.meters:

@@ -70,7 +70,7 @@ class Sent:
     'uncoded'; delivered: the module passed it to the host."""
 
     __slots__ = ("t", "at", "meter_id", "kind", "frame", "raw", "values", "fault",
-                 "meter_fault", "rssi_dbm", "delivered")
+                 "meter_fault", "rssi_dbm", "delivered", "truth")
 
     def __init__(self, t, at, meter_id, kind, frame, raw, values, fault, rssi_dbm,
                  meter_fault=None):
@@ -79,6 +79,7 @@ class Sent:
         self.meter_fault = meter_fault
         self.rssi_dbm = rssi_dbm
         self.delivered = False
+        self.truth = None       # the meter's exact count then (its register shows it rounded)
 
     def as_dict(self):
         return {"t": round(self.t, 3), "at": self.at.isoformat(), "meter_id": self.meter_id,
@@ -99,6 +100,13 @@ class Scenario:
         heapq.heapify(self._queue)
         self._pending = []                   # duplicates waiting: (t, seq, Sent)
         self._seq = 0
+
+    def replace_meter(self, old_id, seconds=None):
+        """SimProperty.replace_meter at `seconds` (default: the scenario's clock); the new
+        meter goes on air from then."""
+        m = self.prop.replace_meter(old_id, self.clock if seconds is None else seconds)
+        heapq.heappush(self._queue, (m.next_send, len(self.prop.meters) - 1))
+        return m
 
     # ---- generation -------------------------------------------------------------------
     def _meter_fault(self, m):
@@ -137,6 +145,8 @@ class Scenario:
                 break
             t, i = heapq.heappop(self._queue)
             m = self.prop.meters[i]
+            if m.removed_at is not None and t >= m.removed_at:
+                continue                                # taken down: silent from then on
             frame, values = m.telegram(t)
             heapq.heappush(self._queue, (m.schedule(), i))
             mfault = self._meter_fault(m)
@@ -154,34 +164,46 @@ class Scenario:
                 fault = "uart"
             s = Sent(t, m.now(t), m.meter_id, m.KIND, frame, raw, values, fault, m.signal(),
                      mfault)
+            s.truth = m.true_count()
             self.clock = t
             if fault not in CORRUPTING and self.rng.random() < fz.duplicate:
                 self._seq += 1
                 d = Sent(t + self.rng.uniform(0.2, 1.5), s.at, m.meter_id, m.KIND, frame, raw,
                          values, "duplicate", s.rssi_dbm - 4, mfault)
+                d.truth = s.truth
                 heapq.heappush(self._pending, (d.t, self._seq, d))
             yield s
 
     # ---- delivery ---------------------------------------------------------------------
-    def run(self, radio_sim, sim_seconds, speed=None, on_sent=None):
+    def run(self, radio_sim, sim_seconds, speed=None, on_sent=None, clock=None):
         """Deliver everything up to `sim_seconds` after the current clock to radio_sim (an
         Im871aSimulator/Amb8465Simulator, or None to only record: then `delivered` means
         "a module would pass it on"). speed: simulated seconds per wall second (1 = real
-        time); None/0 = as fast as possible.
+        time); None/0 = as fast as possible. clock: a fordel.sim.clock.SimClock the
+        collector's clock also reads: each telegram goes on air when that clock says so,
+        and the time that passed on it since the last call, unplayed, is missed first.
         Module resets happen at Faults.resets. Returns the Sent records of this call."""
+        if clock is not None and clock.seconds() > self.clock:
+            self.miss(clock.seconds())
         t_from = self.clock
         until = t_from + sim_seconds
         wall0 = time.monotonic()
+        if clock is not None:
+            def wall_of(t):
+                return clock.wall_at(t) - time.time() + time.monotonic()
+        else:
+            def wall_of(t):
+                return wall0 + (t - t_from) / speed if speed else None
         resets = [r for r in self.faults.resets if t_from <= r <= until and
                   r not in self.resets_done]
         out = []
         for s in self.telegrams(until):
             while resets and resets[0] <= s.t:
-                self._pace(resets[0], t_from, wall0, speed)
+                self._pace(wall_of(resets[0]))
                 if radio_sim is not None:
                     radio_sim.reset_module(partial=True)
                 self.resets_done.append(resets.pop(0))
-            self._pace(s.t, t_from, wall0, speed)
+            self._pace(wall_of(s.t))
             if radio_sim is None:
                 s.delivered = s.fault != "crc"        # what a module would pass on
             elif s.fault != "crc":
@@ -197,15 +219,28 @@ class Scenario:
             if radio_sim is not None:
                 radio_sim.reset_module(partial=True)
             self.resets_done.append(r)
-        self._pace(until, t_from, wall0, speed)
+        self._pace(wall_of(until))
         self.clock = until
         return out
 
+    def miss(self, until):
+        """The telegrams up to simulated second `until` go on air with nobody listening (the
+        simulation's clock ran on while the rig did something else): recorded, not
+        delivered. Returns how many."""
+        n = 0
+        for s in self.telegrams(until):
+            self.sent.append(s)
+            n += 1
+        self.resets_done.extend(r for r in self.faults.resets
+                                if self.clock <= r <= until and r not in self.resets_done)
+        self.clock = max(self.clock, until)
+        return n
+
     @staticmethod
-    def _pace(t, t_from, wall0, speed):
-        if not speed:
+    def _pace(wall):
+        if wall is None:
             return
-        delay = wall0 + (t - t_from) / speed - time.monotonic()
+        delay = wall - time.monotonic()
         if delay > 0:
             time.sleep(delay)
 
