@@ -185,7 +185,7 @@ class Store:
 
 store = Store()
 c = collector.Collector("c1", t, decode, store, reading_policy.ReadingPolicy(len(t)),
-                        lambda *a: {"values": dict(a[4])}, clock=lambda: 1000)
+                        lambda *a: {"values": dict(a[4])}, clock=lambda: 1700000000)
 c.handle_frame(binascii.unhexlify(%(frame)r), -60)
 v = store.records[0]["values"] if store.records else None
 print(json.dumps({"keys": keys, "values": v}))

@@ -25,7 +25,7 @@ def _stage(msg):
 
 def run_collector_year(out, apartments, days, speed, module):
     """Play `days` of the property through the firmware with the faults of the ground-truth
-    test (hil-tests/test_ground_truth.py); returns (prop, readings csv path)."""
+    test (the HIL suite's test_ground_truth.py); returns (prop, readings csv path)."""
     from fordel.device.rig import COLLECTOR, CollectorRig
     from fordel.sim.property import SimProperty
     from fordel.sim.scenario import Faults

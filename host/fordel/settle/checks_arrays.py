@@ -14,6 +14,9 @@ def run_checks(prop, pools, costs, uses, sub_meters, basis, plain, dd):
     out += ck.deadline_check(prop)
     out += reverification(prop)
     out += ck.unread(uses)
+    out += ck.partly_read(uses)
+    out += ck.replacements(_MetersOf(prop, sorted(prop.tables.meters.successor)))
+    out += ck.reading_gaps(_MetersOf(prop, gap_candidates(prop)))
     out += double_reduction(prop)
     out += anomalies(prop, uses, sub_meters, basis, plain)
     kinds = set(np.unique(t.meters.kind).tolist())
@@ -38,12 +41,30 @@ def reverification(prop):
     return ck.reverification(_MetersOf(prop, hit))
 
 
+def gap_candidates(prop):
+    """The meters checks.reading_gaps names: read daily (the median step between readings
+    in the period at most a day, 3 steps or more) with a step over GAP_NAMED_DAYS."""
+    r = prop.tables.readings
+    inside = (r.date >= prop.start.toordinal()) & (r.date <= prop.end.toordinal())
+    meter, date = r.meter[inside], r.date[inside]
+    same = meter[1:] == meter[:-1]
+    step_meter, step = meter[1:][same], np.diff(date)[same]
+    n = len(prop.tables.meters)
+    steps = np.bincount(step_meter, minlength=n)
+    daily = np.bincount(step_meter, weights=step <= 1, minlength=n)
+    gaps = np.bincount(step_meter, weights=step > ck.GAP_NAMED_DAYS, minlength=n)
+    # sorted(steps)[len // 2] <= 1  <=>  more than len // 2 steps of at most a day
+    return np.flatnonzero((steps >= 3) & (daily > steps // 2) & (gaps > 0))
+
+
 class _MetersOf:
-    """A stand-in Property whose meters are the given rows (for checks.reverification)."""
+    """A stand-in Property whose meters are the given rows (for the per-meter checks of
+    fordel.settle.checks: reverification, replacements, reading_gaps)."""
 
     def __init__(self, prop, rows):
         self.meters = [prop.tables.meters.obj(i) for i in rows]
-        self.end = prop.end
+        self.readings = prop.readings
+        self.start, self.end = prop.start, prop.end
 
 
 def double_reduction(prop):
