@@ -17,6 +17,7 @@ import secrets
 import subprocess
 import time
 
+from fordel.device.diag import DiagError
 from fordel.device.simboard import SimBoard, SimBoardError
 from fordel.ingest.server import serve_in_thread
 from fordel.sim.clock import SimClock
@@ -181,8 +182,17 @@ class CollectorRig:
             self.clock.resume()         # the server's answer sets the board's clock now
         return st
 
-    def status(self):
-        return self.console.query("status")
+    def status(self, patience_s=60):
+        """The collector's status. A collector busy with a backlog of telegrams or an upload
+        on a loaded machine may leave one query unanswered for its 15 s: asked again until
+        `patience_s` have passed."""
+        end = time.monotonic() + patience_s
+        while True:
+            try:
+                return self.console.query("status")
+            except DiagError:
+                if time.monotonic() > end or not self.board.alive():
+                    raise
 
     def wait_drained(self, poll_s=0.5):
         """Until the collector has handled what the module sent: its frame count stays the
