@@ -38,9 +38,8 @@ import hashlib
 import json
 
 from meterrecord import CLOCK_VALID_AFTER
+from meterrecord.upload import answer_parts, canonical_request
 
-UPLOAD_PREFIX = b"fordel-upload-v2\n"
-ANSWER_PREFIX = b"fordel-answer-v2\n"
 CLOCK_TOLERANCE_S = 30        # the board clock is set from the server's when further apart
 
 
@@ -87,15 +86,8 @@ def hmac_parts(key, parts):
     return outer.digest()
 
 
-def canonical_request(path, collector_id, key_id, ctime, length):
-    """The header facts the signature covers, before the body."""
-    return UPLOAD_PREFIX + ("POST\n%s\n%s\n%s\n%d\n%d\n"
-                            % (path, collector_id, key_id, ctime, length)).encode()
-
-
 def answer_signature(key, request_sig, body):
-    return binascii.hexlify(hmac_parts(key, (ANSWER_PREFIX, request_sig.encode(), b"\n",
-                                             body))).decode()
+    return binascii.hexlify(hmac_parts(key, answer_parts(request_sig, body))).decode()
 
 
 def parse_url(url):

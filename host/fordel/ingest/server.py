@@ -31,6 +31,7 @@ import time
 import cbor2
 import uvicorn
 from meterrecord import RecordError, from_map
+from meterrecord.upload import answer_parts, canonical_request
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
@@ -41,8 +42,6 @@ from .checks import check_batch_record, meter_clock, record_problem
 from .db import BatchItem, open_db
 from .registry import Registry, from_keys
 
-UPLOAD_PREFIX = b"fordel-upload-v2\n"
-ANSWER_PREFIX = b"fordel-answer-v2\n"
 log = logging.getLogger("fordel.ingest")
 
 
@@ -60,14 +59,8 @@ class Limits:
     shutdown_s = 10                  # a stop waits this long for requests in progress
 
 
-def canonical_request(path, collector_id, key_id, ctime, length):
-    return UPLOAD_PREFIX + ("POST\n%s\n%s\n%s\n%d\n%d\n"
-                            % (path, collector_id, key_id, ctime, length)).encode()
-
-
 def answer_signature(key, request_sig, body):
-    return hmac.new(key, ANSWER_PREFIX + request_sig.encode() + b"\n" + body,
-                    hashlib.sha256).hexdigest()
+    return hmac.new(key, b"".join(answer_parts(request_sig, body)), hashlib.sha256).hexdigest()
 
 
 class Refusal(Exception):
