@@ -14,7 +14,7 @@ Rows:
   calls it) with 1 and 2 processes over 1,000 statements, and the CPU time per statement
   (wall time depends on what else runs on the shared 2 cores; the load average is printed).
   Target >= 100/s.
-- the arrays against the exact per-meter reference (fordel.settle.reference: each meter's
+- the arrays against the exact per-meter reference (fordel.devtools.settle_reference: each meter's
   consumption from its readings meter by meter, bases and largest remainder in fractions,
   EED months meter by meter) on the same 10k-apartment property, as a ratio, with every
   statement's øre and every EED month compared.
@@ -189,7 +189,8 @@ def bench_reference():
     """The same property through the arrays (allocate.settle + the EED months) and through
     the exact per-meter reference (reference.settle_ore + reference.eed_series): time of
     each, their ratio, and every statement's øre and every EED month compared."""
-    from fordel.settle import allocate, reference
+    from fordel.devtools import settle_reference as reference
+    from fordel.settle import allocate
     from fordel.settle.property import load
     prop = load(folder(10_000))
     t_fast = t_alloc = float("inf")

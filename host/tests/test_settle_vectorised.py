@@ -1,4 +1,4 @@
-"""The array parts of the engine against fordel.settle.reference on random properties.
+"""The array parts of the engine against fordel.devtools.settle_reference on random properties.
 
 - money: allocate.settle's bases (float64 arrays per pool and tenancy) and largest remainder
   against reference.settle_ore (the same rules, bases and split in exact fractions): every
@@ -17,7 +17,8 @@ import random
 
 import pytest
 
-from fordel.settle import allocate, reference
+from fordel.devtools import settle_reference as reference
+from fordel.settle import allocate
 from fordel.settle.property import load
 
 START, END = datetime.date(2023, 1, 1), datetime.date(2023, 12, 31)

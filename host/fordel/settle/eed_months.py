@@ -7,7 +7,7 @@ most MAX_GAP days apart) and marked; a month with no readings on both sides is e
 apartment's month is the sum of its meters of that kind (empty if one of them is), against
 the same month a year earlier and the property's average over the apartments with a value.
 
-The per-meter rule one reading at a time is fordel.settle.reference.eed_series; the test
+The per-meter rule one reading at a time is fordel.devtools.settle_reference.eed_series; the test
 host/tests/test_settle_vectorised.py compares the two on random properties.
 """
 import datetime

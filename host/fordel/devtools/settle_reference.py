@@ -16,10 +16,10 @@ import datetime
 from decimal import Decimal
 from fractions import Fraction
 
-from . import allocate
-from . import consumption as cu
-from .degree_days import DegreeDays
-from .eed_months import INTERPOLATED_NOTE, MAX_GAP, EEDSeries, Month
+from fordel.settle import allocate
+from fordel.settle import consumption as cu
+from fordel.settle.degree_days import DegreeDays
+from fordel.settle.eed_months import INTERPOLATED_NOTE, MAX_GAP, EEDSeries, Month
 
 
 def largest_remainder(amount_ore, bases):
