@@ -24,6 +24,7 @@ import hmac
 import json
 import logging
 import os
+import select
 import socket
 import sys
 import threading
@@ -515,7 +516,7 @@ def serve_workers(settings, host, port, limits, tls, workers):
 
 class AcceptingServer(uvicorn.Server):
     """A worker's server that takes connections from the shared listening socket in a
-    thread, with a blocking accept(), each time only while it holds no more open
+    thread, each time only while it holds no more open
     connections than the least loaded other worker (balance.py: why, and the bound on the
     wait). A worker's event loop serves them as before."""
     shares = None           # balance.WorkerShares of this worker process
@@ -540,12 +541,19 @@ class AcceptingServer(uvicorn.Server):
         self.started = True
 
     def _accept_loop(self, listener, loop, protocol):
-        listener.setblocking(True)      # every worker's copy: the same open socket
+        """Polls (0.2 s), so a stopping worker leaves new connections to the others."""
+        listener.setblocking(False)     # every worker's copy: the same open socket
         listener.listen(self.config.backlog)
-        while True:
+        poller = select.poll()
+        poller.register(listener, select.POLLIN)
+        while not self.should_exit:
             self.shares.wait_turn(self._open_connections)
+            if not poller.poll(200):
+                continue
             try:
                 conn, _ = listener.accept()
+            except BlockingIOError:     # another worker took it
+                continue
             except OSError as e:        # out of descriptors, ...: the queue waits meanwhile
                 if self.should_exit:
                     return
