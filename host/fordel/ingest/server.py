@@ -24,6 +24,8 @@ import hmac
 import json
 import logging
 import os
+import select
+import socket
 import sys
 import threading
 import time
@@ -37,7 +39,9 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.supervisors.multiprocess import Process as UvicornProcess
 
+from . import balance
 from .checks import check_batch_record, meter_clock, record_problem
 from .db import BatchItem, open_db
 from .registry import Registry, from_keys
@@ -443,6 +447,8 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
             self._head_timer.cancel()
             self._head_timer = None
         super().connection_lost(exc)
+        if AcceptingServer.shares is not None:      # a worker of several: its load, told
+            AcceptingServer.shares.publish(len(self.server_state.connections))
 
     def send_400_response(self, msg, code=400):
         err = sys.exc_info()[1]
@@ -488,10 +494,114 @@ def serve_workers(settings, host, port, limits, tls, workers):
     (SQLite: BEGIN IMMEDIATE; PostgreSQL: the key). Limits (rate, uploads at once,
     connections) are per worker. settings: what worker_app needs, passed in the environment
     (the status token included: it never appears on a command line)."""
-    from uvicorn.supervisors import Multiprocess
+    from uvicorn.supervisors import multiprocess
     os.environ[WORKER_SETTINGS] = json.dumps(settings)
     cfg = uvicorn_config("fordel.ingest.server:worker_app", host, port, limits, tls, workers)
-    Multiprocess(cfg, sockets=[cfg.bind_socket()]).run()
+    multiprocess.Process = AcceptingProcess       # the supervisor's workers: ours
+    os.environ[balance.SHARES_FILE] = shares = balance.create_file()
+    try:
+        sock = cfg.bind_socket()
+        sock.listen(limits.backlog)     # asyncio's create_server did it in each worker
+        multiprocess.Multiprocess(cfg, sockets=[sock]).run()
+    finally:
+        os.unlink(shares)
+
+
+class AcceptingServer(uvicorn.Server):
+    """A worker's server that takes connections from the shared listening socket in a
+    thread, each time only while it holds no more open
+    connections than the least loaded other worker (balance.py: why, and the bound on the
+    wait). A worker's event loop serves them as before."""
+    shares = None           # balance.WorkerShares of this worker process
+    accepted = adopted = 0  # connections taken (accept thread), served (event loop)
+
+    async def startup(self, sockets=None):
+        if not sockets:
+            return await super().startup(sockets)
+        await self.lifespan.startup()
+        loop = asyncio.get_running_loop()
+        config = self.config
+
+        def protocol():
+            return config.http_protocol_class(config=config, server_state=self.server_state,
+                                              app_state=self.lifespan.state, _loop=loop)
+
+        self.servers = []
+        AcceptingServer.shares = balance.WorkerShares(os.environ[balance.SHARES_FILE])
+        for sock in sockets:
+            threading.Thread(target=self._accept_loop, args=(sock, loop, protocol),
+                             daemon=True, name="ingest-accept").start()
+        self.started = True
+
+    def _accept_loop(self, listener, loop, protocol):
+        """Polls (0.2 s), so a stopping worker leaves new connections to the others."""
+        listener.setblocking(False)     # every worker's copy: the same open socket
+        listener.listen(self.config.backlog)
+        poller = select.poll()
+        poller.register(listener, select.POLLIN)
+        while not self.should_exit:
+            self.shares.wait_turn(self._open_connections)
+            if not poller.poll(200):
+                continue
+            try:
+                conn, _ = listener.accept()
+            except BlockingIOError:     # another worker took it
+                continue
+            except OSError as e:        # out of descriptors, ...: the queue waits meanwhile
+                if self.should_exit:
+                    return
+                log.warning("accept: %s", e)
+                time.sleep(0.1)
+                continue
+            if self.should_exit:        # stopping: it is not served here; the client retries
+                _refuse_connection(conn)
+                continue
+            conn.setblocking(False)
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            AcceptingServer.accepted += 1
+            adopt = self._adopt(loop, conn, protocol)
+            try:
+                asyncio.run_coroutine_threadsafe(adopt, loop)
+            except RuntimeError:        # the event loop has ended: the worker is exiting
+                adopt.close()
+                _refuse_connection(conn)
+                return
+
+    def _open_connections(self):
+        waiting = AcceptingServer.accepted - AcceptingServer.adopted     # one writer each
+        return len(self.server_state.connections) + waiting
+
+    async def _adopt(self, loop, conn, protocol):
+        try:
+            await loop.connect_accepted_socket(protocol, conn, ssl=self.config.ssl)
+        except Exception as e:          # a failed TLS handshake, a reset: that client's
+            log.info("connection not taken: %s", e)
+            conn.close()
+        finally:
+            AcceptingServer.adopted += 1
+
+
+def _refuse_connection(conn):
+    body = json.dumps({"error": "ingest worker stopping; retry"}).encode()
+    try:
+        conn.settimeout(1)
+        conn.sendall(b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n"
+                     b"retry-after: 1\r\nconnection: close\r\ncontent-length: %d\r\n\r\n"
+                     % len(body) + body)
+    except OSError:
+        pass
+    conn.close()
+
+
+class AcceptingProcess(UvicornProcess):
+    """uvicorn's worker process (uvicorn.supervisors.multiprocess.Process) with an
+    AcceptingServer."""
+
+    @property
+    def server(self):
+        if self._server is None:
+            self._server = AcceptingServer(config=self.config)
+        return self._server
 
 
 def worker_app():

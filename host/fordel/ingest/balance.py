@@ -1,0 +1,89 @@
+"""Open connections per ingest worker, shared between the workers of `fordel ingest
+--workers N` (a small file mapped by each), so that each takes new connections only while it
+holds no more than the least loaded other worker (server.AcceptingServer).
+
+Why: with the workers' event loops all waiting on the listening socket, the first awake
+took every connection waiting, so 100 collectors connecting at once split 59/41 to 75/25
+(measured), and the busier worker set the latency of its collectors. A worker that waits
+for its turn waits at most TURN_WAIT_S, so a worker stuck elsewhere delays connections by
+that much, never stops them. Slots are (pid, open connections); a dead worker's slot is
+taken by the worker started in its place.
+"""
+import fcntl
+import mmap
+import os
+import struct
+import tempfile
+import time
+
+SHARES_FILE = "FORDEL_INGEST_WORKER_SHARES"     # environment: the file's path
+SLOTS = 64
+SLOT = struct.Struct("<qq")          # pid, open connections
+TURN_WAIT_S = 0.05
+
+
+def create_file():
+    """The supervisor's: a zeroed file for SLOTS workers; its path."""
+    d = "/dev/shm" if os.path.isdir("/dev/shm") else None
+    fd, path = tempfile.mkstemp(prefix="fordel-ingest-workers-", dir=d)
+    os.write(fd, bytes(SLOT.size * SLOTS))
+    os.close(fd)
+    return path
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+
+
+class WorkerShares:
+    """This worker's slot in the file, and the others' counts."""
+
+    def __init__(self, path):
+        self.pid = os.getpid()
+        with open(path, "r+b") as f:
+            self.map = mmap.mmap(f.fileno(), SLOT.size * SLOTS)
+            fcntl.flock(f, fcntl.LOCK_EX)
+            try:
+                self.slot = self._claim()
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
+
+    def _claim(self):
+        for i in range(SLOTS):
+            pid, _ = SLOT.unpack_from(self.map, i * SLOT.size)
+            if pid == 0 or not _alive(pid):
+                SLOT.pack_into(self.map, i * SLOT.size, self.pid, 0)
+                return i
+        raise RuntimeError("more than %d ingest workers" % SLOTS)
+
+    def publish(self, connections):
+        SLOT.pack_into(self.map, self.slot * SLOT.size, self.pid, connections)
+
+    def least_other(self):
+        """The fewest open connections of another live worker (None: no other)."""
+        least = None
+        for i in range(SLOTS):
+            if i == self.slot:
+                continue
+            pid, n = SLOT.unpack_from(self.map, i * SLOT.size)
+            if pid and (least is None or n < least) and _alive(pid):
+                least = n
+        return least
+
+    def wait_turn(self, mine):
+        """Before taking a connection: wait (at most TURN_WAIT_S) while this worker holds
+        more than another; mine() is this worker's count now."""
+        deadline = time.monotonic() + TURN_WAIT_S
+        while time.monotonic() < deadline:
+            n = mine()
+            self.publish(n)
+            least = self.least_other()
+            if least is None or n <= least:
+                return
+            time.sleep(0.0005)
