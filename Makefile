@@ -41,14 +41,12 @@ browser:
 	   (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1)) || \
 	  echo "could not install chromium (apt-get); the browser test will say so"
 
-# --dist loadscope: a module's tests run on one worker in order (the HIL modules share one
-# collector or one played year through a module fixture)
 test: install browser $(MP32)
 	$(BIN)/ruff check .
-	$(BIN)/pytest -n 2 --dist loadscope -q
+	$(BIN)/pytest -n 2 -q
 
 test-long: install browser $(MP32)
-	FORDEL_LONG=1 $(BIN)/pytest -n 2 --dist loadscope -q -m "slow or not slow"
+	FORDEL_LONG=1 $(BIN)/pytest -n 2 -q -m "slow or not slow"
 
 # wmbusmeters (the C++ reference decoder) for the decode bench's ratio, from Debian's packages
 # when they have it (Debian 12's do not: the bench then says "no ratio"); never in `make test`
