@@ -45,7 +45,11 @@ def gap_candidates(prop):
     """The meters checks.reading_gaps names: read daily (the median step between readings
     in the period at most a day, 3 steps or more) with a step over GAP_NAMED_DAYS."""
     r = prop.tables.readings
-    inside = (r.date >= prop.start.toordinal()) & (r.date <= prop.end.toordinal())
+    counts = np.diff(r.start)
+    if not (counts >= 4).any():         # 3 steps need 4 readings: none is read daily
+        return np.flatnonzero(counts < 0)
+    inside = np.repeat(counts >= 4, counts)
+    inside &= (r.date >= prop.start.toordinal()) & (r.date <= prop.end.toordinal())
     meter, date = r.meter[inside], r.date[inside]
     same = meter[1:] == meter[:-1]
     step_meter, step = meter[1:][same], np.diff(date)[same]
