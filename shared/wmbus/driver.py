@@ -260,13 +260,7 @@ class Driver:
         if self._index is None:
             self._prepare()
         self._fill_records(rec, out)
-        # what follows the fields (as finish(), inline: this runs for every telegram)
-        if self.status is not None:
-            self._fill_status(t, rec, out)
-        if self.hook is not None:
-            self.hook(t, rec, out)
-        if self.report_unknown:
-            self._report_unknown(rec, out)
+        self.finish(t, rec, out)
 
     def finish(self, t, rec, out):
         """What follows the fields: the status, the hook, the unknown records."""

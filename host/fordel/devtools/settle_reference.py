@@ -44,11 +44,7 @@ def settle_ore(prop):
     index = {a.id: i for i, a in enumerate(prop.apartments)}
     uses = allocate.read_meters(prop, dd)
     segs = allocate.segments(prop, index)
-    by_apt = {}
-    for s in segs:
-        by_apt.setdefault(s.apartment.id, []).append(s)
-    for u in uses:
-        allocate.split_at_moves(u, by_apt[u.meter.apartment], prop, dd)
+    allocate.split_uses_at_moves(uses, segs, prop, dd)
     bases, by_ftal = exact_bases(prop, segs, uses, dd)
     out = {s.id: {} for s in segs}
     for key, amount in allocate.pool_amounts(prop).amounts.items():

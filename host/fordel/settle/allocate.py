@@ -420,6 +420,15 @@ def share_weights(segs, kind, prop, dd, lo=None, hi=None):
     return [float((b - a).days + 1) if a <= b else 0.0 for a, b in parts], "kalenderdage"
 
 
+def split_uses_at_moves(uses, segs, prop, dd):
+    """Every use split over its apartment's segments (tenancies and vacancies)."""
+    by_apt = {}
+    for s in segs:
+        by_apt.setdefault(s.apartment.id, []).append(s)
+    for u in uses:
+        split_at_moves(u, by_apt[u.meter.apartment], prop, dd)
+
+
 def split_at_moves(use, segs, prop, dd):
     """use.per_segment: the meter's consumption in each of its apartment's segments, read
     between move readings; runs of segments without a reading between them share by
@@ -595,11 +604,7 @@ def settle_objects(prop, progress=None):
     audit += prop.notes
     uses = read_meters(prop, dd)
     segs = segments(prop, index)
-    by_apt = {}
-    for s in segs:
-        by_apt.setdefault(s.apartment.id, []).append(s)
-    for u in uses:
-        split_at_moves(u, by_apt[u.meter.apartment], prop, dd)
+    split_uses_at_moves(uses, segs, prop, dd)
     estimated = [u for u in uses if u.span is None]
     if estimated:
         audit.append("Skønnet %d %s uden aflæsninger (%s)" % (

@@ -324,11 +324,7 @@ def settle(prop, progress=None):
     uses = al.read_meters(sub, dd, lambda p, u: Context(prop, p, u, plain))
     index = {a.id: int(i) for i, a in zip(others, sub.apartments)}
     segs = al.segments(sub, index)
-    by_apt = {}
-    for s in segs:
-        by_apt.setdefault(s.apartment.id, []).append(s)
-    for u in uses:
-        al.split_at_moves(u, by_apt[u.meter.apartment], sub, dd)
+    al.split_uses_at_moves(uses, segs, sub, dd)
     estimated = [u for u in uses if u.span is None]
     if estimated:
         audit.append("Skønnet %d %s uden aflæsninger (%s)" % (

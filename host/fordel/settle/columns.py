@@ -177,14 +177,20 @@ def _one_chunk(col):
     return col.combine_chunks()
 
 
-def _python(path, width, delimiter, name, problems):
-    data = path.read_bytes()
+def utf8_text(data, name, problems):
+    """The file's text, or None with the problem (the line and byte that are not UTF-8)."""
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = data[:e.start].count(b"\n") + 1
         problems.append((name, line, "not UTF-8 (byte 0x%02x); save the file as UTF-8"
                          % data[e.start]))
+        return None
+
+
+def _python(path, width, delimiter, name, problems):
+    text = utf8_text(path.read_bytes(), name, problems)
+    if text is None:
         return None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     next(reader, None)

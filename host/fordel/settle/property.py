@@ -220,13 +220,9 @@ def _rows(folder, name, required, problems, notes=None, lazy=False):
     if not path.is_file():
         problems.append((name, 0, "file missing"))
         return Table([], False)
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = data[:e.start].count(b"\n") + 1
-        problems.append((name, line, "not UTF-8 (byte 0x%02x); save the file as UTF-8"
-                         % data[e.start]))
+    from .columns import utf8_text
+    text = utf8_text(path.read_bytes(), name, problems)
+    if text is None:
         return Table([], False)
     head = text.split("\n", 1)[0]
     delimiter = ","
