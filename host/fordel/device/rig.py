@@ -182,7 +182,7 @@ class CollectorRig:
             self.clock.resume()         # the server's answer sets the board's clock now
         return st
 
-    def status(self, patience_s=60):
+    def status(self, patience_s=180):
         """The collector's status. A collector busy with a backlog of telegrams or an upload
         on a loaded machine may leave one query unanswered for its 15 s: asked again until
         `patience_s` have passed."""
