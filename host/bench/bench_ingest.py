@@ -216,7 +216,7 @@ def main(argv=()):
     if a.only == "sqlite":
         return
     from fordel.devtools.pgcluster import Cluster, ClusterUnavailable
-    cluster = Cluster()
+    cluster = Cluster(durable=True)     # fsync and synchronous_commit on, as deployed
     try:
         url = cluster.start()
     except (ClusterUnavailable, OSError) as e:

@@ -1,7 +1,10 @@
 """A throwaway PostgreSQL cluster for the storage tests: Debian's postgresql (installed with
 apt-get when absent and we are root), initdb + pg_ctl in a temporary folder on a free
-loopback port, stopped and removed after. When it cannot run, `start()` raises
-ClusterUnavailable saying why, and the tests that need it FAIL with that reason."""
+loopback port, stopped and removed after. The tests run it without fsync (speed; a test
+never loses power); the bench runs it durable (`Cluster(durable=True)`: PostgreSQL's own
+defaults, fsync and synchronous_commit on), as a production server runs. When it cannot
+run, `start()` raises ClusterUnavailable saying why, and the tests that need it FAIL with
+that reason."""
 import glob
 import os
 import pwd
@@ -47,7 +50,8 @@ def _free_port():
 
 
 class Cluster:
-    def __init__(self):
+    def __init__(self, durable=False):
+        self.durable = durable
         self.dir = None
         self.bindir = None
         self.user = None
@@ -82,10 +86,11 @@ class Cluster:
         port = _free_port()
         self._run("initdb", "-D", data, "-A", "trust", "-U", "fordel", "--no-sync",
                   "-E", "UTF8", "--locale=C")
+        fast = "" if self.durable else \
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
         self._run("pg_ctl", "-D", data, "-l", os.path.join(self.dir, "log"), "-w", "-t", "60",
-                  "-o", "-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off "
-                  "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-                  % (port, self.dir), "start")
+                  "-o", "-p %d -k %s -c listen_addresses=127.0.0.1 %s-c max_connections=200"
+                  % (port, self.dir, fast), "start")
         self.url = "postgresql://fordel@127.0.0.1:%d/postgres" % port
         return self.url
 

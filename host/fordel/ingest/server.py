@@ -102,6 +102,9 @@ def _header(headers, name, what):
     return v
 
 
+GROUP_MAX = 64          # batches written in one transaction at most
+
+
 class Ingest:
     """The app's state: database, registry, limits, live counters."""
 
@@ -113,6 +116,11 @@ class Ingest:
         self.status_token = status_token
         self.clock = clock
         one_writer = not str(getattr(db, "path", "")).startswith("postgres")
+        if one_writer and hasattr(db, "checkpoint_in_background"):
+            db.checkpoint_in_background()
+        self.writes_inline = hasattr(db, "lock_writer")       # SQLite (_write_queue)
+        self.lock_pool = concurrent.futures.ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="ingest-lock")
         self.queue = []
         self.writing = False
         self.pool = concurrent.futures.ThreadPoolExecutor(
@@ -161,16 +169,16 @@ class Ingest:
     async def _write_queue(self):
         try:
             while self.queue:
-                group, self.queue = self.queue[:64], self.queue[64:]
+                locked = False
                 try:
-                    results = await self.run(self.db.add_batches, [b for b, _ in group])
-                except Exception:  # one bad batch must not fail the others: one by one
-                    results = []
-                    for b, _ in group:
-                        try:
-                            results.append(await self.run(self.db.add_batch, *b))
-                        except Exception as e:
-                            results.append(e)
+                    if self.writes_inline:
+                        await self._lock_writer()
+                        locked = True
+                    group, self.queue = self.queue[:GROUP_MAX], self.queue[GROUP_MAX:]
+                    results = await self._add_group([b for b, _ in group])
+                finally:
+                    if locked:
+                        self.db.unlock_writer()
                 for (_, fut), res in zip(group, results):
                     if fut.done():
                         continue
@@ -180,6 +188,34 @@ class Ingest:
                         fut.set_result(res)
         finally:
             self.writing = False
+
+    async def _lock_writer(self):
+        """SQLite: the writers' lock, waited for in a thread (the event loop decodes the
+        uploads meanwhile); the group taken after it includes them."""
+        fut = asyncio.get_running_loop().run_in_executor(
+            self.lock_pool, self.db.lock_writer, threading.get_ident())
+        try:
+            await asyncio.shield(fut)
+        except asyncio.CancelledError:      # taken after all: let go of it
+            fut.add_done_callback(lambda f: f.exception() or self.db.unlock_writer())
+            raise
+
+    async def _add_group(self, batches):
+        """db.add_batches; if the group fails, batch by batch (one bad batch must not fail
+        the others). SQLite: on the event loop (it holds the writers' lock); PostgreSQL: in
+        the pool's threads (the database server does the work)."""
+        async def call(fn, *a):
+            return fn(*a) if self.writes_inline else await self.run(fn, *a)
+        try:
+            return await call(self.db.add_batches, batches)
+        except Exception:
+            results = []
+            for b in batches:
+                try:
+                    results.append(await call(self.db.add_batch, *b))
+                except Exception as e:
+                    results.append(e)
+            return results
 
     # --- upload --------------------------------------------------------------------------
     async def upload(self, request):
@@ -360,7 +396,8 @@ class Ingest:
                 continue
             problem = record_problem(rec, coll, now)
             mt = None if problem else meter_clock(rec["values"])
-            items[seq] = BatchItem(seq, raw, rec, problem, mt)
+            items[seq] = BatchItem(seq, raw, rec, problem, mt).prepare(coll.collector_id,
+                                                                       now)
         return [items[s] for s in sorted(items)]
 
     # --- status --------------------------------------------------------------------------
@@ -640,6 +677,7 @@ class IngestHandle:
         self.server.should_exit = True
         self.thread.join(15)
         self.ingest.pool.shutdown(wait=True)
+        self.ingest.lock_pool.shutdown(wait=True)
         if self.ingest.pending_notes:
             now = self.ingest.now()
             for (cid, counter), (n, error) in self.ingest.pending_notes.items():

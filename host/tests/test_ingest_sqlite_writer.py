@@ -1,0 +1,128 @@
+"""The SQLite readings database as `fordel ingest` runs it: every commit on disk before it is
+acknowledged (synchronous=FULL), WAL checkpoints in a thread of their own (not inside a
+commit that holds the writers' lock), the WAL started over even while writers never pause,
+and the writers' lock taken for one thread that then writes without waiting."""
+import os
+import sqlite3
+import threading
+import time
+
+from fordel.ingest import db as dbmod
+from fordel.ingest.db import BatchItem, ReadingsDB
+from meterrecord import decode, encode, make_record
+
+T0 = 1_700_000_000
+
+
+def _items(seq0, n=50, meter=0x11111111):
+    out = []
+    for seq in range(seq0, seq0 + n):
+        raw = encode(make_record("c1", meter, T0 + seq, -70, {"total_m3": seq * 0.5},
+                                 {"total_m3": seq * 0.5}, {"multiplier": 1.0}, b"\x44" * 200),
+                     seq)
+        out.append(BatchItem(seq, raw, decode(raw)))
+    return out
+
+
+def _wal_frames(path):
+    c = sqlite3.connect(path)
+    try:
+        # a reader's PASSIVE checkpoint reports (busy, frames in the WAL, frames copied)
+        return c.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    finally:
+        c.close()
+
+
+def test_commits_are_durable_and_checkpoints_leave_the_commit(tmp_path):
+    db = ReadingsDB(tmp_path / "r.db")
+    c = db._connection()
+    assert c.execute("PRAGMA synchronous").fetchone()[0] == 2          # FULL
+    assert c.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000  # SQLite's default
+    db.checkpoint_in_background()
+    assert c.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+    seen = []
+
+    def writer():       # a connection made after the switch: no checkpoint in its commits
+        seen.append(db._connection().execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+        seen.append(db._connection().execute("PRAGMA synchronous").fetchone()[0])
+        for k in range(30):                 # ~1,500 records of ~500 bytes: > 1000 pages
+            db.add_batch("c1", _items(k * 50), now=T0 + 10**6)
+    t = threading.Thread(target=writer)
+    t.start()
+    t.join()
+    assert seen == [0, 2]
+    wal = str(tmp_path / "r.db-wal")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:      # the thread checkpoints every 0.5 s
+        busy, frames, done = _wal_frames(str(tmp_path / "r.db"))
+        if frames > 0 and done == frames:
+            break
+        time.sleep(0.1)
+    assert (busy, done) == (0, frames) and frames > 0, (busy, frames, done)
+    assert os.path.getsize(wal) > 0
+    assert db.count() == 1500
+    db.close()
+    assert not db._checkpointer.is_alive()
+
+
+def _wal_restarts(path):
+    """The WAL header's checkpoint sequence number: one more each time the WAL starts over
+    from its beginning (sqlite.org/fileformat.html, WAL header bytes 12-15)."""
+    with open(path, "rb") as f:
+        return int.from_bytes(f.read(16)[12:16], "big")
+
+
+def test_wal_starts_over_while_writers_never_pause(tmp_path, monkeypatch):
+    """Writers that commit back to back could keep a PASSIVE checkpoint from ever reaching
+    the WAL's end; past WAL_LIMIT_FRAMES the thread takes the writers' lock for the rest,
+    so the WAL starts over and stays bounded."""
+    monkeypatch.setattr(dbmod, "WAL_LIMIT_FRAMES", 200)
+    monkeypatch.setattr(dbmod, "CHECKPOINT_EVERY_S", 0.05)
+    db = ReadingsDB(tmp_path / "r.db")
+    db.checkpoint_in_background()
+    wal = str(tmp_path / "r.db-wal")
+    stop = time.monotonic() + 3
+    k, first, biggest = 0, None, 0
+    while time.monotonic() < stop:
+        db.add_batch("c1", _items(k * 50), now=T0 + 10**6)
+        k += 1
+        if first is None:
+            first = _wal_restarts(wal)
+        biggest = max(biggest, os.path.getsize(wal))
+    restarts = _wal_restarts(wal) - first
+    db.close()
+    assert k > 30
+    assert restarts >= 2, "the WAL never started over in %d commits" % k
+    # 50 records of ~500 bytes a commit: a WAL that started over stays within a few
+    # hundred pages of the limit, where one never checkpointed would hold every commit
+    assert biggest < (200 + 400) * 4096 * 2, biggest
+
+
+def test_writer_lock_is_taken_for_one_thread(tmp_path):
+    path = tmp_path / "r.db"
+    a, b = ReadingsDB(path), ReadingsDB(path)       # two ingest workers on one file
+    me = threading.get_ident()
+    a.lock_writer(me)
+    done = []
+
+    def other_worker():
+        done.append(b.add_batch("c2", _items(0, 5, meter=0x22222222), now=T0 + 10**6))
+
+    t = threading.Thread(target=other_worker)
+    t.start()
+    time.sleep(0.3)
+    assert not done                                  # it waits for the lock file
+    res = a.add_batch("c1", _items(0, 5), now=T0 + 10**6)   # the holder writes at once
+    assert res["new"] == 5
+    note_done = []
+    t2 = threading.Thread(target=lambda: note_done.append(a.note("c1", T0, uploads=1)))
+    t2.start()
+    time.sleep(0.2)
+    assert not note_done                             # this worker's other threads wait too
+    a.unlock_writer()
+    t.join(10)
+    t2.join(10)
+    assert done and done[0]["new"] == 5 and note_done == [None]
+    assert a.count() == 10
+    a.close()
+    b.close()
