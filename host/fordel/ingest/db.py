@@ -114,6 +114,26 @@ def record_row(collector_id, rec, h, now, meter_time):
             bytes(rec["telegram"]), now, h, skew)
 
 
+# a collector's counters, added to (collector_stats): one statement for a group's collectors
+NOTE_SQL = (
+    "INSERT INTO collector_stats (collector_id, last_contact, last_address, "
+    "clock_skew_s, uploads, auth_failures, rate_limited, bad_uploads, seq_conflicts, "
+    "last_error, last_error_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
+    "ON CONFLICT (collector_id) DO UPDATE SET "
+    "last_contact=COALESCE(excluded.last_contact, collector_stats.last_contact), "
+    "last_address=COALESCE(excluded.last_address, collector_stats.last_address), "
+    "clock_skew_s=COALESCE(excluded.clock_skew_s, collector_stats.clock_skew_s), "
+    + ", ".join("%s=collector_stats.%s+excluded.%s" % (k, k, k) for k in STAT_COUNTERS)
+    + ", last_error=COALESCE(excluded.last_error, collector_stats.last_error), "
+    "last_error_at=COALESCE(excluded.last_error_at, collector_stats.last_error_at)")
+
+
+def _note_args(collector_id, now, address=None, skew=None, error=None, **counts):
+    inc = [counts.get(k, 0) for k in STAT_COUNTERS]
+    contact = now if counts.get("uploads") else None
+    return (collector_id, contact, address, skew, *inc, error, now if error else None)
+
+
 class _Group:
     """What a group of batches writes at its end: records, refused records, and per
     collector its counters and the seqs the group holds so far."""
@@ -189,39 +209,40 @@ class Storage:
 
     def add_batches(self, batches):
         """add_batch for several (collector_id, items, now, address, skew) in one
-        transaction (group commit); a list of the results. The group's records are written
-        with one insert (COPY on PostgreSQL) and each collector's counters with one
-        statement: on PostgreSQL every statement is a round trip to the server."""
+        transaction (group commit); a list of the results. What the group's seqs hold is
+        read with one query, the records written with one insert (COPY on PostgreSQL) and
+        the collectors' counters with one statement: on PostgreSQL every statement is a
+        round trip to the server, and each one a wait for the GIL beside a busy event loop."""
         g = _Group()
         with self._tx() as c:
-            out = [self._add(c, g, *b) for b in batches]
+            g.held = self._held(c, [(b[0], b[1][0].seq, b[1][-1].seq) for b in batches if b[1]])
+            out = [self._add(g, *b) for b in batches]
             if g.rows:
                 self._insert_records(c, g.rows)
             if g.refused:
                 self._many(c, "INSERT INTO refused_records VALUES (?,?,?,?,?,?)", g.refused)
-            for cid, (now, kw) in g.notes.items():
-                self._note(c, cid, now, **kw)
+            self._many(c, NOTE_SQL, [_note_args(cid, now, **kw)
+                                     for cid, (now, kw) in g.notes.items()])
         return out
 
-    def _held(self, c, collector_id, lo, hi):
-        """{seq: content hash} of the seqs lo..hi held as readings or refused records
-        (one query: on PostgreSQL one round trip)."""
+    def _held(self, c, ranges):
+        """{collector_id: {seq: content hash}} of the seqs held as readings or refused
+        records in the (collector_id, first seq, last seq) ranges; one query."""
+        held = {cid: {} for cid, _, _ in ranges}
+        if not ranges:
+            return held
+        where = " OR ".join(["(collector_id=? AND seq BETWEEN ? AND ?)"] * len(ranges))
+        args = [v for r in ranges for v in r]
         rows = c.execute(self._q(
-            "SELECT seq, content_hash, 0 FROM records WHERE collector_id=? "
-            "AND seq BETWEEN ? AND ? UNION ALL "
-            "SELECT seq, content_hash, 1 FROM refused_records WHERE collector_id=? "
-            "AND seq BETWEEN ? AND ?"), (collector_id, lo, hi, collector_id, lo, hi)).fetchall()
-        held = {seq: bytes(h) if h is not None else None for seq, h, refused in rows
-                if not refused}
-        for seq, h, refused in rows:
-            if refused:
-                held.setdefault(seq, bytes(h))
+            "SELECT collector_id, seq, content_hash, 0 FROM records WHERE %s UNION ALL "
+            "SELECT collector_id, seq, content_hash, 1 FROM refused_records WHERE %s"
+            % (where, where)), args + args).fetchall()
+        for cid, seq, h, refused in sorted(rows, key=lambda r: r[3]):   # readings first
+            held[cid].setdefault(seq, bytes(h) if h is not None else None)
         return held
 
-    def _add(self, c, g, collector_id, items, now, address, skew):
-        held = self._held(c, collector_id, items[0].seq, items[-1].seq)
-        held.update(g.held.get(collector_id, ()))      # earlier batches of this group
-        mine = g.held.setdefault(collector_id, {})
+    def _add(self, g, collector_id, items, now, address, skew):
+        held = g.held.setdefault(collector_id, {})  # the database's, then this group's
         new, refused, acked, dup, conflict = 0, [], None, 0, None
         for it in items:
             h = it.hash or content_hash(it.raw)
@@ -239,7 +260,7 @@ class Storage:
                     row = record_row(collector_id, it.rec, h, now, it.meter_time)
                 g.rows.append(row)
                 new += 1
-            held[it.seq] = mine[it.seq] = h
+            held[it.seq] = h
             acked = it.seq
         g.refused.extend(refused)
         g.note(collector_id, now, address, skew, conflict,
@@ -250,23 +271,7 @@ class Storage:
     def note(self, collector_id, now, **kw):
         """Count an event of a collector (auth_failures=1, error="...", ...)."""
         with self._tx() as c:
-            self._note(c, collector_id, now, **kw)
-
-    def _note(self, c, collector_id, now, address=None, skew=None, error=None, **counts):
-        inc = [counts.get(k, 0) for k in STAT_COUNTERS]
-        contact = now if counts.get("uploads") else None
-        c.execute(self._q(
-            "INSERT INTO collector_stats (collector_id, last_contact, last_address, "
-            "clock_skew_s, uploads, auth_failures, rate_limited, bad_uploads, seq_conflicts, "
-            "last_error, last_error_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
-            "ON CONFLICT (collector_id) DO UPDATE SET "
-            "last_contact=COALESCE(excluded.last_contact, collector_stats.last_contact), "
-            "last_address=COALESCE(excluded.last_address, collector_stats.last_address), "
-            "clock_skew_s=COALESCE(excluded.clock_skew_s, collector_stats.clock_skew_s), "
-            + ", ".join("%s=collector_stats.%s+excluded.%s" % (k, k, k) for k in STAT_COUNTERS)
-            + ", last_error=COALESCE(excluded.last_error, collector_stats.last_error), "
-            "last_error_at=COALESCE(excluded.last_error_at, collector_stats.last_error_at)"),
-            (collector_id, contact, address, skew, *inc, error, now if error else None))
+            c.execute(self._q(NOTE_SQL), _note_args(collector_id, now, **kw))
 
     # --- reading back --------------------------------------------------------------------
     def count(self, collector_id=None):
