@@ -43,10 +43,10 @@ browser:
 
 test: install browser $(MP32)
 	$(BIN)/ruff check .
-	$(BIN)/pytest -n 2 -q
+	$(BIN)/pytest -n 2 --dist loadgroup -q
 
 test-long: install browser $(MP32)
-	FORDEL_LONG=1 $(BIN)/pytest -n 2 -q -m "slow or not slow"
+	FORDEL_LONG=1 $(BIN)/pytest -n 2 --dist loadgroup -q -m "slow or not slow"
 
 # wmbusmeters (the C++ reference decoder) for the decode bench's ratio, from Debian's packages
 # when they have it (Debian 12's do not: the bench then says "no ratio"); never in `make test`

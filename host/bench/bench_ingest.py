@@ -87,10 +87,26 @@ async def collector(port, reqs, lat, wire, ready, every=None, phase=0.0, reconne
         conn[1].close()
 
 
-async def load(port, n_coll, batches_each, prefix, every=None, seq0=0, reconnect=False):
+def cpu_seconds(pids):
+    """User + system CPU time of the processes so far (s)."""
+    total = 0
+    for p in pids:
+        try:
+            with open("/proc/%d/stat" % p) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except OSError:
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+async def load(port, n_coll, batches_each, prefix, every=None, seq0=0, reconnect=False,
+               server_pids=()):
     """n_coll collectors "<prefix>-<i>" sending batches of seqs seq0, seq0+100, ...: every
     request is built (and every connection open) before the clock starts, and every batch
-    must be stored as new (a bench of duplicates would measure less work)."""
+    must be stored as new (a bench of duplicates would measure less work). Returns
+    records/s, p50 and p99 batch latency (s), wire bytes per record, and the CPU time of
+    server_pids per record (us) while the clock ran."""
     global start
     start = asyncio.Event()
     lat, wire, ready = [], [0], []
@@ -104,13 +120,13 @@ async def load(port, n_coll, batches_each, prefix, every=None, seq0=0, reconnect
         for t in tasks:
             if t.done():
                 t.result()                        # a connection that failed: its error
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), cpu_seconds(server_pids)
     start.set()
     await asyncio.gather(*tasks)
-    dt = time.perf_counter() - t0
+    dt, cpu = time.perf_counter() - t0, cpu_seconds(server_pids) - cpu0
     lat.sort()
     n = n_coll * batches_each * BATCH
-    return n / dt, lat[len(lat) // 2], lat[int(len(lat) * 0.99)], wire[0] / n
+    return n / dt, lat[len(lat) // 2], lat[int(len(lat) * 0.99)], wire[0] / n, cpu / n * 1e6
 
 
 def start_ingest(db, collectors, port, workers=None):
@@ -164,16 +180,20 @@ def run_engine(name, db, tmp, sizes=((10, 40), (100, 8)), extras=True):
         if sizes[0][0] != 10:    # a server that has taken uploads (the full run: the 10 first)
             asyncio.run(load(port, 10, 5, "c10", seq0=10**7))
         for n_coll, batches in sizes:
-            rate, p50, p99, per = asyncio.run(load(port, n_coll, batches, "c%d" % n_coll))
+            pids = [p.pid] + ingestproc.child_pids(p.pid)
+            rate, p50, p99, per, cpu = asyncio.run(load(port, n_coll, batches, "c%d" % n_coll,
+                                                        server_pids=pids))
             label = "%s %d collectors" % (name, n_coll)
             row("records/s %s, batches of %d" % (label, BATCH), round(rate), "/s",
                 ">= 20000")
+            row("ingest CPU per record (user+system, all workers) %s" % label,
+                round(cpu, 1), "us")
             row("batch latency p50 %s" % label, round(p50 * 1000, 1), "ms")
             row("batch latency p99 %s" % label, round(p99 * 1000, 1), "ms", "< 250")
             if n_coll == 10 and name == "SQLite":
                 row("bytes per record on the wire (batches of %d)" % BATCH, round(per), "B")
             if n_coll == 100:      # as the firmware uploads: a connection per batch
-                rate, p50, p99, _ = asyncio.run(load(port, n_coll, batches, "c100",
+                rate, p50, p99, _, _ = asyncio.run(load(port, n_coll, batches, "c100",
                                                      seq0=2 * 10**6, reconnect=True))
                 label += ", a connection per batch"
                 row("records/s %s" % label, round(rate), "/s", ">= 20000")
@@ -182,7 +202,7 @@ def run_engine(name, db, tmp, sizes=((10, 40), (100, 8)), extras=True):
         if not extras:
             return
         # an offered load of 20,000 records/s: 100 collectors, each a batch every 0.5 s
-        rate, p50, p99, per = asyncio.run(load(port, 100, 8, "c100", every=0.5, seq0=10**6))
+        rate, p50, p99, _, _ = asyncio.run(load(port, 100, 8, "c100", every=0.5, seq0=10**6))
         label = "%s 100 collectors offering 20,000 records/s" % name
         row("batch latency p50 %s" % label, round(p50 * 1000, 1), "ms")
         row("batch latency p99 %s" % label, round(p99 * 1000, 1), "ms", "< 250")
