@@ -12,10 +12,6 @@ from fordel.device.rig import CollectorRig
 from fordel.sim.property import SimProperty
 from fordel.sim.scenario import Faults
 
-# the tests share one module fixture (and run in order): one xdist worker runs them all
-# (make test runs pytest --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("collector_day")
-
 DAY = 86400
 SPEED = 4000            # simulated seconds per wall second
 

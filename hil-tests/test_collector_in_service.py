@@ -22,10 +22,6 @@ from fordel.ingest.server import serve_in_thread
 from fordel.sim.property import SimProperty
 from fordel.sim.scenario import Scenario
 
-# the tests share one module fixture (and run in order): one xdist worker runs them all
-# (make test runs pytest --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("collector_in_service")
-
 FORDEL = os.path.join(os.path.dirname(sys.executable), "fordel")
 COLLECTOR = "hil-site"
 

@@ -46,10 +46,6 @@ from fordel.settle.property import load
 from fordel.sim.property import SimProperty
 from fordel.sim.scenario import Faults
 
-# the tests share one module fixture (and run in order): one xdist worker runs them all
-# (make test runs pytest --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("ground_truth")
-
 DAYS = 365 if os.getenv("FORDEL_LONG") else 60
 SPEED = 150000
 DAY = 86400

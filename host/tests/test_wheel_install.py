@@ -18,10 +18,6 @@ from fordel.device.interpreter import FROZEN_BUILD
 from fordel.paths import ROOT
 from fordel.sim.meters import SimWaterMeter
 
-# one wheel built and installed for the module: one xdist worker runs its tests
-# (make test runs pytest --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("wheel_install")
-
 
 def _build_wheel(tmp):
     # from a copy of the tree: the build's own files (build/, *.egg-info) stay out of it
