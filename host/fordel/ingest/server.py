@@ -41,7 +41,7 @@ from starlette.routing import Route
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.supervisors.multiprocess import Process as UvicornProcess
 
-from . import balance
+from . import balance, ratelimit, workercounts
 from .checks import check_batch_record, meter_clock, record_problem
 from .db import BatchItem, open_db
 from .registry import Registry, from_keys
@@ -109,7 +109,7 @@ class Ingest:
     """The app's state: database, registry, limits, live counters."""
 
     def __init__(self, db, registry, limits=None, status_token=None, clock=time.time,
-                 workers=None):
+                 workers=None, buckets=None, answer_counts=None):
         self.db = db
         self.registry = registry
         self.limits = limits or Limits()
@@ -126,10 +126,12 @@ class Ingest:
         self.pool = concurrent.futures.ThreadPoolExecutor(
             max_workers=workers or (1 if one_writer else 8), thread_name_prefix="ingest-db")
         self.buckets = {}
+        self.shared_buckets = buckets   # ratelimit.SharedBuckets of --workers, or None
         self.locks = {}
         self.uploading = None
         self.pending_notes = {}       # (collector, counter) -> n, flushed to the db
         self.answers = {}             # status code -> n
+        self.shared_answers = answer_counts     # workercounts.SharedAnswers of --workers
         self.refused = 0
         self.last_flush = self.last_refresh = time.monotonic()
 
@@ -230,6 +232,8 @@ class Ingest:
             code, obj, headers = 500, {"error": "internal error: %s: %s"
                                        % (type(e).__name__, e)}, {}
         self.answers[code] = self.answers.get(code, 0) + 1
+        if self.shared_answers is not None:
+            self.shared_answers.add(code)
         if code != 200:
             self.refused += 1
         body = json.dumps(obj).encode()
@@ -281,12 +285,16 @@ class Ingest:
         """Token bucket per collector id and address: a client that only knows a collector's
         id (not its key) cannot use up that collector's uploads from elsewhere."""
         k = (cid, client[0] if client else None)
-        b = self.buckets.get(k)
-        if b is None:
-            if len(self.buckets) > 100000:
-                self.buckets.clear()
-            b = self.buckets[k] = TokenBucket(self.limits.rate_burst)
-        wait = b.take(self.limits.rate_per_s, self.limits.rate_burst)
+        if self.shared_buckets is not None:     # --workers: one bucket across the workers
+            wait = self.shared_buckets.take("%s\n%s" % k, self.limits.rate_per_s,
+                                            self.limits.rate_burst)
+        else:
+            b = self.buckets.get(k)
+            if b is None:
+                if len(self.buckets) > 100000:
+                    self.buckets.clear()
+                b = self.buckets[k] = TokenBucket(self.limits.rate_burst)
+            wait = b.take(self.limits.rate_per_s, self.limits.rate_burst)
         if wait:
             self.count(cid, "rate_limited", "over %.1f uploads/s" % self.limits.rate_per_s)
             raise Refusal(429, "collector %r over %.1f uploads/s; retry in %.1f s"
@@ -415,7 +423,8 @@ class Ingest:
             return JSONResponse({"error": "silent_days must be a whole number"}, 400)
         await self.flush_notes(force=True)
         st = await self.run(self.db.fleet, self.now(), int(days))
-        st["answers"] = {str(k): v for k, v in sorted(self.answers.items())}
+        st["answers"] = (self.shared_answers.counts() if self.shared_answers is not None
+                         else {str(k): v for k, v in sorted(self.answers.items())})
         st["registry_error"] = self.registry.reload_error
         st["unrestricted_collectors"] = self.registry.unrestricted()
         return JSONResponse(st)
@@ -528,20 +537,25 @@ def serve_workers(settings, host, port, limits, tls, workers):
     started again, SIGHUP restarts them all) on one listening socket, each with its own
     event loop and database connections; exactly-once holds across them because the
     database's key (collector, seq) decides and writes are serialised by the database
-    (SQLite: BEGIN IMMEDIATE; PostgreSQL: the key). Limits (rate, uploads at once,
-    connections) are per worker. settings: what worker_app needs, passed in the environment
-    (the status token included: it never appears on a command line)."""
+    (SQLite: BEGIN IMMEDIATE; PostgreSQL: the key). The upload rate limit is shared by
+    the workers (ratelimit.py); uploads at once and connections are per worker. settings:
+    what worker_app needs, passed in the environment (the status token included: it never
+    appears on a command line)."""
     from uvicorn.supervisors import multiprocess
     os.environ[WORKER_SETTINGS] = json.dumps(settings)
     cfg = uvicorn_config("fordel.ingest.server:worker_app", host, port, limits, tls, workers)
     multiprocess.Process = AcceptingProcess       # the supervisor's workers: ours
     os.environ[balance.SHARES_FILE] = shares = balance.create_file()
+    os.environ[ratelimit.BUCKETS_FILE] = rates = ratelimit.create_file()
+    os.environ[workercounts.COUNTS_FILE] = answers = workercounts.create_file()
     try:
         sock = cfg.bind_socket()
         sock.listen(limits.backlog)     # asyncio's create_server did it in each worker
         multiprocess.Multiprocess(cfg, sockets=[sock]).run()
     finally:
         os.unlink(shares)
+        os.unlink(rates)
+        os.unlink(answers)
 
 
 class AcceptingServer(uvicorn.Server):
@@ -646,7 +660,10 @@ def worker_app():
     st = json.loads(os.environ[WORKER_SETTINGS])
     limits = Limits()
     limits.rate_per_s, limits.max_body = st["rate"], st["max_body"]
-    ingest = Ingest(open_db(st["db"]), Registry(st["collectors"]), limits, st["token"])
+    ingest = Ingest(open_db(st["db"]), Registry(st["collectors"]), limits, st["token"],
+                    buckets=ratelimit.SharedBuckets(os.environ[ratelimit.BUCKETS_FILE]),
+                    answer_counts=workercounts.SharedAnswers(
+                        os.environ[workercounts.COUNTS_FILE]))
     return make_app(ingest)
 
 
