@@ -453,9 +453,14 @@ class Storage:
 class ReadingsDB(Storage):
     """SQLite: WAL, one connection per thread (reads go on beside the one writer).
 
-    synchronous=FULL: a commit is on disk before ingest acknowledges it (the collector then
-    deletes those records from its flash; NORMAL could lose the last commits to a power cut
-    of the server). Group commit makes that one fsync (~0.4 ms here) per group of uploads.
+    synchronous=NORMAL: a commit reaches the operating system before ingest acknowledges
+    it, so a crash or kill of ingest loses nothing; the disk has it at the next checkpoint.
+    With checkpoint_in_background that is within CHECKPOINT_EVERY_S, so a power cut of the
+    server can lose about the last half second of acknowledged records, and they show
+    as missing seqs of their collector in the fleet status (a server that must not lose
+    one runs PostgreSQL, synchronous_commit on). FULL (an fsync in every commit) was
+    measured: on this machine's ext4 the commits' fsyncs beside the checkpoint's writes
+    stalled single commits for 150-900 ms (p99 of 10 collectors 916 ms, against 30-70 ms).
     """
 
     def __init__(self, path):
@@ -492,7 +497,7 @@ class ReadingsDB(Storage):
         if c is None:
             c = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
             c.execute("PRAGMA journal_mode=WAL")
-            c.execute("PRAGMA synchronous=FULL")
+            c.execute("PRAGMA synchronous=NORMAL")
             c.execute("PRAGMA journal_size_limit=%d" % WAL_KEEP_BYTES)
             if self._checkpointer is not None:
                 c.execute("PRAGMA wal_autocheckpoint=0")
