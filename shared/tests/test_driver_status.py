@@ -3,8 +3,8 @@ CPython and inside the micropython binary. Expected names: the TPL status byte's
 EN 13757-7 table 9 (bits 0-1 application status, bit 2 power low, bit 3 permanent error,
 bit 4 temporary error, 5-7 the maker's), and each maker's error-flag names as its driver
 declares them (wmbusmeters' driver files: joyh100.xmq, aventieshca.xmq)."""
-import json
 
+from vectorfile import new_driver_example
 from wmbus import Decoder, unhex
 
 try:
@@ -20,14 +20,6 @@ def _sts_offset(b):
     return 12 if b[10] == 0x7A else 20
 
 
-def _example(driver):
-    with open(_HERE + "/new_driver_examples.json") as f:
-        for c in json.load(f)["cases"]:
-            if c["driver"] == driver:
-                return c
-    raise KeyError(driver)
-
-
 def _with_status(case, sts):
     b = bytearray(unhex(case["telegram"]))
     b[_sts_offset(b)] = sts       # not part of the mode-5 IV (M, A, access number): still decrypts
@@ -38,7 +30,7 @@ def _with_status(case, sts):
 def test_joyh100_maker_names_tpl_bit_2():
     # Joy: TPL bit 2 is the radio module's battery; bit 3 keeps its EN 13757-7 meaning.
     # The example's error flags (storage 4) hold 0x02 = MEMORY_ERROR (its published status)
-    c = _example("joyh100")
+    c = new_driver_example("joyh100")
     assert _with_status(c, 0x00)["status"] == "MEMORY_ERROR"
     assert _with_status(c, 0x04)["status"] == "MEMORY_ERROR RADIO_MODULE_BATTERY_LOW"
     assert _with_status(c, 0x08)["status"] == "MEMORY_ERROR PERMANENT_ERROR"
@@ -47,7 +39,7 @@ def test_joyh100_maker_names_tpl_bit_2():
 
 def test_status_joins_tpl_and_error_flags():
     # brunatawm (DWZ): TPL status and error flags (VIF FD 17) without names from the maker
-    c = _example("brunatawm")
+    c = new_driver_example("brunatawm")
     assert _with_status(c, 0x00)["status"] == "OK"
     assert _with_status(c, 0x10)["status"] == "TEMPORARY_ERROR"
     assert _with_status(c, 0x05)["status"] == "BUSY POWER_LOW"
@@ -56,7 +48,7 @@ def test_status_joins_tpl_and_error_flags():
 def test_aventieshca_error_flags_field_beside_status():
     # the example's error flags record (02FD17 0000) is zero: error_flags "" as wmbusmeters
     # prints it, status "OK"; a TPL bit shows in status only (error_flags are the record's)
-    c = _example("aventieshca")
+    c = new_driver_example("aventieshca")
     got = _with_status(c, 0x00)
     assert (got["status"], got["error_flags"]) == ("OK", "")
     got = _with_status(c, 0x04)

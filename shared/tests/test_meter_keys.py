@@ -2,23 +2,10 @@
 `fordel decode`, the collector's coding and `fordel keys import`; a key of the other kind
 for a telegram is a WRONG_KEY error naming the meter, never a crash or a CRC error. Runs
 on CPython and inside the micropython binary."""
-import json
 
+from vectorfile import new_driver_example
 from wmbus import Decoder, WMBusError, errors, unhex
 from wmbus.keys import key_problem, parse_key
-
-try:
-    _HERE = __file__.rsplit("/", 1)[0]
-except NameError:
-    _HERE = "shared/tests"
-
-
-def _example(driver):
-    with open(_HERE + "/new_driver_examples.json") as f:
-        for c in json.load(f)["cases"]:
-            if c["driver"] == driver:
-                return c
-    raise KeyError(driver)
 
 
 def test_key_lengths():
@@ -40,7 +27,7 @@ def _error(frame, key):
 
 def test_des_key_for_an_aes_telegram_is_a_wrong_key():
     # joyh100's example: security mode 5 (AES-128), decoded with an 8-byte key
-    c = _example("joyh100")
+    c = new_driver_example("joyh100")
     e = _error(unhex(c["telegram"]), bytes(range(1, 9)))
     assert e.code == errors.WRONG_KEY and e.meter == c["expected"]["id"]
     assert "security mode 5 needs a 128-bit AES key" in e.reason, e.reason
@@ -48,13 +35,13 @@ def test_des_key_for_an_aes_telegram_is_a_wrong_key():
 
 def test_aes_key_for_a_des_telegram_is_a_wrong_key():
     # actislink's example: security mode 2 (DES), decoded with a 16-byte key
-    c = _example("actislink")
+    c = new_driver_example("actislink")
     e = _error(unhex(c["telegram"]), bytes(16))
     assert e.code == errors.WRONG_KEY and "64-bit key" in e.reason, e.reason
 
 
 def test_des_key_by_meter_id():
     # the key dict as `fordel decode --keys` and the collector give it
-    c = _example("actislink")
+    c = new_driver_example("actislink")
     got = Decoder(keys={"00000001": unhex(c["key"])}).decode(unhex(c["telegram"]))
     assert got["total_m3"] == 1 and got["meter"] == "actislink"

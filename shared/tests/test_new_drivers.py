@@ -2,22 +2,16 @@
 the same name (new_driver_examples.json: telegram, key and the values wmbusmeters prints,
 with source path and commit per case), named and auto-detected, on CPython and inside the
 micropython binary (mprun.py runs this module too)."""
-import json
 
+import vectorfile
 from wmbus import Decoder, unhex
 
-try:
-    _HERE = __file__.rsplit("/", 1)[0]
-except NameError:
-    _HERE = "shared/tests"
 
 # keys every decode prints that are not the driver's fields, and wmbusmeters' own
 _SKIP = ("_", "timestamp", "name", "driver", "meter", "media", "id")
 
 
-def cases():
-    with open(_HERE + "/new_driver_examples.json") as f:
-        return json.load(f)["cases"]
+cases = vectorfile.new_driver_cases
 
 
 def _same(a, b):

@@ -1,5 +1,6 @@
 """Find and load ../shared/vectors/wmbus_public.json (the source data beside the repo) on
-CPython and MicroPython; compare a decoded dict with a case's `expected`."""
+CPython and MicroPython; compare a decoded dict with a case's `expected`; the wmbusmeters
+examples of the drivers written here (new_driver_examples.json)."""
 import json
 import os
 
@@ -7,6 +8,18 @@ try:
     _HERE = __file__.rsplit("/", 1)[0]
 except NameError:
     _HERE = "shared/tests"
+
+
+def new_driver_cases():
+    with open(_HERE + "/new_driver_examples.json") as f:
+        return json.load(f)["cases"]
+
+
+def new_driver_example(driver):
+    for c in new_driver_cases():
+        if c["driver"] == driver:
+            return c
+    raise KeyError(driver)
 
 
 def _exists(p):

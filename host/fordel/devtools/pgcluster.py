@@ -9,10 +9,11 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
+
+from .ingestproc import free_port
 
 
 class ClusterUnavailable(RuntimeError):
@@ -39,14 +40,6 @@ def _install():
         if p.returncode == 0 and step[1] == "install":
             return
     raise ClusterUnavailable("apt-get install postgresql failed: %s" % p.stderr[-500:])
-
-
-def _free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class Cluster:
@@ -83,7 +76,7 @@ class Cluster:
             self.user = "postgres"
             os.chown(self.dir, pw.pw_uid, pw.pw_gid)
         data = os.path.join(self.dir, "data")
-        port = _free_port()
+        port = free_port()
         self._run("initdb", "-D", data, "-A", "trust", "-U", "fordel", "--no-sync",
                   "-E", "UTF8", "--locale=C")
         fast = "" if self.durable else \

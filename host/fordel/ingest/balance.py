@@ -22,13 +22,19 @@ SLOT = struct.Struct("<qq")          # pid, open connections
 TURN_WAIT_S = 0.2         # 0.05 let a split of 46/54 through once under CI load
 
 
-def create_file():
-    """The supervisor's: a zeroed file for SLOTS workers; its path."""
+def shared_file(prefix, size):
+    """The supervisor's: a zeroed file of `size` bytes that its workers map (in /dev/shm
+    where there is one); its path. Also ratelimit.py's and workercounts.py's."""
     d = "/dev/shm" if os.path.isdir("/dev/shm") else None
-    fd, path = tempfile.mkstemp(prefix="fordel-ingest-workers-", dir=d)
-    os.write(fd, bytes(SLOT.size * SLOTS))
+    fd, path = tempfile.mkstemp(prefix=prefix, dir=d)
+    os.ftruncate(fd, size)
     os.close(fd)
     return path
+
+
+def create_file():
+    """The file for SLOTS workers' connection counts."""
+    return shared_file("fordel-ingest-workers-", SLOT.size * SLOTS)
 
 
 def _alive(pid):

@@ -1,7 +1,8 @@
 """Upload rate limits per collector (and address) that every worker of `fordel ingest
 --workers N` enforces together: token buckets in a small file mapped by each worker (the
 supervisor creates it, as balance.py's), so a collector gets the configured rate in all,
-not that rate from each worker its connections happen to reach.
+not that rate from each worker its connections happen to reach. A single process keeps
+the same table in a file of its own (SharedBuckets.private), so there is one mechanism.
 
 A bucket is found by a 64-bit hash of its name in a table of SLOTS, looking at PROBE
 slots from the hash's own. Among them a bucket that has refilled to its burst is as good
@@ -16,8 +17,9 @@ import hashlib
 import mmap
 import os
 import struct
-import tempfile
 import time
+
+from .balance import shared_file
 
 BUCKETS_FILE = "FORDEL_INGEST_RATE_BUCKETS"     # environment: the file's path
 SLOTS = 1 << 16
@@ -27,11 +29,7 @@ SLOT = struct.Struct("<Qdd")         # name hash (0: free), tokens, when last ta
 
 def create_file():
     """The supervisor's: a zeroed table; its path."""
-    d = "/dev/shm" if os.path.isdir("/dev/shm") else None
-    fd, path = tempfile.mkstemp(prefix="fordel-ingest-rates-", dir=d)
-    os.ftruncate(fd, SLOT.size * SLOTS)
-    os.close(fd)
-    return path
+    return shared_file("fordel-ingest-rates-", SLOT.size * SLOTS)
 
 
 def _hash(name):
@@ -45,9 +43,18 @@ class SharedBuckets:
         self.file = open(path, "r+b")
         self.map = mmap.mmap(self.file.fileno(), SLOT.size * SLOTS)
 
+    @classmethod
+    def private(cls):
+        """Buckets of one process (no other worker maps the file, gone with the process)."""
+        path = create_file()
+        try:
+            return cls(path)
+        finally:
+            os.unlink(path)
+
     def take(self, name, rate, burst, now=None):
         """One upload from bucket `name`: 0 if it may go on, else the seconds until it
-        may (as server.TokenBucket.take)."""
+        may."""
         key = _hash(name)
         now = time.monotonic() if now is None else now
         first = key % SLOTS

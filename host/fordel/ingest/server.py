@@ -79,22 +79,6 @@ class Refusal(Exception):
         self.close = close or code in (408, 411, 413)
 
 
-class TokenBucket:
-    __slots__ = ("tokens", "at")
-
-    def __init__(self, burst):
-        self.tokens, self.at = float(burst), time.monotonic()
-
-    def take(self, rate, burst):
-        now = time.monotonic()
-        self.tokens = min(burst, self.tokens + (now - self.at) * rate)
-        self.at = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return 0
-        return (1 - self.tokens) / rate
-
-
 def _header(headers, name, what):
     v = headers.get(name)
     if v is None:
@@ -116,22 +100,22 @@ class Ingest:
         self.status_token = status_token
         self.clock = clock
         one_writer = not str(getattr(db, "path", "")).startswith("postgres")
-        if one_writer and hasattr(db, "checkpoint_in_background"):
+        if hasattr(db, "checkpoint_in_background"):         # SQLite
             db.checkpoint_in_background()
         self.writes_inline = hasattr(db, "lock_writer")       # SQLite (_write_queue)
         self.lock_pool = concurrent.futures.ThreadPoolExecutor(
-            max_workers=1, thread_name_prefix="ingest-lock")
+            max_workers=1, thread_name_prefix="ingest-lock") if self.writes_inline else None
         self.queue = []
         self.writing = False
         self.pool = concurrent.futures.ThreadPoolExecutor(
             max_workers=workers or (1 if one_writer else 8), thread_name_prefix="ingest-db")
-        self.buckets = {}
-        self.shared_buckets = buckets   # ratelimit.SharedBuckets of --workers, or None
+        # upload rate buckets and answer counts: --workers passes the files all workers
+        # map; one process keeps its own
+        self.buckets = buckets or ratelimit.SharedBuckets.private()
+        self.answer_counts = answer_counts or workercounts.SharedAnswers.private()
         self.locks = {}
         self.uploading = None
         self.pending_notes = {}       # (collector, counter) -> n, flushed to the db
-        self.answers = {}             # status code -> n
-        self.shared_answers = answer_counts     # workercounts.SharedAnswers of --workers
         self.refused = 0
         self.last_flush = self.last_refresh = time.monotonic()
 
@@ -231,9 +215,7 @@ class Ingest:
             log.exception("upload failed")
             code, obj, headers = 500, {"error": "internal error: %s: %s"
                                        % (type(e).__name__, e)}, {}
-        self.answers[code] = self.answers.get(code, 0) + 1
-        if self.shared_answers is not None:
-            self.shared_answers.add(code)
+        self.answer_counts.add(code)
         if code != 200:
             self.refused += 1
         body = json.dumps(obj).encode()
@@ -285,16 +267,7 @@ class Ingest:
         """Token bucket per collector id and address: a client that only knows a collector's
         id (not its key) cannot use up that collector's uploads from elsewhere."""
         k = (cid, client[0] if client else None)
-        if self.shared_buckets is not None:     # --workers: one bucket across the workers
-            wait = self.shared_buckets.take("%s\n%s" % k, self.limits.rate_per_s,
-                                            self.limits.rate_burst)
-        else:
-            b = self.buckets.get(k)
-            if b is None:
-                if len(self.buckets) > 100000:
-                    self.buckets.clear()
-                b = self.buckets[k] = TokenBucket(self.limits.rate_burst)
-            wait = b.take(self.limits.rate_per_s, self.limits.rate_burst)
+        wait = self.buckets.take("%s\n%s" % k, self.limits.rate_per_s, self.limits.rate_burst)
         if wait:
             self.count(cid, "rate_limited", "over %.1f uploads/s" % self.limits.rate_per_s)
             raise Refusal(429, "collector %r over %.1f uploads/s; retry in %.1f s"
@@ -423,8 +396,7 @@ class Ingest:
             return JSONResponse({"error": "silent_days must be a whole number"}, 400)
         await self.flush_notes(force=True)
         st = await self.run(self.db.fleet, self.now(), int(days))
-        st["answers"] = (self.shared_answers.counts() if self.shared_answers is not None
-                         else {str(k): v for k, v in sorted(self.answers.items())})
+        st["answers"] = self.answer_counts.counts()
         st["registry_error"] = self.registry.reload_error
         st["unrestricted_collectors"] = self.registry.unrestricted()
         return JSONResponse(st)
@@ -694,7 +666,8 @@ class IngestHandle:
         self.server.should_exit = True
         self.thread.join(15)
         self.ingest.pool.shutdown(wait=True)
-        self.ingest.lock_pool.shutdown(wait=True)
+        if self.ingest.lock_pool is not None:
+            self.ingest.lock_pool.shutdown(wait=True)
         if self.ingest.pending_notes:
             now = self.ingest.now()
             for (cid, counter), (n, error) in self.ingest.pending_notes.items():

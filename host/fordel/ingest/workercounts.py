@@ -5,7 +5,8 @@ worker counted its own, and /status showed whichever worker answered it."""
 import fcntl
 import os
 import struct
-import tempfile
+
+from .balance import shared_file
 
 COUNTS_FILE = "FORDEL_INGEST_ANSWER_COUNTS"     # environment: the file's path
 CODES = (200, 400, 401, 403, 404, 408, 409, 411, 413, 429, 500, 503)
@@ -14,16 +15,21 @@ SIZE = COUNT.size * (len(CODES) + 1)            # the last: any other status
 
 
 def create_file():
-    d = "/dev/shm" if os.path.isdir("/dev/shm") else None
-    fd, path = tempfile.mkstemp(prefix="fordel-ingest-answers-", dir=d)
-    os.ftruncate(fd, SIZE)
-    os.close(fd)
-    return path
+    return shared_file("fordel-ingest-answers-", SIZE)
 
 
 class SharedAnswers:
     def __init__(self, path):
         self.fd = os.open(path, os.O_RDWR)
+
+    @classmethod
+    def private(cls):
+        """Counts of one process (`fordel ingest` without --workers, serve_in_thread)."""
+        path = create_file()
+        try:
+            return cls(path)
+        finally:
+            os.unlink(path)
 
     def add(self, code):
         i = CODES.index(code) if code in CODES else len(CODES)
