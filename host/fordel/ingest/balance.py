@@ -32,6 +32,16 @@ def shared_file(prefix, size):
     return path
 
 
+def private(open_file, create_file):
+    """open_file(path) on a new file from create_file() that only this process holds (it
+    is unlinked once open): a shared table for one process alone."""
+    path = create_file()
+    try:
+        return open_file(path)
+    finally:
+        os.unlink(path)
+
+
 def create_file():
     """The file for SLOTS workers' connection counts."""
     return shared_file("fordel-ingest-workers-", SLOT.size * SLOTS)

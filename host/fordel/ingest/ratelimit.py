@@ -2,7 +2,7 @@
 --workers N` enforces together: token buckets in a small file mapped by each worker (the
 supervisor creates it, as balance.py's), so a collector gets the configured rate in all,
 not that rate from each worker its connections happen to reach. A single process keeps
-the same table in a file of its own (SharedBuckets.private), so there is one mechanism.
+the same table in a file of its own (balance.private), so there is one mechanism.
 
 A bucket is found by a 64-bit hash of its name in a table of SLOTS, looking at PROBE
 slots from the hash's own. Among them a bucket that has refilled to its burst is as good
@@ -15,7 +15,6 @@ worker.
 import fcntl
 import hashlib
 import mmap
-import os
 import struct
 import time
 
@@ -42,15 +41,6 @@ class SharedBuckets:
     def __init__(self, path):
         self.file = open(path, "r+b")
         self.map = mmap.mmap(self.file.fileno(), SLOT.size * SLOTS)
-
-    @classmethod
-    def private(cls):
-        """Buckets of one process (no other worker maps the file, gone with the process)."""
-        path = create_file()
-        try:
-            return cls(path)
-        finally:
-            os.unlink(path)
 
     def take(self, name, rate, burst, now=None):
         """One upload from bucket `name`: 0 if it may go on, else the seconds until it

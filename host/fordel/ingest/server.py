@@ -111,8 +111,10 @@ class Ingest:
             max_workers=workers or (1 if one_writer else 8), thread_name_prefix="ingest-db")
         # upload rate buckets and answer counts: --workers passes the files all workers
         # map; one process keeps its own
-        self.buckets = buckets or ratelimit.SharedBuckets.private()
-        self.answer_counts = answer_counts or workercounts.SharedAnswers.private()
+        self.buckets = buckets or balance.private(ratelimit.SharedBuckets,
+                                                  ratelimit.create_file)
+        self.answer_counts = answer_counts or balance.private(workercounts.SharedAnswers,
+                                                              workercounts.create_file)
         self.locks = {}
         self.uploading = None
         self.pending_notes = {}       # (collector, counter) -> n, flushed to the db

@@ -22,15 +22,6 @@ class SharedAnswers:
     def __init__(self, path):
         self.fd = os.open(path, os.O_RDWR)
 
-    @classmethod
-    def private(cls):
-        """Counts of one process (`fordel ingest` without --workers, serve_in_thread)."""
-        path = create_file()
-        try:
-            return cls(path)
-        finally:
-            os.unlink(path)
-
     def add(self, code):
         i = CODES.index(code) if code in CODES else len(CODES)
         fcntl.flock(self.fd, fcntl.LOCK_EX)
