@@ -127,3 +127,50 @@ def test_writer_lock_is_taken_for_one_thread(tmp_path):
     assert a.count() == 10
     a.close()
     b.close()
+
+
+def test_lock_is_used_between_two_uploads_work_not_after_all(tmp_path):
+    """Ingest takes the writers' lock in a thread while its event loop decodes uploads; it
+    must write and let go of it within one upload's work (write_if_locked, called before
+    each upload is decoded), not hold it until every upload ready to decode is done while
+    the other workers wait. Six uploads of 50 ms work each are ready when the lock is
+    taken: the lock must be let go of in well under their 300 ms."""
+    import asyncio
+
+    from fordel.ingest.registry import Registry, from_keys
+    from fordel.ingest.server import Ingest
+
+    db = ReadingsDB(tmp_path / "r.db")
+    ingest = Ingest(db, Registry(collectors=from_keys({"c1": b"k" * 32}, None)))
+    held = []
+    lock_writer, unlock_writer = db.lock_writer, db.unlock_writer
+
+    def timed_lock(thread):
+        lock_writer(thread)
+        held.append(time.monotonic())
+
+    def timed_unlock():
+        held.append(time.monotonic())
+        unlock_writer()
+    db.lock_writer, db.unlock_writer = timed_lock, timed_unlock
+
+    async def decoding_upload():        # as Ingest._upload: before its records' work
+        ingest.write_if_locked()
+        t = time.monotonic() + 0.05
+        while time.monotonic() < t:
+            pass
+
+    async def main():
+        stored = asyncio.ensure_future(ingest.store("c1", _items(0, 5), T0 + 10**6, None,
+                                                    None))
+        await asyncio.sleep(0)          # the store asks for the lock (a thread takes it)
+        await asyncio.gather(*(decoding_upload() for _ in range(6)))
+        return await stored
+
+    res = asyncio.run(main())
+    ingest.lock_pool.shutdown(wait=True)
+    ingest.pool.shutdown(wait=True)
+    assert res["new"] == 5 and db.count() == 5
+    assert len(held) == 2
+    assert held[1] - held[0] < 0.15, "writers' lock held %.0f ms" % (1000 * (held[1] - held[0]))
+    db.close()

@@ -61,7 +61,7 @@ def ingest_cmd(ctx, db, collectors, host, port, tls_cert, tls_key, status_token_
     import uvicorn
 
     from .registry import Registry, RegistryError
-    from .server import Ingest, Limits, make_app, serve_workers, uvicorn_config
+    from .server import Ingest, Limits, make_app, serve_workers, settle_gc, uvicorn_config
     try:
         registry = Registry(collectors)
     except (OSError, UnicodeDecodeError, RegistryError) as e:
@@ -89,6 +89,7 @@ def ingest_cmd(ctx, db, collectors, host, port, tls_cert, tls_key, status_token_
                       host, port, limits, tls, workers)
         return
     cfg = uvicorn_config(make_app(ingest), host, port, limits, tls)
+    settle_gc()
     uvicorn.Server(cfg).run()
 
 
