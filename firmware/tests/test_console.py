@@ -95,3 +95,57 @@ def test_500_meters_streamed_under_a_small_heap():
     assert js["items"][123] == {"id": "1000007b", "ok": 123, "crc_errors": 0,
                                 "last_rssi_dbm": -70, "last_reading": 184.5}
     assert lines[-1] == "MADE 1000"
+
+
+FRAGMENTED = r"""
+import sys, asyncio, gc
+sys.path.insert(0, %r)
+from console import Console
+
+# shaped like a collector's status (a few sections of a dozen facts): ~2.4 kB as JSON
+STATUS = {"s%%d" %% i: {"k%%02d" %% j: "v" * 12 for j in range(12)} for i in range(8)}
+
+class App:
+    def status(self):
+        return STATUS
+    def meters(self):
+        raise MemoryError("memory allocation failed, allocating 1234 bytes")
+
+def fragment():
+    # the heap of a collector that has run long: what is free lies in holes of ~1 kB
+    gc.collect()
+    blocks = []
+    try:
+        while True:
+            blocks.append(bytearray(1000))
+    except MemoryError:
+        pass
+    for i in range(0, len(blocks), 2):
+        blocks[i] = None
+    gc.collect()
+    return blocks
+
+async def main():
+    c = Console(App())
+    reader = asyncio.StreamReader(sys.stdin)
+    kept = fragment()
+    await c.run(reader)
+asyncio.run(main())
+"""
+
+
+def test_json_answers_in_a_fragmented_heap_and_errors_in_json():
+    """A `json status` must be answered when the heap has no block as large as the answer
+    (it is written as json.dump makes it), and a JSON command that fails is answered with
+    a JSON error line: a host tool (fordel diag, the HIL rig) reads the reason instead of
+    waiting for a JSON line that never comes."""
+    proc = subprocess.run([micropython_binary(), "-X", "heapsize=64K", "-c",
+                           FRAGMENTED % str(FIRMWARE)],
+                          input="json status\njson meters\n", capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr + proc.stdout[-500:]
+    js = [json.loads(ln) for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    assert js[0]["type"] == "status" and len(js[0]) == 9
+    assert js[0]["s7"] == {"k%02d" % j: "v" * 12 for j in range(12)}
+    assert js[1] == {"type": "error",
+                     "error": "MemoryError: memory allocation failed, allocating 1234 bytes"}

@@ -11,6 +11,7 @@ or a real dongle (--radio-port). The flash image stays in --workdir between runs
 """
 import datetime
 import pathlib
+import signal
 import sys
 import threading
 import time
@@ -52,6 +53,10 @@ def board_cmd(module, radio_port, workdir, speed, faults, seconds, **prop_kw):
                % (module, board.port, board.image, board.log_path), err=True)
     sys.stdout.flush()
     stop = threading.Event()
+    # `kill` or a test's terminate(): the firmware is stopped too (below), not left running
+    # without its supervisor; SIGHUP (the terminal closed) the same
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _exit)
     if sim is not None:
         sc = Scenario(prop, _faults(faults))
         threading.Thread(target=_feed, args=(sc, sim, speed, stop), daemon=True).start()
@@ -66,6 +71,10 @@ def board_cmd(module, radio_port, workdir, speed, faults, seconds, **prop_kw):
         board.stop(hard=False)
         if sim is not None:
             sim.close()
+
+
+def _exit(signum, frame):
+    sys.exit(128 + signum)
 
 
 def _feed(sc, sim, speed, stop):
