@@ -39,8 +39,8 @@ class Console:
         """One JSON value, written as json.dump makes it when the console owns its stream:
         `json.dumps` first builds the whole text, and on a 96K heap that 500 meters and an
         hour of telegrams have used, the ~1.5 kB contiguous block a status needs can be
-        missing (MemoryError on every `status`, seen in hil-tests/test_collector_500_meters
-        under load)."""
+        missing (MemoryError on every `status`, seen in the HIL test of 500 meters for an
+        hour on a loaded machine)."""
         if self._stream is not None:
             json.dump(obj, self._stream)
         else:
