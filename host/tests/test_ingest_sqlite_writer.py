@@ -174,3 +174,24 @@ def test_lock_is_used_between_two_uploads_work_not_after_all(tmp_path):
     assert len(held) == 2
     assert held[1] - held[0] < 0.15, "writers' lock held %.0f ms" % (1000 * (held[1] - held[0]))
     db.close()
+
+
+def test_a_lock_taken_as_the_server_stops_is_let_go(tmp_path):
+    """The writers' lock taken by its thread just as the event loop ends (no write will use
+    it): stopping the in-process server lets go of it, so the counts it still writes, and
+    any other writer, do not wait for it for good."""
+    from fordel.ingest.server import serve_in_thread
+
+    h = serve_in_thread(str(tmp_path / "r.db"), {"c1": b"k" * 32})
+    h.server.should_exit = True             # the event loop ends ...
+    h.thread.join(15)
+    h.db.lock_writer(h.thread.ident)        # ... as the lock's thread gets the lock
+    h.ingest.lock_taken = True
+    h.ingest.count("c1", "auth_failures", "bad signature")     # still to be written
+    done = threading.Thread(target=h.shutdown, daemon=True)
+    done.start()
+    done.join(20)
+    assert not done.is_alive(), "shutdown waits for the writers' lock"
+    other = ReadingsDB(tmp_path / "r.db")
+    assert other.add_batch("c2", _items(0, 3), now=T0 + 10**6)["new"] == 3
+    other.close()

@@ -725,6 +725,9 @@ class IngestHandle:
         self.ingest.pool.shutdown(wait=True)
         if self.ingest.lock_pool is not None:
             self.ingest.lock_pool.shutdown(wait=True)
+        if self.ingest.lock_taken:      # taken for a write the stopped event loop never did
+            self.ingest.lock_taken = False
+            self.db.unlock_writer()
         if self.ingest.pending_notes:
             now = self.ingest.now()
             for (cid, counter), (n, error) in self.ingest.pending_notes.items():
