@@ -157,6 +157,12 @@ def test_every_record_exactly_once_through_faults_and_a_killed_ingest(tmp_path, 
         if mp.poll() is None:
             mp.kill()
         workers_after = worker_pids(ingest.pid)
+        # the supervisor looks at its workers every half second and a new one takes a
+        # moment to start: the collector can be done before it is up
+        end = time.monotonic() + 30
+        while workers == 2 and killed and len(workers_after) < 2 and time.monotonic() < end:
+            time.sleep(0.2)
+            workers_after = worker_pids(ingest.pid)
         stop_ingest(ingest)
         proxy.close()
     assert mp.returncode == 0, out + err
