@@ -26,30 +26,23 @@ HELP = ("commands: status | meters | uncoded | tail on|off | selftest | json on|
 
 
 class Console:
-    def __init__(self, app, write=None):
+    def __init__(self, app, out=None):
         self.app = app
         self.json = False
         self.tailing = False
-        self._write = write or sys.stdout.write
-        # the stream answers go to (json.dump writes a JSON answer to it piece by piece);
-        # None when the caller gave its own write function
-        self._stream = None if write else sys.stdout
+        self._out = out or sys.stdout       # a stream: answers are written to it in pieces
 
     def _json(self, obj):
-        """One JSON value, written as json.dump makes it when the console owns its stream:
-        `json.dumps` first builds the whole text, and on a 96K heap that 500 meters and an
-        hour of telegrams have used, the ~1.5 kB contiguous block a status needs can be
-        missing (MemoryError on every `status`, seen in the HIL test of 500 meters for an
-        hour on a loaded machine)."""
-        if self._stream is not None:
-            json.dump(obj, self._stream)
-        else:
-            self._write(json.dumps(obj))
+        """One JSON value, written as json.dump makes it: `json.dumps` first builds the
+        whole text, and on a 96K heap that 500 meters and an hour of telegrams have used,
+        the ~1.5 kB contiguous block a status needs can be missing (MemoryError on every
+        `status`, seen in the HIL test of 500 meters for an hour on a loaded machine)."""
+        json.dump(obj, self._out)
 
     def emit(self, kind, obj, as_json):
         """Write one answer. `obj` is a dict, or for meters/uncoded any iterable of dicts:
         it is written item by item (500 meters' rows never exist in RAM at once)."""
-        w = self._write
+        w = self._out.write
         if isinstance(obj, dict):
             if as_json:
                 d = {"type": kind}
@@ -96,7 +89,7 @@ class Console:
             # may have been written): a host tool that sent `json status` reads the reason
             # instead of waiting for a JSON line that never comes
             gc.collect()
-            self._write("\n")
+            self._out.write("\n")
             self.emit("error", {"error": "%s: %s" % (type(e).__name__, e)}, as_json)
 
     async def _do(self, line, words, as_json):

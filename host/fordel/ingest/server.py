@@ -158,6 +158,9 @@ class Ingest:
         return await fut
 
     async def _write_queue(self):
+        """The queued batches in groups: SQLite's written by write_if_locked once the
+        writers' lock is taken; PostgreSQL's in the pool's threads (the database server does
+        the work)."""
         try:
             while self.queue:
                 if self.writes_inline:      # SQLite: written by write_if_locked
@@ -165,7 +168,8 @@ class Ingest:
                     self.write_if_locked()
                     continue
                 group, self.queue = self.queue[:GROUP_MAX], self.queue[GROUP_MAX:]
-                self._answer(group, await self._add_group([b for b, _ in group]))
+                self._answer(group, await self.run(self._add_group,
+                                                   [b for b, _ in group]))
         finally:
             self.writing = False
 
@@ -186,7 +190,7 @@ class Ingest:
             return
         try:
             group, self.queue = self.queue[:GROUP_MAX], self.queue[GROUP_MAX:]
-            results = self._add_group_now([b for b, _ in group])
+            results = self._add_group([b for b, _ in group])
         finally:
             self.db.unlock_writer()
         self._answer(group, results)
@@ -220,7 +224,7 @@ class Ingest:
             fut.add_done_callback(let_go)
             raise
 
-    def _add_group_now(self, batches):
+    def _add_group(self, batches):
         """db.add_batches; if the group fails, batch by batch (one bad batch must not fail
         the others)."""
         try:
@@ -233,11 +237,6 @@ class Ingest:
                 except Exception as e:
                     results.append(e)
             return results
-
-    async def _add_group(self, batches):
-        """_add_group_now in the pool's threads (PostgreSQL: the database server does the
-        work)."""
-        return await self.run(self._add_group_now, batches)
 
     # --- upload --------------------------------------------------------------------------
     async def upload(self, request):
